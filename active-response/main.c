@@ -1,0 +1,22 @@
+/* wazuh-execd starts this with the alert on standard input; all the work is
+ * in lib/ (app_main), so tests and fuzzers drive the same code. */
+#include "app.h"
+#include "platform.h"
+
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+	char **args = NULL;
+	ar_error err = {0};
+	int code;
+
+	platform_stdio_binary();
+	if (platform_utf8_argv(argc, argv, &args, &err) != AR_OK) {
+		fprintf(stderr, "%s: %s\n", AR_PROGRAM_NAME, err.msg);
+		return 1;
+	}
+	code = app_main(argc, args, stdin, stdout, stderr);
+	platform_free_argv(argc, args);
+	return code;
+}

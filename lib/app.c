@@ -1,0 +1,362 @@
+#include "app.h"
+
+#include "ar_channel.h"
+#include "ar_log.h"
+#include "ar_message.h"
+#include "platform.h"
+#include "registry.h"
+#include "remediate.h"
+#include "report.h"
+#include "result.h"
+#include "sca_match.h"
+#include "strbuf.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct app_opts {
+	const char *registry_file;
+	const char *log_file;
+	const char *config;
+	const char *restore;
+	bool dry_run;
+	bool help;
+	bool version;
+} app_opts;
+
+typedef struct app_paths {
+	char *log_file;
+	char *backup_dir;
+	char *spool_dir;
+} app_paths;
+
+static const char USAGE[] =
+	"Usage: " AR_PROGRAM_NAME " [OPTION]... < message.json\n"
+	"Wazuh active response: remediates CIS 2.3.8.2 (SCA check 26032 and its twins)\n"
+	"by setting HKLM\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters\n"
+	"EnableSecuritySignature to REG_DWORD 1. Reads one message line on standard input.\n"
+	"\n"
+	"  --registry-file PATH  use a .reg file as the registry (created when missing)\n"
+	"  --log-file PATH       log here instead of the agent's active-responses.log\n"
+	"  --config PATH         reporting configuration (JSON) for the Wazuh server API\n"
+	"  --dry-run             say what would change, change nothing (exit 4 if it would)\n"
+	"  --restore FILE        apply a backup .reg file written by an earlier run\n"
+	"  --version             print the version and exit\n"
+	"  --help                print this help and exit\n"
+	"\n"
+	"Exit status: 0 compliant, 1 remediation failed, 2 invalid input,\n"
+	"3 not this program's alert or aborted, 4 a change would be made (--dry-run).\n";
+
+/* Accepts "--name VALUE" and "--name=VALUE". */
+static bool take_value(int argc, char **argv, int *i, const char *name, const char **out,
+                       ar_error *err)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+		return false;
+	if (a[n] == '=') {
+		*out = a + n + 1;
+	} else if (*i + 1 < argc) {
+		*out = argv[++*i];
+	} else {
+		ar_error_set(err, AR_E_INVALID, "option %s needs a value", name);
+		return true;
+	}
+	if (**out == '\0')
+		ar_error_set(err, AR_E_INVALID, "option %s needs a non-empty value", name);
+	return true;
+}
+
+static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 1; i < argc && err->status == AR_OK; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			o->help = true;
+		else if (strcmp(a, "--version") == 0)
+			o->version = true;
+		else if (strcmp(a, "--dry-run") == 0)
+			o->dry_run = true;
+		else if (!take_value(argc, argv, &i, "--registry-file", &o->registry_file, err) &&
+		         !take_value(argc, argv, &i, "--log-file", &o->log_file, err) &&
+		         !take_value(argc, argv, &i, "--config", &o->config, err) &&
+		         !take_value(argc, argv, &i, "--restore", &o->restore, err))
+			ar_error_set(err, AR_E_INVALID, "unknown option \"%.64s\" (see --help)", a);
+	}
+	return err->status;
+}
+
+static char *join(const char *dir, const char *name)
+{
+	strbuf sb = {0};
+	strbuf_addf(&sb, "%s%c%s", dir, platform_dir_sep(), name);
+	return strbuf_take(&sb, NULL);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *a = strrchr(path, '/'), *b = strrchr(path, '\\');
+	const char *cut = (a > b) ? a : b;
+	strbuf sb = {0};
+
+	if (cut == NULL)
+		strbuf_adds(&sb, ".");
+	else
+		strbuf_add(&sb, path, cut == path ? 1 : (size_t)(cut - path));
+	return strbuf_take(&sb, NULL);
+}
+
+static ar_status resolve_paths(const app_opts *o, const char *argv0, app_paths *p, ar_error *err)
+{
+	char *agent = NULL, *log_dir = NULL;
+	ar_status st = AR_OK;
+
+	memset(p, 0, sizeof(*p));
+	if (o->log_file == NULL) {
+		st = platform_agent_dir(argv0, &agent, err);
+		if (st == AR_OK)
+			p->log_file = join(agent, platform_log_relpath());
+	} else {
+		p->log_file = strdup(o->log_file);
+	}
+	if (st == AR_OK && p->log_file != NULL && (log_dir = dir_of(p->log_file)) != NULL) {
+		/* Backups and the spool live beside the log the agent already keeps. */
+		p->backup_dir = join(log_dir, AR_PROGRAM_NAME "-backups");
+		p->spool_dir = join(log_dir, AR_PROGRAM_NAME "-spool");
+	}
+	if (st == AR_OK && (p->log_file == NULL || p->backup_dir == NULL || p->spool_dir == NULL))
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	free(agent);
+	free(log_dir);
+	return st;
+}
+
+static void free_paths(app_paths *p)
+{
+	free(p->log_file);
+	free(p->backup_dir);
+	free(p->spool_dir);
+}
+
+static const remediate_target *target_of(const sca_control *c, remediate_target *t)
+{
+	t->key = c->registry_key;
+	t->value_name = c->value_name;
+	t->dword = c->dword;
+	return t;
+}
+
+static registry *open_registry(const app_opts *o, ar_result *r)
+{
+	registry *reg = NULL;
+	ar_error err = {0};
+	ar_status st = o->registry_file ? registry_open_file(o->registry_file, &reg, &err)
+	                                : registry_open_live(&reg, &err);
+	if (st != AR_OK)
+		result_set_error(r, RESULT_FAILED, "%s", err.msg);
+	return reg;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void describe_finding(const ar_message *m, ar_result *r)
+{
+	char buf[32];
+	const char *id = ar_finding_check_id(&m->finding, buf, sizeof(buf));
+
+	r->command = dup_or_null(m->command_name);
+	r->check_id = dup_or_null(id);
+	r->policy = dup_or_null(m->finding.policy_name ? m->finding.policy_name
+	                                               : m->finding.policy_id);
+	r->agent_id = dup_or_null(m->finding.agent_id);
+	r->agent_name = dup_or_null(m->finding.agent_name);
+}
+
+/* Reads the message and returns it parsed, or fills r and returns false. */
+static bool read_message(FILE *in, ar_message *msg, ar_result *r)
+{
+	char *line = NULL;
+	size_t len = 0;
+	bool eof = false;
+	ar_error err = {0};
+	ar_status st = ar_channel_read_line(in, AR_MESSAGE_MAX, &line, &len, &eof, &err);
+
+	if (st == AR_OK && eof)
+		st = ar_error_set(&err, AR_E_INVALID, "no message on standard input");
+	if (st == AR_OK)
+		st = ar_message_parse(line, len, msg, &err);
+	free(line);
+	if (st != AR_OK)
+		result_set_error(r, st == AR_E_NOMEM || st == AR_E_IO ? RESULT_FAILED
+		                                                      : RESULT_INVALID_INPUT,
+		                 "%s", err.msg);
+	return st == AR_OK;
+}
+
+/* execd may answer "abort" when the same keys are already being handled. */
+static bool handshake(FILE *in, FILE *out, const ar_result *r0, ar_result *r)
+{
+	const char *keys[1] = {r0->check_id ? r0->check_id : "unknown"};
+	ar_reply reply = AR_REPLY_CONTINUE;
+	ar_error err = {0};
+
+	if (ar_channel_check_keys(in, out, AR_PROGRAM_NAME, keys, 1, &reply, &err) != AR_OK) {
+		result_set_error(r, RESULT_INVALID_INPUT, "%s", err.msg);
+		return false;
+	}
+	if (reply == AR_REPLY_ABORT) {
+		result_set_reason(r, RESULT_ABORTED, "wazuh-execd answered abort to check_keys");
+		return false;
+	}
+	return true;
+}
+
+static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *out,
+                        ar_result *r)
+{
+	ar_message msg;
+	sca_match_result m;
+	remediate_target t;
+	registry *reg;
+
+	if (!read_message(in, &msg, r))
+		return;
+	describe_finding(&msg, r);
+	r->dry_run = o->dry_run || msg.dry_run;
+	if (msg.command == AR_CMD_DELETE) {
+		result_set_reason(r, RESULT_KEPT, "the hardening is kept when the timeout ends");
+		goto out;
+	}
+	if (!handshake(in, out, r, r))
+		goto out;
+	if (!sca_match(&msg.finding, &m)) {
+		result_set_reason(r, RESULT_NOT_APPLICABLE, "%s", m.reason);
+		goto out;
+	}
+	target_of(m.row->control, &t);
+	r->registry_path = t.key;
+	r->value_name = t.value_name;
+	reg = open_registry(o, r);
+	if (reg != NULL) {
+		remediate_apply(reg, &t, r->dry_run, p->backup_dir, r);
+		registry_close(reg);
+	}
+out:
+	ar_message_free(&msg);
+}
+
+static void run_restore(const app_opts *o, const app_paths *p, ar_result *r)
+{
+	remediate_target t;
+	registry *reg;
+	ar_error err = {0};
+
+	target_of(&sca_control_smb_client_signing, &t);
+	r->command = strdup("restore");
+	reg = open_registry(o, r);
+	if (reg != NULL) {
+		remediate_restore(reg, &t, o->restore, p->backup_dir, r, &err);
+		registry_close(reg);
+	}
+}
+
+typedef struct warn_ctx {
+	const char *log_file;
+	strbuf *note;
+} warn_ctx;
+
+/* Report warnings are log lines of their own, never a second result. */
+static void log_warning(void *vctx, const char *text)
+{
+	warn_ctx *ctx = vctx;
+	cJSON *o = cJSON_CreateObject();
+	char *json;
+
+	cJSON_AddStringToObject(o, "warning", text);
+	cJSON_AddStringToObject(o, "program", AR_PROGRAM_NAME);
+	json = cJSON_PrintUnformatted(o);
+	if (json != NULL)
+		(void)ar_log_append(ctx->log_file, AR_PROGRAM_NAME, json, NULL);
+	strbuf_addf(ctx->note, "; %s", text);
+	free(json);
+	cJSON_Delete(o);
+}
+
+static void report(const app_opts *o, const app_paths *p, const char *json, strbuf *note)
+{
+	report_config *cfg = NULL;
+	report_outcome outcome = {0};
+	ar_error err = {0};
+	warn_ctx ctx = {.log_file = p->log_file, .note = note};
+
+	if (report_config_load(o->config, p->spool_dir, &cfg, &err) != AR_OK) {
+		log_warning(&ctx, err.msg);
+		return;
+	}
+	if (report_submit(cfg, json, log_warning, &ctx, &outcome, &err) != AR_OK)
+		log_warning(&ctx, err.msg);
+	else
+		strbuf_addf(note, "; report: %zu sent, %zu pending", outcome.sent, outcome.pending);
+	report_config_free(cfg);
+}
+
+static void finish(const app_opts *o, const app_paths *p, const ar_result *r, FILE *errf)
+{
+	char *json = result_to_json(r);
+	char *text = result_to_text(r);
+	strbuf note = {0};
+	ar_error err = {0};
+
+	if (json == NULL || ar_log_append(p->log_file, AR_PROGRAM_NAME, json, &err) != AR_OK)
+		strbuf_addf(&note, "; log not written: %s", json ? err.msg : "out of memory");
+	if (json != NULL && o->config != NULL)
+		report(o, p, json, &note);
+	fprintf(errf, "%s%s\n", text ? text : AR_PROGRAM_NAME ": out of memory",
+	        note.buf ? note.buf : "");
+	fflush(errf);
+	strbuf_free(&note);
+	free(json);
+	free(text);
+}
+
+int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
+{
+	app_opts o;
+	app_paths p = {0};
+	ar_result r;
+	ar_error err = {0};
+	int code;
+
+	result_init(&r);
+	r.registry_path = sca_control_smb_client_signing.registry_key;
+	r.value_name = sca_control_smb_client_signing.value_name;
+	if (parse_options(argc, argv, &o, &err) != AR_OK)
+		result_set_error(&r, RESULT_INVALID_INPUT, "%s", err.msg);
+	if (err.status == AR_OK && (o.help || o.version)) {
+		fputs(o.help ? USAGE : AR_PROGRAM_NAME " " AR_VERSION "\n", out);
+		code = fflush(out) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (resolve_paths(&o, argc > 0 ? argv[0] : AR_PROGRAM_NAME, &p, &err) != AR_OK) {
+		fprintf(errf, "%s: %s\n", AR_PROGRAM_NAME, err.msg);
+		code = EXIT_FAILED;
+		goto out;
+	}
+	if (r.error == NULL && o.restore != NULL)
+		run_restore(&o, &p, &r);
+	else if (r.error == NULL)
+		run_message(&o, &p, in, out, &r);
+	finish(&o, &p, &r, errf);
+	code = result_exit_code(&r);
+out:
+	free_paths(&p);
+	result_free(&r);
+	return code;
+}

@@ -1,0 +1,56 @@
+#include "ar_log.h"
+
+#include "platform.h"
+#include "strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *ar_log_format(const char *program, const char *text, time_t when)
+{
+	struct tm tm;
+	char stamp[32];
+	strbuf sb = {0};
+
+	platform_localtime(when, &tm);
+	strftime(stamp, sizeof(stamp), "%Y/%m/%d %H:%M:%S", &tm);
+	strbuf_addf(&sb, "%s active-response/bin/%s: ", stamp, program);
+	/* A line break inside would split one record into two. */
+	for (const char *p = text; *p; p++)
+		strbuf_add(&sb, (*p == '\n' || *p == '\r') ? " " : p, 1);
+	strbuf_adds(&sb, "\n");
+	return strbuf_take(&sb, NULL);
+}
+
+static char *parent_dir(const char *path)
+{
+	const char *a = strrchr(path, '/'), *b = strrchr(path, '\\');
+	const char *cut = (a > b) ? a : b;
+	char *d;
+
+	if (cut == NULL || cut == path)
+		return NULL;
+	d = malloc((size_t)(cut - path) + 1);
+	if (d != NULL) {
+		memcpy(d, path, (size_t)(cut - path));
+		d[cut - path] = '\0';
+	}
+	return d;
+}
+
+ar_status ar_log_append(const char *path, const char *program, const char *text, ar_error *err)
+{
+	char *line = ar_log_format(program, text, time(NULL));
+	char *dir = NULL;
+	ar_status st;
+
+	if (line == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	st = platform_append_line(path, line, strlen(line), err);
+	if (st == AR_E_NOT_FOUND && (dir = parent_dir(path)) != NULL &&
+	    platform_mkdir_p(dir, NULL) == AR_OK)
+		st = platform_append_line(path, line, strlen(line), err);
+	free(dir);
+	free(line);
+	return st;
+}

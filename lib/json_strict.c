@@ -1,0 +1,136 @@
+#include "json_strict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned long cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorting the names keeps a hostile object with many keys O(n log n). */
+static bool object_has_duplicate(const cJSON *obj, bool *nomem)
+{
+	size_t n = 0, i = 0;
+	const char **names;
+	bool dup = false;
+
+	for (const cJSON *c = obj->child; c != NULL; c = c->next)
+		n++;
+	if (n < 2)
+		return false;
+	names = malloc(n * sizeof(*names));
+	if (names == NULL) {
+		*nomem = true;
+		return true;
+	}
+	for (const cJSON *c = obj->child; c != NULL; c = c->next)
+		names[i++] = c->string ? c->string : "";
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 1; i < n && !dup; i++)
+		dup = strcmp(names[i - 1], names[i]) == 0;
+	free(names);
+	return dup;
+}
+
+static bool has_duplicate_keys(const cJSON *node, bool *nomem)
+{
+	if (cJSON_IsObject(node) && object_has_duplicate(node, nomem))
+		return true;
+	for (const cJSON *c = node->child; c != NULL; c = c->next) {
+		if ((cJSON_IsObject(c) || cJSON_IsArray(c)) && has_duplicate_keys(c, nomem))
+			return true;
+	}
+	return false;
+}
+
+ar_status json_parse_strict(const char *text, size_t len, cJSON **out, ar_error *err)
+{
+	const char *end = NULL;
+	bool nomem = false;
+	cJSON *root;
+
+	*out = NULL;
+	if (memchr(text, '\0', len) != NULL)
+		return ar_error_set(err, AR_E_INVALID, "input contains a NUL byte");
+	if (!utf8_valid((const unsigned char *)text, len))
+		return ar_error_set(err, AR_E_INVALID, "input is not valid UTF-8");
+	root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (root == NULL) {
+		size_t at = (end != NULL && end >= text) ? (size_t)(end - text) : 0;
+		return ar_error_set(err, AR_E_INVALID, "not valid JSON (near byte %zu)", at);
+	}
+	while (end != NULL && (size_t)(end - text) < len &&
+	       (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+		end++;
+	if (end == NULL || (size_t)(end - text) != len) {
+		cJSON_Delete(root);
+		return ar_error_set(err, AR_E_INVALID, "unexpected data after the JSON value");
+	}
+	if (has_duplicate_keys(root, &nomem)) {
+		cJSON_Delete(root);
+		if (nomem)
+			return ar_error_set(err, AR_E_NOMEM, "out of memory checking keys");
+		return ar_error_set(err, AR_E_INVALID, "an object has the same key twice");
+	}
+	*out = root;
+	return AR_OK;
+}
+
+const cJSON *json_get_object(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+const cJSON *json_get_array(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsArray(v) ? v : NULL;
+}
+
+const char *json_get_string(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}

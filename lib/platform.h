@@ -1,0 +1,90 @@
+/* Everything that differs between Windows and POSIX, behind one interface:
+ * platform_posix.c and platform_win32.c implement it, and nothing else in
+ * the tree asks which system it runs on. Paths are UTF-8 everywhere. */
+#ifndef PLATFORM_H
+#define PLATFORM_H
+
+#include "ar_error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* '\\' on Windows, '/' elsewhere. */
+char platform_dir_sep(void);
+
+/* Puts standard input and output in binary mode (no CRLF translation). */
+void platform_stdio_binary(void);
+
+/* The agent's install folder, found the way Wazuh's own programs find it:
+ * the executable's folder when it is <agent>/active-response/bin, else the
+ * working folder. Caller frees *out. */
+ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err);
+
+/* Where Wazuh agents keep active-responses.log under the agent folder:
+ * "active-response\\active-responses.log" on Windows,
+ * "logs/active-responses.log" elsewhere. */
+const char *platform_log_relpath(void);
+
+/* Reads a whole file, refusing more than cap bytes. *data is NUL-terminated
+ * (the terminator is not counted in *len). Caller frees *data. */
+ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+                             ar_error *err);
+
+/* Writes a file so that readers see the old or the new content, never a
+ * mix: a temporary file beside it, flushed, then renamed over it. The new
+ * file gets owner-only permissions when private is true. */
+ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,
+                                     bool private_file, ar_error *err);
+
+/* Appends one line (the caller supplies the '\n') with one write call. */
+ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err);
+
+/* Creates a folder and any missing parents; a folder this creates is
+ * owner-only (0700; on Windows Administrators and SYSTEM only). An existing
+ * folder is left as it is. */
+ar_status platform_mkdir_p(const char *path, ar_error *err);
+
+/* True when the path exists (any kind). */
+bool platform_exists(const char *path);
+
+/* Removes a file; a missing file is not an error. */
+ar_status platform_remove(const char *path, ar_error *err);
+
+/* Lists the regular files in a folder whose names end with suffix, sorted by
+ * name. Caller frees each name and the array (platform_free_list). */
+ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, size_t *count,
+                            ar_error *err);
+void platform_free_list(char **names, size_t count);
+
+/* Whether only the file's owner (and, on Windows, Administrators/SYSTEM) can
+ * read it. *why names what is wider when it is not. */
+ar_status platform_file_is_private(const char *path, bool *is_private, char *why,
+                                   size_t why_len, ar_error *err);
+
+/* Local broken-down time, thread-safe. */
+void platform_localtime(time_t t, struct tm *out);
+
+/* Milliseconds on a monotonic clock. */
+uint64_t platform_monotonic_ms(void);
+
+/* Process id, for unique file names and jitter seeds. */
+unsigned long platform_pid(void);
+
+/* Sleeps for ms milliseconds. */
+void platform_sleep_ms(unsigned ms);
+
+/* Fills buf with len unpredictable bytes (OS entropy). */
+ar_status platform_random(void *buf, size_t len, ar_error *err);
+
+/* The canonical form of a path for messages (absolute when it can be made
+ * so); caller frees. Falls back to a copy of path. */
+char *platform_abspath(const char *path);
+
+/* The command line as UTF-8: on Windows rebuilt from the wide command line,
+ * elsewhere argv itself. Free with platform_free_argv. */
+ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err);
+void platform_free_argv(int argc, char **argv);
+
+#endif

@@ -1,0 +1,272 @@
+#include "result.h"
+
+#include "strbuf.h"
+#include "utf16.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[] = {
+	[RESULT_REMEDIATED] = "remediated",
+	[RESULT_COMPLIANT] = "compliant",
+	[RESULT_WOULD_REMEDIATE] = "would_remediate",
+	[RESULT_NOT_APPLICABLE] = "not_applicable",
+	[RESULT_INVALID_INPUT] = "invalid_input",
+	[RESULT_FAILED] = "failed",
+	[RESULT_ABORTED] = "aborted",
+	[RESULT_KEPT] = "kept",
+};
+
+void result_init(ar_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = RESULT_FAILED;
+}
+
+void result_free(ar_result *r)
+{
+	free(r->command);
+	free(r->check_id);
+	free(r->policy);
+	free(r->agent_id);
+	free(r->agent_name);
+	free(r->backup);
+	free(r->reason);
+	free(r->error);
+	reg_value_free(&r->before);
+	reg_value_free(&r->after);
+	memset(r, 0, sizeof(*r));
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+	strbuf sb = {0};
+	char tmp[1024];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	strbuf_adds(&sb, tmp);
+	return strbuf_take(&sb, NULL);
+}
+
+void result_set_error(ar_result *r, result_status status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(r->error);
+	r->error = vformat(fmt, ap);
+	va_end(ap);
+	r->status = status;
+}
+
+void result_set_reason(ar_result *r, result_status status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(r->reason);
+	r->reason = vformat(fmt, ap);
+	va_end(ap);
+	r->status = status;
+}
+
+const char *result_status_name(result_status s)
+{
+	return (s <= RESULT_KEPT) ? status_names[s] : "failed";
+}
+
+int result_exit_code(const ar_result *r)
+{
+	switch (r->status) {
+	case RESULT_REMEDIATED:
+	case RESULT_COMPLIANT:
+	case RESULT_KEPT:
+		return EXIT_COMPLIANT;
+	case RESULT_WOULD_REMEDIATE:
+		return EXIT_WOULD_CHANGE;
+	case RESULT_NOT_APPLICABLE:
+	case RESULT_ABORTED:
+		return EXIT_NOT_APPLICABLE;
+	case RESULT_INVALID_INPUT:
+		return EXIT_INVALID_INPUT;
+	case RESULT_FAILED:
+	default:
+		return EXIT_FAILED;
+	}
+}
+
+static char *hex_text(const unsigned char *d, size_t n)
+{
+	strbuf sb = {0};
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, i ? ",%02x" : "%02x", d[i]);
+	return strbuf_take(&sb, NULL);
+}
+
+static cJSON *string_or_hex(const unsigned char *d, size_t n, bool strip_nul)
+{
+	char *s = NULL, *h;
+	size_t sl;
+	cJSON *item;
+
+	if (strip_nul && n >= 2 && d[n - 1] == 0 && d[n - 2] == 0)
+		n -= 2;
+	if (n % 2 == 0 && utf16le_to_utf8(d, n, &s, &sl, NULL) == AR_OK && memchr(s, 0, sl) == NULL) {
+		item = cJSON_CreateString(s);
+		free(s);
+		return item;
+	}
+	free(s);
+	h = hex_text(d, n);
+	item = cJSON_CreateString(h ? h : "");
+	free(h);
+	return item;
+}
+
+static cJSON *multi_sz(const unsigned char *d, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t start = 0;
+
+	for (size_t i = 0; arr != NULL && i + 1 < n; i += 2) {
+		if (d[i] == 0 && d[i + 1] == 0) {
+			if (i == start)
+				break; /* the empty string that ends the list */
+			cJSON_AddItemToArray(arr, string_or_hex(d + start, i - start, false));
+			start = i + 2;
+		}
+	}
+	return arr;
+}
+
+static cJSON *value_data(const reg_value *v)
+{
+	uint64_t q = 0;
+	char *h;
+	cJSON *item;
+
+	switch (v->type) {
+	case REGV_DWORD:
+	case REGV_QWORD:
+		if (v->len != (v->type == REGV_DWORD ? 4u : 8u))
+			break;
+		for (size_t i = v->len; i-- > 0;)
+			q = (q << 8) | v->data[i];
+		return cJSON_CreateNumber((double)q);
+	case REGV_SZ:
+	case REGV_EXPAND_SZ:
+		return string_or_hex(v->data, v->len, true);
+	case REGV_MULTI_SZ:
+		return multi_sz(v->data, v->len);
+	default:
+		break;
+	}
+	h = hex_text(v->data, v->len);
+	item = cJSON_CreateString(h ? h : "");
+	free(h);
+	return item;
+}
+
+static void add_value(cJSON *root, const char *name, bool have, const reg_value *v)
+{
+	cJSON *o;
+
+	if (!have) {
+		cJSON_AddNullToObject(root, name);
+		return;
+	}
+	o = cJSON_AddObjectToObject(root, name);
+	cJSON_AddBoolToObject(o, "exists", v->exists);
+	if (v->exists) {
+		cJSON_AddStringToObject(o, "type", reg_type_name(v->type));
+		cJSON_AddItemToObject(o, "data", value_data(v));
+	} else {
+		cJSON_AddNullToObject(o, "type");
+		cJSON_AddNullToObject(o, "data");
+	}
+}
+
+static void add_opt_string(cJSON *root, const char *name, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(root, name, s);
+}
+
+char *result_to_json(const ar_result *r)
+{
+	cJSON *root = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddStringToObject(root, "status", result_status_name(r->status));
+	if (r->check_id != NULL)
+		cJSON_AddStringToObject(root, "check_id", r->check_id);
+	else
+		cJSON_AddNullToObject(root, "check_id");
+	add_opt_string(root, "policy", r->policy);
+	add_opt_string(root, "agent_id", r->agent_id);
+	add_opt_string(root, "agent_name", r->agent_name);
+	add_opt_string(root, "command", r->command);
+	cJSON_AddStringToObject(root, "registry_path", r->registry_path ? r->registry_path : "");
+	cJSON_AddStringToObject(root, "value_name", r->value_name ? r->value_name : "");
+	add_value(root, "before", r->have_before, &r->before);
+	add_value(root, "after", r->have_after, &r->after);
+	add_opt_string(root, "backup", r->backup);
+	add_opt_string(root, "reason", r->reason);
+	add_opt_string(root, "error", r->error);
+	if (r->dry_run)
+		cJSON_AddTrueToObject(root, "dry_run");
+	cJSON_AddStringToObject(root, "program", AR_PROGRAM_NAME);
+	cJSON_AddStringToObject(root, "version", AR_VERSION);
+	text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+static void describe_value(strbuf *sb, bool have, const reg_value *v)
+{
+	cJSON *d;
+	char *t;
+
+	if (!have) {
+		strbuf_adds(sb, "unknown");
+		return;
+	}
+	if (!v->exists) {
+		strbuf_adds(sb, v->key_exists ? "missing" : "missing (no key)");
+		return;
+	}
+	d = value_data(v);
+	t = d ? cJSON_PrintUnformatted(d) : NULL;
+	strbuf_addf(sb, "%s %s", reg_type_name(v->type), t ? t : "?");
+	free(t);
+	cJSON_Delete(d);
+}
+
+char *result_to_text(const ar_result *r)
+{
+	strbuf sb = {0};
+
+	strbuf_addf(&sb, "%s: %s", AR_PROGRAM_NAME, result_status_name(r->status));
+	if (r->check_id != NULL)
+		strbuf_addf(&sb, " (check %s)", r->check_id);
+	if (r->have_before || r->have_after) {
+		strbuf_addf(&sb, ": %s was ", r->value_name ? r->value_name : "value");
+		describe_value(&sb, r->have_before, &r->before);
+		if (r->have_after) {
+			strbuf_adds(&sb, ", now ");
+			describe_value(&sb, r->have_after, &r->after);
+		}
+	}
+	if (r->backup != NULL)
+		strbuf_addf(&sb, "; backup %s", r->backup);
+	if (r->reason != NULL)
+		strbuf_addf(&sb, "; %s", r->reason);
+	if (r->error != NULL)
+		strbuf_addf(&sb, "; error: %s", r->error);
+	/* One line, whatever the input put into the messages. */
+	for (size_t i = 0; !sb.failed && i < sb.len; i++) {
+		if ((unsigned char)sb.buf[i] < 0x20 || sb.buf[i] == 0x7F)
+			sb.buf[i] = '?';
+	}
+	return strbuf_take(&sb, NULL);
+}
