@@ -32,21 +32,21 @@ typedef struct app_paths {
 } app_paths;
 
 static const char USAGE[] =
-	"Usage: " AR_PROGRAM_NAME " [OPTION]... < message.json\n"
-	"Wazuh active response: remediates CIS 2.3.8.2 (SCA check 26032 and its twins)\n"
-	"by setting HKLM\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters\n"
-	"EnableSecuritySignature to REG_DWORD 1. Reads one message line on standard input.\n"
-	"\n"
-	"  --registry-file PATH  use a .reg file as the registry (created when missing)\n"
-	"  --log-file PATH       log here instead of the agent's active-responses.log\n"
-	"  --config PATH         reporting configuration (JSON) for the Wazuh server API\n"
-	"  --dry-run             say what would change, change nothing (exit 4 if it would)\n"
-	"  --restore FILE        apply a backup .reg file written by an earlier run\n"
-	"  --version             print the version and exit\n"
-	"  --help                print this help and exit\n"
-	"\n"
-	"Exit status: 0 compliant, 1 remediation failed, 2 invalid input,\n"
-	"3 not this program's alert or aborted, 4 a change would be made (--dry-run).\n";
+        "Usage: " AR_PROGRAM_NAME " [OPTION]... < message.json\n"
+        "Wazuh active response: remediates CIS 2.3.8.2 (SCA check 26032 and its twins)\n"
+        "by setting HKLM\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters\n"
+        "EnableSecuritySignature to REG_DWORD 1. Reads one message line on standard input.\n"
+        "\n"
+        "  --registry-file PATH  use a .reg file as the registry (created when missing)\n"
+        "  --log-file PATH       log here instead of the agent's active-responses.log\n"
+        "  --config PATH         reporting configuration (JSON) for the Wazuh server API\n"
+        "  --dry-run             say what would change, change nothing (exit 4 if it would)\n"
+        "  --restore FILE        apply a backup .reg file written by an earlier run\n"
+        "  --version             print the version and exit\n"
+        "  --help                print this help and exit\n"
+        "\n"
+        "Exit status: 0 compliant, 1 remediation failed, 2 invalid input,\n"
+        "3 not this program's alert or aborted, 4 a change would be made (--dry-run).\n";
 
 /* Accepts "--name VALUE" and "--name=VALUE". */
 static bool take_value(int argc, char **argv, int *i, const char *name, const char **out,
@@ -173,8 +173,8 @@ static void describe_finding(const ar_message *m, ar_result *r)
 
 	r->command = dup_or_null(m->command_name);
 	r->check_id = dup_or_null(id);
-	r->policy = dup_or_null(m->finding.policy_name ? m->finding.policy_name
-	                                               : m->finding.policy_id);
+	r->policy =
+	        dup_or_null(m->finding.policy_name ? m->finding.policy_name : m->finding.policy_id);
 	r->agent_id = dup_or_null(m->finding.agent_id);
 	r->agent_name = dup_or_null(m->finding.agent_name);
 }
@@ -194,9 +194,9 @@ static bool read_message(FILE *in, ar_message *msg, ar_result *r)
 		st = ar_message_parse(line, len, msg, &err);
 	free(line);
 	if (st != AR_OK)
-		result_set_error(r, st == AR_E_NOMEM || st == AR_E_IO ? RESULT_FAILED
-		                                                      : RESULT_INVALID_INPUT,
-		                 "%s", err.msg);
+		result_set_error(
+		        r, st == AR_E_NOMEM || st == AR_E_IO ? RESULT_FAILED : RESULT_INVALID_INPUT,
+		        "%s", err.msg);
 	return st == AR_OK;
 }
 
@@ -218,8 +218,7 @@ static bool handshake(FILE *in, FILE *out, const ar_result *r0, ar_result *r)
 	return true;
 }
 
-static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *out,
-                        ar_result *r)
+static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *out, ar_result *r)
 {
 	ar_message msg;
 	sca_match_result m;

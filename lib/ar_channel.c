@@ -19,8 +19,8 @@ ar_status ar_channel_read_line(FILE *in, size_t cap, char **line, size_t *len, b
 	*eof = false;
 	while ((c = getc(in)) != EOF && c != '\n') {
 		if (n >= cap) {
-			st = ar_error_set(err, AR_E_TOO_LARGE, "input line is larger than %zu bytes",
-			                  cap);
+			st = ar_error_set(err, AR_E_TOO_LARGE,
+			                  "input line is larger than %zu bytes", cap);
 			goto out;
 		}
 		if (n + 1 >= size) {
@@ -105,9 +105,8 @@ static ar_status parse_reply(const char *line, size_t len, ar_reply *reply, ar_e
 	return st;
 }
 
-ar_status ar_channel_check_keys(FILE *in, FILE *out, const char *program,
-                                const char *const *keys, size_t nkeys, ar_reply *reply,
-                                ar_error *err)
+ar_status ar_channel_check_keys(FILE *in, FILE *out, const char *program, const char *const *keys,
+                                size_t nkeys, ar_reply *reply, ar_error *err)
 {
 	char *text = check_keys_line(program, keys, nkeys);
 	char *line = NULL;

@@ -24,8 +24,7 @@ typedef enum ar_reply { AR_REPLY_CONTINUE, AR_REPLY_ABORT } ar_reply;
 /* Writes the check_keys line naming keys, flushes, and reads execd's answer:
  * a message whose command is "continue" or "abort" (the bare words are
  * accepted too, for people). End of input counts as continue. */
-ar_status ar_channel_check_keys(FILE *in, FILE *out, const char *program,
-                                const char *const *keys, size_t nkeys, ar_reply *reply,
-                                ar_error *err);
+ar_status ar_channel_check_keys(FILE *in, FILE *out, const char *program, const char *const *keys,
+                                size_t nkeys, ar_reply *reply, ar_error *err);
 
 #endif

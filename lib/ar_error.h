@@ -29,16 +29,16 @@ typedef struct ar_error {
  * write `return ar_error_set(err, AR_E_IO, "...")`. err may be NULL. */
 ar_status ar_error_set(ar_error *err, ar_status status, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+        __attribute__((format(printf, 3, 4)))
 #endif
-	;
+        ;
 
 /* Prefixes an existing message with context ("writing backup: ..."). */
 ar_status ar_error_prefix(ar_error *err, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+        __attribute__((format(printf, 2, 3)))
 #endif
-	;
+        ;
 
 void ar_error_clear(ar_error *err);
 

@@ -60,8 +60,8 @@ void platform_free_list(char **names, size_t count);
 
 /* Whether only the file's owner (and, on Windows, Administrators/SYSTEM) can
  * read it. *why names what is wider when it is not. */
-ar_status platform_file_is_private(const char *path, bool *is_private, char *why,
-                                   size_t why_len, ar_error *err);
+ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
+                                   ar_error *err);
 
 /* Local broken-down time, thread-safe. */
 void platform_localtime(time_t t, struct tm *out);

@@ -130,13 +130,14 @@ ar_status platform_read_file(const char *path, size_t cap, unsigned char **data,
 			if (want > cap + 2)
 				want = cap + 2;
 			if (want <= size) {
-				st = ar_error_set(err, AR_E_TOO_LARGE, "%s is larger than %zu bytes",
-				                  path, cap);
+				st = ar_error_set(err, AR_E_TOO_LARGE,
+				                  "%s is larger than %zu bytes", path, cap);
 				goto out;
 			}
 			nb = realloc(buf, want);
 			if (nb == NULL) {
-				st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s", path);
+				st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s",
+				                  path);
 				goto out;
 			}
 			buf = nb;
@@ -274,8 +275,8 @@ ar_status platform_mkdir_p(const char *path, ar_error *err)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			st = ar_error_set(err, errno_status(errno), "cannot create folder %s: %s", p,
-			                  strerror(errno));
+			st = ar_error_set(err, errno_status(errno), "cannot create folder %s: %s",
+			                  p, strerror(errno));
 		if (last)
 			break;
 		*s = '/';
@@ -356,8 +357,8 @@ void platform_free_list(char **names, size_t count)
 	free(names);
 }
 
-ar_status platform_file_is_private(const char *path, bool *is_private, char *why,
-                                   size_t why_len, ar_error *err)
+ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
+                                   ar_error *err)
 {
 	struct stat sb;
 

@@ -349,7 +349,8 @@ static ar_status parse_header(parser *p)
 		end--;
 	if (!((end - start == strlen(HEADER5) && memcmp(p->s + start, HEADER5, end - start) == 0) ||
 	      (end - start == strlen(HEADER4) && memcmp(p->s + start, HEADER4, end - start) == 0)))
-		return fail(p, "not a .reg file (expected \"Windows Registry Editor Version 5.00\")");
+		return fail(p,
+		            "not a .reg file (expected \"Windows Registry Editor Version 5.00\")");
 	eat_eol(p);
 	return AR_OK;
 }
@@ -432,7 +433,8 @@ static ar_status decode(const unsigned char *b, size_t len, regfile *rf, ar_erro
 	if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE) {
 		rf->encoding = REGFILE_UTF16LE;
 		if ((len - 2) % 2 != 0)
-			return ar_error_set(err, AR_E_INVALID, "UTF-16 file is truncated (odd length)");
+			return ar_error_set(err, AR_E_INVALID,
+			                    "UTF-16 file is truncated (odd length)");
 		return utf16le_to_utf8(b + 2, len - 2, &rf->text, &rf->len, err);
 	}
 	if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF)
@@ -447,7 +449,8 @@ static ar_status decode(const unsigned char *b, size_t len, regfile *rf, ar_erro
 		len -= 3;
 	}
 	if (!utf8_valid(b, len))
-		return ar_error_set(err, AR_E_INVALID, "file is neither UTF-16LE with BOM nor UTF-8");
+		return ar_error_set(err, AR_E_INVALID,
+		                    "file is neither UTF-16LE with BOM nor UTF-8");
 	rf->text = dup_range((const char *)b, len);
 	rf->len = len;
 	return rf->text ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
@@ -541,7 +544,8 @@ static size_t live_from(const regfile *rf, const char *key)
 {
 	size_t from = 0;
 	for (size_t i = 0; i < rf->count; i++) {
-		if (rf->entries[i].kind == REGFILE_KEY_DELETE && key_covers(rf->entries[i].key, key))
+		if (rf->entries[i].kind == REGFILE_KEY_DELETE &&
+		    key_covers(rf->entries[i].key, key))
 			from = i + 1;
 	}
 	return from;
@@ -606,13 +610,15 @@ static ar_status insert_value(regfile *rf, const char *key, size_t from, const c
 	ar_status st;
 
 	for (size_t i = from; i < rf->count; i++) {
-		if (rf->entries[i].kind == REGFILE_KEY && registry_key_equal(rf->entries[i].key, key))
+		if (rf->entries[i].kind == REGFILE_KEY &&
+		    registry_key_equal(rf->entries[i].key, key))
 			section = i;
 	}
 	if (section < rf->count) {
 		at = rf->entries[section].next;
-		for (size_t i = section + 1; i < rf->count && (rf->entries[i].kind == REGFILE_VALUE ||
-		                                               rf->entries[i].kind == REGFILE_VALUE_DELETE);
+		for (size_t i = section + 1;
+		     i < rf->count && (rf->entries[i].kind == REGFILE_VALUE ||
+		                       rf->entries[i].kind == REGFILE_VALUE_DELETE);
 		     i++)
 			at = rf->entries[i].next;
 		/* The line before may be the file's last, with no line break. */

@@ -15,20 +15,20 @@ typedef enum regfile_encoding {
 } regfile_encoding;
 
 typedef enum regfile_entry_kind {
-	REGFILE_KEY,          /* [path] */
-	REGFILE_KEY_DELETE,   /* [-path] */
-	REGFILE_VALUE,        /* "name"=data */
-	REGFILE_VALUE_DELETE  /* "name"=- */
+	REGFILE_KEY,         /* [path] */
+	REGFILE_KEY_DELETE,  /* [-path] */
+	REGFILE_VALUE,       /* "name"=data */
+	REGFILE_VALUE_DELETE /* "name"=- */
 } regfile_entry_kind;
 
 typedef struct regfile_entry {
 	regfile_entry_kind kind;
-	size_t start; /* first byte of the line */
-	size_t end;   /* one past its last byte, before the line break */
-	size_t next;  /* first byte after the line break */
-	size_t line;  /* 1-based line number, for messages */
-	char *key;    /* the key: of the line itself, or of the section a value is in */
-	char *name;   /* value entries: the name, "" for the default value (@) */
+	size_t start;    /* first byte of the line */
+	size_t end;      /* one past its last byte, before the line break */
+	size_t next;     /* first byte after the line break */
+	size_t line;     /* 1-based line number, for messages */
+	char *key;       /* the key: of the line itself, or of the section a value is in */
+	char *name;      /* value entries: the name, "" for the default value (@) */
 	reg_value value; /* REGFILE_VALUE */
 } regfile_entry;
 

@@ -12,19 +12,20 @@ ar_status registry_read(registry *reg, const char *key, const char *name, reg_va
 	return reg->ops->read(reg, key, name, out, err);
 }
 
-ar_status registry_write(registry *reg, const char *key, const char *name,
-                         const reg_value *value, ar_error *err)
+ar_status registry_write(registry *reg, const char *key, const char *name, const reg_value *value,
+                         ar_error *err)
 {
 	return reg->ops->write(reg, key, name, value, err);
 }
 
-ar_status registry_write_dword(registry *reg, const char *key, const char *name,
-                               uint32_t data, ar_error *err)
+ar_status registry_write_dword(registry *reg, const char *key, const char *name, uint32_t data,
+                               ar_error *err)
 {
 	unsigned char le[4] = {(unsigned char)(data & 0xFF), (unsigned char)((data >> 8) & 0xFF),
 	                       (unsigned char)((data >> 16) & 0xFF),
 	                       (unsigned char)((data >> 24) & 0xFF)};
-	reg_value v = {.key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
+	reg_value v = {
+	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
 	return registry_write(reg, key, name, &v, err);
 }
 
@@ -47,8 +48,7 @@ void reg_value_free(reg_value *v)
 	}
 }
 
-ar_status reg_value_set(reg_value *v, uint32_t type, const void *data, size_t len,
-                        ar_error *err)
+ar_status reg_value_set(reg_value *v, uint32_t type, const void *data, size_t len, ar_error *err)
 {
 	unsigned char *copy = NULL;
 
@@ -77,12 +77,18 @@ bool reg_value_is_dword(const reg_value *v, uint32_t data)
 const char *reg_type_name(uint32_t type)
 {
 	static const char *const names[] = {
-		"REG_NONE",          "REG_SZ",
-		"REG_EXPAND_SZ",     "REG_BINARY",
-		"REG_DWORD",         "REG_DWORD_BIG_ENDIAN",
-		"REG_LINK",          "REG_MULTI_SZ",
-		"REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR",
-		"REG_RESOURCE_REQUIREMENTS_LIST", "REG_QWORD",
+	        "REG_NONE",
+	        "REG_SZ",
+	        "REG_EXPAND_SZ",
+	        "REG_BINARY",
+	        "REG_DWORD",
+	        "REG_DWORD_BIG_ENDIAN",
+	        "REG_LINK",
+	        "REG_MULTI_SZ",
+	        "REG_RESOURCE_LIST",
+	        "REG_FULL_RESOURCE_DESCRIPTOR",
+	        "REG_RESOURCE_REQUIREMENTS_LIST",
+	        "REG_QWORD",
 	};
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "REG_UNKNOWN";
 }
@@ -91,9 +97,8 @@ static const struct {
 	const char *abbrev;
 	const char *full;
 } roots[] = {
-	{"HKLM", "HKEY_LOCAL_MACHINE"}, {"HKCU", "HKEY_CURRENT_USER"},
-	{"HKU", "HKEY_USERS"},          {"HKCR", "HKEY_CLASSES_ROOT"},
-	{"HKCC", "HKEY_CURRENT_CONFIG"},
+        {"HKLM", "HKEY_LOCAL_MACHINE"}, {"HKCU", "HKEY_CURRENT_USER"},   {"HKU", "HKEY_USERS"},
+        {"HKCR", "HKEY_CLASSES_ROOT"},  {"HKCC", "HKEY_CURRENT_CONFIG"},
 };
 
 /* Case-insensitive prefix match of a root name ending at '\\' or '\0'. */

@@ -31,9 +31,9 @@ enum {
 /* A value as stored: raw bytes exactly as the registry keeps them (a DWORD is
  * 4 little-endian bytes; REG_SZ is UTF-16LE with its terminator). */
 typedef struct reg_value {
-	bool key_exists;   /* the key itself was there */
-	bool exists;       /* the value was there */
-	uint32_t type;     /* REGV_* */
+	bool key_exists;     /* the key itself was there */
+	bool exists;         /* the value was there */
+	uint32_t type;       /* REGV_* */
 	unsigned char *data; /* owned; NULL when len is 0 */
 	size_t len;
 } reg_value;
@@ -45,8 +45,8 @@ typedef struct registry_ops {
 	ar_status (*read)(registry *reg, const char *key, const char *name, reg_value *out,
 	                  ar_error *err);
 	/* Creates the key when missing; replaces any value of that name. */
-	ar_status (*write)(registry *reg, const char *key, const char *name,
-	                   const reg_value *value, ar_error *err);
+	ar_status (*write)(registry *reg, const char *key, const char *name, const reg_value *value,
+	                   ar_error *err);
 	/* Removing a value that is not there succeeds. */
 	ar_status (*remove)(registry *reg, const char *key, const char *name, ar_error *err);
 	void (*close)(registry *reg);
@@ -65,17 +65,16 @@ ar_status registry_open_live(registry **out, ar_error *err);
 /* Dispatch through ops; these never touch a backend's internals. */
 ar_status registry_read(registry *reg, const char *key, const char *name, reg_value *out,
                         ar_error *err);
-ar_status registry_write(registry *reg, const char *key, const char *name,
-                         const reg_value *value, ar_error *err);
-ar_status registry_write_dword(registry *reg, const char *key, const char *name,
-                               uint32_t data, ar_error *err);
+ar_status registry_write(registry *reg, const char *key, const char *name, const reg_value *value,
+                         ar_error *err);
+ar_status registry_write_dword(registry *reg, const char *key, const char *name, uint32_t data,
+                               ar_error *err);
 ar_status registry_remove(registry *reg, const char *key, const char *name, ar_error *err);
 void registry_close(registry *reg);
 
 /* Value helpers shared by the backends and their callers. */
 void reg_value_free(reg_value *v);
-ar_status reg_value_set(reg_value *v, uint32_t type, const void *data, size_t len,
-                        ar_error *err);
+ar_status reg_value_set(reg_value *v, uint32_t type, const void *data, size_t len, ar_error *err);
 bool reg_value_is_dword(const reg_value *v, uint32_t data);
 const char *reg_type_name(uint32_t type); /* "REG_DWORD", ..., "REG_UNKNOWN" */
 

@@ -59,8 +59,8 @@ static ar_status store(const char *path, const regfile *rf, ar_error *err)
 	return st;
 }
 
-static ar_status rf_change(registry *reg, const char *key, const char *name,
-                           const reg_value *value, ar_error *err)
+static ar_status rf_change(registry *reg, const char *key, const char *name, const reg_value *value,
+                           ar_error *err)
 {
 	regfile_backend *b = reg->impl;
 	regfile *rf = NULL;
@@ -76,8 +76,8 @@ static ar_status rf_change(registry *reg, const char *key, const char *name,
 	return st;
 }
 
-static ar_status rf_write(registry *reg, const char *key, const char *name,
-                          const reg_value *value, ar_error *err)
+static ar_status rf_write(registry *reg, const char *key, const char *name, const reg_value *value,
+                          ar_error *err)
 {
 	return rf_change(reg, key, name, value, err);
 }
@@ -96,11 +96,11 @@ static void rf_close(registry *reg)
 }
 
 static const registry_ops regfile_ops = {
-	.name = "regfile",
-	.read = rf_read,
-	.write = rf_write,
-	.remove = rf_remove,
-	.close = rf_close,
+        .name = "regfile",
+        .read = rf_read,
+        .write = rf_write,
+        .remove = rf_remove,
+        .close = rf_close,
 };
 
 ar_status registry_open_file(const char *path, registry **out, ar_error *err)

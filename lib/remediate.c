@@ -34,8 +34,8 @@ static char *backup_name(const char *dir, const char *value_name, ar_error *err)
 	tm = *gmtime(&now);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	(void)platform_random(rnd, sizeof(rnd), NULL);
-	strbuf_addf(&sb, "%s%c%s-%s-%lu-%02x%02x%02x%02x.reg", dir, platform_dir_sep(),
-	            value_name, stamp, platform_pid(), rnd[0], rnd[1], rnd[2], rnd[3]);
+	strbuf_addf(&sb, "%s%c%s-%s-%lu-%02x%02x%02x%02x.reg", dir, platform_dir_sep(), value_name,
+	            stamp, platform_pid(), rnd[0], rnd[1], rnd[2], rnd[3]);
 	path = strbuf_take(&sb, NULL);
 	if (path == NULL)
 		ar_error_set(err, AR_E_NOMEM, "out of memory");
@@ -151,13 +151,14 @@ static bool read_before(registry *reg, const remediate_target *t, ar_result *r)
 	return true;
 }
 
-void remediate_apply(registry *reg, const remediate_target *t, bool dry_run,
-                     const char *backup_dir, ar_result *r)
+void remediate_apply(registry *reg, const remediate_target *t, bool dry_run, const char *backup_dir,
+                     ar_result *r)
 {
-	unsigned char le[4] = {(unsigned char)(t->dword & 0xFF), (unsigned char)((t->dword >> 8) & 0xFF),
-	                       (unsigned char)((t->dword >> 16) & 0xFF),
-	                       (unsigned char)((t->dword >> 24) & 0xFF)};
-	reg_value desired = {.key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
+	unsigned char le[4] = {
+	        (unsigned char)(t->dword & 0xFF), (unsigned char)((t->dword >> 8) & 0xFF),
+	        (unsigned char)((t->dword >> 16) & 0xFF), (unsigned char)((t->dword >> 24) & 0xFF)};
+	reg_value desired = {
+	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
 
 	r->registry_path = t->key;
 	r->value_name = t->value_name;

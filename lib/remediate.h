@@ -10,17 +10,17 @@
 #include <stdint.h>
 
 typedef struct remediate_target {
-	const char *key;        /* full path */
+	const char *key; /* full path */
 	const char *value_name;
-	uint32_t dword;         /* the compliant REG_DWORD data */
+	uint32_t dword; /* the compliant REG_DWORD data */
 } remediate_target;
 
 /* Brings the value to REG_DWORD t->dword unless it is already so. Sets
  * r->status to compliant, would_remediate (dry_run), remediated or failed,
  * and r->before/after/backup. A backup is written to backup_dir before any
  * write; no backup, no write. */
-void remediate_apply(registry *reg, const remediate_target *t, bool dry_run,
-                     const char *backup_dir, ar_result *r);
+void remediate_apply(registry *reg, const remediate_target *t, bool dry_run, const char *backup_dir,
+                     ar_result *r);
 
 /* Applies a backup file made by remediate_apply (or any .reg file that sets
  * or removes only t's value): backs up the current state first, then

@@ -10,14 +10,14 @@
 #include <string.h>
 
 static const char *const status_names[] = {
-	[RESULT_REMEDIATED] = "remediated",
-	[RESULT_COMPLIANT] = "compliant",
-	[RESULT_WOULD_REMEDIATE] = "would_remediate",
-	[RESULT_NOT_APPLICABLE] = "not_applicable",
-	[RESULT_INVALID_INPUT] = "invalid_input",
-	[RESULT_FAILED] = "failed",
-	[RESULT_ABORTED] = "aborted",
-	[RESULT_KEPT] = "kept",
+        [RESULT_REMEDIATED] = "remediated",
+        [RESULT_COMPLIANT] = "compliant",
+        [RESULT_WOULD_REMEDIATE] = "would_remediate",
+        [RESULT_NOT_APPLICABLE] = "not_applicable",
+        [RESULT_INVALID_INPUT] = "invalid_input",
+        [RESULT_FAILED] = "failed",
+        [RESULT_ABORTED] = "aborted",
+        [RESULT_KEPT] = "kept",
 };
 
 void result_init(ar_result *r)
@@ -111,7 +111,8 @@ static cJSON *string_or_hex(const unsigned char *d, size_t n, bool strip_nul)
 
 	if (strip_nul && n >= 2 && d[n - 1] == 0 && d[n - 2] == 0)
 		n -= 2;
-	if (n % 2 == 0 && utf16le_to_utf8(d, n, &s, &sl, NULL) == AR_OK && memchr(s, 0, sl) == NULL) {
+	if (n % 2 == 0 && utf16le_to_utf8(d, n, &s, &sl, NULL) == AR_OK &&
+	    memchr(s, 0, sl) == NULL) {
 		item = cJSON_CreateString(s);
 		free(s);
 		return item;

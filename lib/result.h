@@ -29,11 +29,11 @@ enum {
 
 typedef struct ar_result {
 	result_status status;
-	char *command;      /* "add", "delete", "restore", ... or NULL */
-	char *check_id;     /* as text, or NULL when the input had none */
-	char *policy;       /* the alert's policy name, or NULL */
-	char *agent_id;     /* or NULL */
-	char *agent_name;   /* or NULL */
+	char *command;    /* "add", "delete", "restore", ... or NULL */
+	char *check_id;   /* as text, or NULL when the input had none */
+	char *policy;     /* the alert's policy name, or NULL */
+	char *agent_id;   /* or NULL */
+	char *agent_name; /* or NULL */
 	const char *registry_path;
 	const char *value_name;
 	bool have_before, have_after; /* false renders null */
@@ -50,14 +50,14 @@ void result_free(ar_result *r);
 /* Sets r->error (or r->reason) from a printf-style message. */
 void result_set_error(ar_result *r, result_status status, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+        __attribute__((format(printf, 3, 4)))
 #endif
-	;
+        ;
 void result_set_reason(ar_result *r, result_status status, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+        __attribute__((format(printf, 3, 4)))
 #endif
-	;
+        ;
 
 const char *result_status_name(result_status s);
 int result_exit_code(const ar_result *r);

@@ -17,9 +17,9 @@ void strbuf_add(strbuf *sb, const void *data, size_t len);
 void strbuf_adds(strbuf *sb, const char *s);
 void strbuf_addf(strbuf *sb, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
+        __attribute__((format(printf, 2, 3)))
 #endif
-	;
+        ;
 /* Hands the NUL-terminated buffer to the caller (NULL if anything failed). */
 char *strbuf_take(strbuf *sb, size_t *len);
 void strbuf_free(strbuf *sb);

@@ -1,0 +1,131 @@
+"""Shared helpers for the end-to-end tests: run the built program the way
+wazuh-execd does, and read back what it left behind (the .reg file, the log,
+the backups)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+KEY = r"HKEY_LOCAL_MACHINE\System\CurrentControlSet\Services\LanmanWorkstation\Parameters"
+VALUE = "EnableSecuritySignature"
+PROGRAM = "win_ms_network_client_sign_if_server_agrees"
+LOG_RE = re.compile(
+    r"^(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) active-response/bin/(\S+): (.*)$")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.environ.get("TESTS_DATA_DIR", os.path.join(HERE, "..", "data"))
+
+
+def program():
+    path = os.environ.get("AR_PROGRAM")
+    if not path:
+        raise RuntimeError("set AR_PROGRAM to the built program")
+    return path
+
+
+def data(*parts):
+    return os.path.join(DATA, *parts)
+
+
+class Workdir:
+    """A temporary agent-like folder with its own .reg registry and log."""
+
+    def __init__(self, reg_sample=None):
+        self.dir = tempfile.mkdtemp(prefix="ar-e2e-")
+        self.reg = os.path.join(self.dir, "registry.reg")
+        self.log = os.path.join(self.dir, "active-responses.log")
+        self.backups = os.path.join(self.dir, PROGRAM + "-backups")
+        if reg_sample is not None:
+            shutil.copyfile(data("registry", reg_sample), self.reg)
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def args(self, *extra):
+        return [program(), "--registry-file", self.reg, "--log-file", self.log, *extra]
+
+    def run(self, stdin_bytes, *extra, timeout=30):
+        """One run with all of stdin given at once (end of input after it)."""
+        return subprocess.run(self.args(*extra), input=stdin_bytes, capture_output=True,
+                              timeout=timeout, check=False)
+
+    def reg_bytes(self):
+        with open(self.reg, "rb") as f:
+            return f.read()
+
+    def backup_files(self):
+        if not os.path.isdir(self.backups):
+            return []
+        return sorted(os.path.join(self.backups, n) for n in os.listdir(self.backups))
+
+    def log_records(self):
+        return read_log(self.log)
+
+    def result(self):
+        """The one result record of the last run."""
+        records = [r for r in self.log_records() if "status" in r]
+        return records[-1] if records else None
+
+
+def read_log(path):
+    """Every line must have Wazuh's active-response format; returns the JSON
+    objects after the prefix."""
+    out = []
+    if not os.path.exists(path):
+        return out
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = LOG_RE.match(line.rstrip("\n"))
+            if not m:
+                raise AssertionError("log line not in Wazuh format: %r" % line)
+            out.append(json.loads(m.group(8)))
+    return out
+
+
+def decode_reg(raw):
+    if raw.startswith(b"\xff\xfe"):
+        return raw[2:].decode("utf-16-le")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    return raw.decode("utf-8")
+
+
+def reg_value(raw, key=KEY, name=VALUE):
+    """The last assignment of name in [key] sections: ('dword', n),
+    ('sz', text), ('hex', type, bytes), ('deleted',) or None; and whether
+    the key exists. A small independent reader, so the tests do not trust
+    the program's own parser."""
+    text = decode_reg(raw)
+    section = None
+    found = None
+    key_exists = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        s = line.strip()
+        if s.startswith("[") and s.endswith("]"):
+            section = s[1:-1]
+            if section.lower() == key.lower():
+                key_exists = True
+            continue
+        if section is None or section.lower() != key.lower():
+            continue
+        m = re.match(r'^"((?:[^"\\]|\\.)*)"=(.*)$', s)
+        if not m or m.group(1).lower() != name.lower():
+            continue
+        data_ = m.group(2)
+        if data_ == "-":
+            found = ("deleted",)
+        elif data_.startswith("dword:"):
+            found = ("dword", int(data_[6:], 16))
+        elif data_.startswith('"'):
+            found = ("sz", data_[1:-1])
+        else:
+            found = ("other", data_)
+    return found, key_exists
+
+
+def message(name):
+    with open(data(name), "rb") as f:
+        return f.read()

@@ -1,0 +1,348 @@
+"""The built program, end to end on the native build: sample messages piped
+in, a .reg file as the registry. Asserts exit status, the registry value read
+back from the file, the file's other bytes, the backups, standard output and
+the log line."""
+
+import json
+import os
+import subprocess
+import unittest
+
+from arprog import (KEY, PROGRAM, VALUE, Workdir, data, message, program, read_log,
+                    reg_value)
+
+TWINS = ["ours_15535_win10.json", "ours_16027_win2016.json", "ours_16535_win2019.json",
+         "ours_27038_win2022.json", "ours_36537_win2025.json", "ours_15036_win2012r2.json",
+         "ours_34537_win2012.json"]
+NOT_OURS = ["notours_other_check.json", "notours_passed.json", "notours_not_applicable.json",
+            "notours_not_sca.json", "notours_summary.json", "notours_trap_16031.json",
+            "notours_trap_34541.json", "notours_wrong_registry.json",
+            "notours_no_sca_group.json"]
+BAD = ["bad_not_json.txt", "bad_empty.txt", "bad_truncated.json", "bad_unknown_command.json",
+       "bad_version_string.json", "bad_origin_not_object.json", "bad_parameters_array.json",
+       "bad_alert_not_object.json", "bad_extra_args_not_strings.json",
+       "bad_command_number.json"]
+
+
+VALIDATE_LOG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schema",
+                            "validate_log.py")
+
+
+def validate_log(test, path):
+    """Every result line the program wrote must match schemas/result.schema.json."""
+    if os.path.exists(path):
+        p = subprocess.run(["/usr/bin/python3", VALIDATE_LOG, path], capture_output=True,
+                           check=False)
+        test.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+
+def check_keys_lines(stdout):
+    """Standard output must hold nothing but check_keys lines."""
+    lines = stdout.decode("utf-8").splitlines()
+    for line in lines:
+        msg = json.loads(line)
+        assert msg == {"version": 1,
+                       "origin": {"name": PROGRAM, "module": "active-response"},
+                       "command": "check_keys",
+                       "parameters": {"keys": msg["parameters"]["keys"]}}, line
+        assert all(isinstance(k, str) for k in msg["parameters"]["keys"])
+    return lines
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.w = None
+
+    def tearDown(self):
+        if self.w:
+            validate_log(self, self.w.log)
+            self.w.cleanup()
+
+    def work(self, reg_sample):
+        self.w = Workdir(reg_sample)
+        return self.w
+
+    def assert_one_result(self, status):
+        records = [r for r in self.w.log_records() if "status" in r]
+        self.assertEqual(len(records), 1, records)
+        r = records[0]
+        self.assertEqual(r["status"], status, r)
+        self.assertEqual(r["registry_path"], KEY)
+        self.assertEqual(r["value_name"], VALUE)
+        # The raw alert is never logged: no alert fields, none of its text.
+        self.assertFalse(set(r) & {"alert", "parameters", "data", "rule", "origin"}, r)
+        with open(self.w.log, encoding="utf-8") as f:
+            self.assertNotIn("Session hijacking", f.read())
+        return r
+
+
+class Remediation(Base):
+    def test_from_zero_utf16(self):
+        w = self.work("value_0_utf16.reg")
+        before = w.reg_bytes()
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        after = w.reg_bytes()
+        self.assertEqual(reg_value(after)[0], ("dword", 1))
+        self.assertTrue(after.startswith(b"\xff\xfe"), "encoding kept")
+        # Only our line changed: the same text with that line swapped back.
+        self.assertEqual(after.decode("utf-16-le").replace(
+            '"EnableSecuritySignature"=dword:00000001',
+            '"EnableSecuritySignature"=dword:00000000'), before.decode("utf-16-le"))
+        self.assertEqual(len(check_keys_lines(p.stdout)), 1)
+        r = self.assert_one_result("remediated")
+        self.assertEqual(r["check_id"], "26032")
+        self.assertEqual(r["agent_id"], "001")
+        self.assertEqual(r["before"], {"exists": True, "type": "REG_DWORD", "data": 0})
+        self.assertEqual(r["after"], {"exists": True, "type": "REG_DWORD", "data": 1})
+        self.assertTrue(os.path.isabs(r["backup"]) and os.path.exists(r["backup"]))
+        self.assertEqual(len(p.stderr.decode().strip().splitlines()), 1)
+        self.assertIn("remediated", p.stderr.decode())
+
+    def test_from_zero_utf8_keeps_encoding(self):
+        w = self.work("value_0_utf8.reg")
+        before = w.reg_bytes()
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        after = w.reg_bytes()
+        self.assertEqual(reg_value(after)[0], ("dword", 1))
+        self.assertFalse(after.startswith(b"\xff\xfe"))
+        self.assertNotIn(b"\r\n", after, "LF line endings kept")
+        self.assertEqual(after.replace(b'"EnableSecuritySignature"=dword:00000001',
+                                       b'"EnableSecuritySignature"=dword:00000000'), before)
+
+    def test_reg_sz_one_is_not_compliant(self):
+        w = self.work("value_sz_utf16.reg")
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+        r = self.assert_one_result("remediated")
+        self.assertEqual(r["before"]["type"], "REG_SZ")
+        self.assertEqual(r["before"]["data"], "1")
+
+    def test_missing_key_is_created(self):
+        w = self.work("no_key_utf16.reg")
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        value, key_exists = reg_value(w.reg_bytes())
+        self.assertTrue(key_exists)
+        self.assertEqual(value, ("dword", 1))
+        r = self.assert_one_result("remediated")
+        self.assertEqual(r["before"]["exists"], False)
+
+    def test_missing_value_is_added(self):
+        w = self.work("no_value_utf8.reg")
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+
+    def test_missing_registry_file_is_created(self):
+        w = self.work(None)
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        raw = w.reg_bytes()
+        self.assertTrue(raw.startswith(b"\xff\xfe"))
+        self.assertEqual(reg_value(raw), (("dword", 1), True))
+
+    def test_already_compliant_writes_nothing(self):
+        w = self.work("compliant_utf16.reg")
+        before = w.reg_bytes()
+        st = os.stat(w.reg)
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(w.reg_bytes(), before)
+        self.assertEqual(os.stat(w.reg).st_ino, st.st_ino, "file not replaced")
+        self.assertEqual(w.backup_files(), [])
+        self.assert_one_result("compliant")
+
+    def test_every_twin_check(self):
+        for name in TWINS + ["ours_26032_id_number.json", "ours_26032_registry_string.json",
+                             "ours_26032_hklm.json", "ours_26032_passed_to_failed.json"]:
+            with self.subTest(name=name):
+                w = self.work("value_0_utf16.reg")
+                p = w.run(message(name))
+                self.assertEqual(p.returncode, 0, (name, p.stderr))
+                self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+                self.assert_one_result("remediated")
+                validate_log(self, w.log)
+                w.cleanup()
+                self.w = None
+
+    def test_backup_restores_exactly(self):
+        for sample in ["value_0_utf16.reg", "value_sz_utf16.reg", "no_value_utf8.reg",
+                       "no_key_utf16.reg", "value_0_utf8.reg"]:
+            with self.subTest(sample=sample):
+                w = self.work(sample)
+                original_value = reg_value(w.reg_bytes())
+                p = w.run(message("ours_26032_failed.json"))
+                self.assertEqual(p.returncode, 0, p.stderr)
+                backups = w.backup_files()
+                self.assertEqual(len(backups), 1)
+                self.assertEqual(self.w.result()["backup"], backups[0])
+                p = subprocess.run(w.args("--restore", backups[0]), capture_output=True,
+                                   check=False, stdin=subprocess.DEVNULL)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                restored = reg_value(w.reg_bytes())
+                if original_value[0] is None:
+                    self.assertIn(restored[0], (None, ("deleted",)))
+                else:
+                    self.assertEqual(restored[0], original_value[0])
+                validate_log(self, w.log)
+                w.cleanup()
+                self.w = None
+
+
+class NotOurs(Base):
+    def test_not_ours_changes_nothing(self):
+        for name in NOT_OURS:
+            with self.subTest(name=name):
+                w = self.work("value_0_utf16.reg")
+                before = w.reg_bytes()
+                p = w.run(message(name))
+                self.assertEqual(p.returncode, 3, (name, p.stderr))
+                self.assertEqual(w.reg_bytes(), before)
+                self.assertEqual(w.backup_files(), [])
+                r = self.assert_one_result("not_applicable")
+                self.assertIn("reason", r)
+                check_keys_lines(p.stdout)
+                validate_log(self, w.log)
+                w.cleanup()
+                self.w = None
+
+    def test_delete_keeps_hardening(self):
+        w = self.work("compliant_utf16.reg")
+        before = w.reg_bytes()
+        p = w.run(message("ours_26032_delete.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, b"", "no handshake on delete")
+        self.assertEqual(w.reg_bytes(), before)
+        self.assert_one_result("kept")
+
+
+class BadInput(Base):
+    def test_bad_messages(self):
+        for name in BAD:
+            with self.subTest(name=name):
+                w = self.work("value_0_utf16.reg")
+                before = w.reg_bytes()
+                p = w.run(message(name))
+                self.assertEqual(p.returncode, 2, (name, p.stderr))
+                self.assertEqual(p.stdout, b"")
+                self.assertEqual(w.reg_bytes(), before)
+                self.assertEqual(w.backup_files(), [])
+                r = self.assert_one_result("invalid_input")
+                self.assertTrue(r.get("error"))
+                self.assertEqual(len(p.stderr.decode().strip().splitlines()), 1)
+                validate_log(self, w.log)
+                w.cleanup()
+                self.w = None
+
+    def test_oversized_line(self):
+        w = self.work("value_0_utf16.reg")
+        big = b'{"command":"add","x":"' + b"a" * (1024 * 1024 + 10) + b'"}\n'
+        p = w.run(big)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b"larger than", p.stderr)
+
+    def test_unknown_option(self):
+        w = self.work("value_0_utf16.reg")
+        p = w.run(message("ours_26032_failed.json"), "--bogus")
+        self.assertEqual(p.returncode, 2)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 0))
+
+    def test_corrupt_registry_file_is_a_failure(self):
+        w = self.work(None)
+        with open(w.reg, "wb") as f:
+            f.write(b"\x00\x01binary\xff")
+        p = w.run(message("ours_26032_failed.json"))
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(w.reg_bytes(), b"\x00\x01binary\xff")
+        self.assert_one_result("failed")
+
+
+class DryRun(Base):
+    def test_dry_run_extra_arg(self):
+        w = self.work("value_0_utf16.reg")
+        before = w.reg_bytes()
+        p = w.run(message("ours_26032_dry_run.json"))
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertEqual(w.reg_bytes(), before)
+        self.assertEqual(w.backup_files(), [])
+        self.assert_one_result("would_remediate")
+
+    def test_dry_run_option(self):
+        w = self.work("value_0_utf16.reg")
+        before = w.reg_bytes()
+        p = w.run(message("ours_26032_failed.json"), "--dry-run")
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertEqual(w.reg_bytes(), before)
+
+    def test_dry_run_compliant(self):
+        w = self.work("compliant_utf16.reg")
+        p = w.run(message("ours_26032_failed.json"), "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_one_result("compliant")
+
+
+class Handshake(Base):
+    """The program as execd drives it: the pipe stays open after the message."""
+
+    def converse(self, reply):
+        w = self.work("value_0_utf16.reg")
+        proc = subprocess.Popen(w.args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        try:
+            proc.stdin.write(message("ours_26032_failed.json"))
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+            self.assertEqual(len(check_keys_lines(line)), 1)
+            self.assertEqual(json.loads(line)["parameters"]["keys"], ["26032"])
+            if reply is not None:
+                msg = json.loads(message("ours_26032_failed.json"))
+                msg["command"] = reply
+                proc.stdin.write(json.dumps(msg).encode() + b"\n")
+                proc.stdin.flush()
+                # Our end stays open, as execd's does: the program must not
+                # wait for end of input.
+                rc = proc.wait(timeout=30)
+            else:
+                proc.stdin.close()
+                rc = proc.wait(timeout=30)
+            self.assertEqual(proc.stdout.read(), b"", "nothing after check_keys")
+        finally:
+            proc.kill()
+            for f in (proc.stdin, proc.stdout, proc.stderr):
+                if not f.closed:
+                    f.close()
+        return rc, w
+
+    def test_continue(self):
+        rc, w = self.converse("continue")
+        self.assertEqual(rc, 0)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+
+    def test_abort(self):
+        rc, w = self.converse("abort")
+        self.assertEqual(rc, 3)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 0))
+        self.assertEqual(w.backup_files(), [])
+        self.assert_one_result("aborted")
+
+    def test_end_of_input_is_continue(self):
+        rc, w = self.converse(None)
+        self.assertEqual(rc, 0)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+
+
+class Cli(unittest.TestCase):
+    def test_version_and_help(self):
+        p = subprocess.run([program(), "--version"], capture_output=True, check=False)
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(p.stdout.startswith(PROGRAM.encode()))
+        p = subprocess.run([program(), "--help"], capture_output=True, check=False)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn(b"--registry-file", p.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

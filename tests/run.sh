@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need (Debian 12, apt-get),
+# builds with -Werror, and runs every suite:
+#   unit + end-to-end + API tests on the native build,
+#   the same again under AddressSanitizer and UBSan,
+#   valgrind over the main cases, bounded libFuzzer runs,
+#   the Windows cross build, its Wine tests and the packages.
+# Ends with one line "total: N passed, M failed"; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PACKAGES=(
+	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check
+	python3 python3-jsonschema openssl ca-certificates valgrind time
+	clang libclang-rt-14-dev
+	mingw-w64 wine64 wine msitools zip unzip dpkg-dev
+)
+
+install_packages() {
+	local missing=()
+	for p in "${PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ "${#missing[@]}" -gt 0 ]; then
+		echo "== installing: ${missing[*]}"
+		local sudo=()
+		[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+		"${sudo[@]}" apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null
+	fi
+}
+
+PASSED=0
+FAILED=0
+SUMMARY=()
+
+# Adds the counts of one suite to the totals.
+tally() {
+	local name=$1 passed=$2 failed=$3
+	PASSED=$((PASSED + passed))
+	FAILED=$((FAILED + failed))
+	SUMMARY+=("$(printf '%-28s %4d passed, %d failed' "$name" "$passed" "$failed")")
+}
+
+# Runs a command whose output ends with "N passed, M failed"; a command that
+# fails without such a line counts as one failure.
+run_counted() {
+	local name=$1
+	shift
+	local log
+	log=$(mktemp)
+	echo "== $name"
+	set +e
+	"$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	set -e
+	local line
+	line=$(grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1 || true)
+	if [ -n "$line" ]; then
+		local p f
+		p=$(sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
+		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+		[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+		tally "$name" "$p" "$f"
+	else
+		if [ "$rc" -eq 0 ]; then tally "$name" 1 0; else tally "$name" 0 1; fi
+	fi
+	rm -f "$log"
+}
+
+# meson test, counted from its summary.
+run_meson_tests() {
+	local name=$1 dir=$2
+	shift 2
+	local log
+	log=$(mktemp)
+	echo "== $name"
+	set +e
+	meson test -C "$dir" --print-errorlogs "$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	set -e
+	local ok fail
+	ok=$(grep -E '^Ok:' "$log" | awk '{print $2}' | tail -n 1)
+	fail=$(grep -E '^(Fail|Unexpected Pass|Timeout):' "$log" | awk '{s += $NF} END {print s + 0}')
+	ok=${ok:-0}
+	[ "$rc" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
+	tally "$name" "$ok" "$fail"
+	rm -f "$log"
+}
+
+setup_build() {
+	local dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	meson compile -C "$dir"
+}
+
+install_packages
+
+echo "== native build (-Werror)"
+setup_build build --werror
+run_meson_tests "native" build
+
+echo "== sanitizer build (ASan + UBSan)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+setup_build build-san --werror -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+run_meson_tests "sanitizers" build-san
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
+PROG=build/active-response/win_ms_network_client_sign_if_server_agrees
+if [ -x tests/e2e/valgrind.sh ]; then
+	run_counted "valgrind" tests/e2e/valgrind.sh "$PROG"
+fi
+if [ -x tests/fuzz/run.sh ]; then
+	run_counted "fuzz (60 s)" tests/fuzz/run.sh 60
+fi
+
+if [ -x packaging/windows/build.sh ]; then
+	WIN_OUT=$(pwd)/build-win-out
+	run_counted "windows cross build" packaging/windows/build.sh "$WIN_OUT"
+	export AR_WIN_EXE=$WIN_OUT/win_ms_network_client_sign_if_server_agrees.exe
+	if [ -x tests/e2e/wine/run.sh ] && [ -f "$AR_WIN_EXE" ]; then
+		run_counted "wine e2e" tests/e2e/wine/run.sh
+	fi
+	if [ -x tests/packaging/test_package.sh ] && [ -f "$AR_WIN_EXE" ]; then
+		run_counted "packaging" tests/packaging/test_package.sh
+	fi
+fi
+
+echo
+echo "== summary"
+printf '%s\n' "${SUMMARY[@]}"
+echo "total: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
