@@ -5,13 +5,30 @@
 #include "ar_error.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
-typedef struct report_config report_config;
+typedef struct report_config {
+	char *url; /* base URL, no trailing '/' */
+	char *user;
+	char *password; /* secret: never printed; zeroed when freed */
+	char *ca_file;  /* NULL: the system's trust store */
+	long timeout_seconds;
+	bool allow_plain_http;
+	char *spool_dir;
+	size_t spool_max_events;
+	size_t spool_max_bytes;
+	char warning[256]; /* set when loading found something to warn about */
+} report_config;
 
 /* Parses strictly: unknown keys and wrong types are errors naming the key.
  * default_spool_dir is used when the file has no spool_dir. */
-ar_status report_config_load(const char *path, const char *default_spool_dir,
-                             report_config **out, ar_error *err);
+ar_status report_config_load(const char *path, const char *default_spool_dir, report_config **out,
+                             ar_error *err);
+
+/* The same from text already read (for tests and fuzzing). */
+ar_status report_config_parse(const char *text, size_t len, const char *default_spool_dir,
+                              report_config **out, ar_error *err);
+
 void report_config_free(report_config *cfg);
 
 #endif

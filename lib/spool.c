@@ -1,0 +1,140 @@
+#include "spool.h"
+
+#include "platform.h"
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SPOOL_SUFFIX    ".event.json"
+#define EVENT_MAX_BYTES (1024u * 1024u)
+
+static char *join(const char *dir, const char *name)
+{
+	strbuf sb = {0};
+	strbuf_addf(&sb, "%s%c%s", dir, platform_dir_sep(), name);
+	return strbuf_take(&sb, NULL);
+}
+
+ar_status spool_put(const char *dir, const char *event, ar_error *err)
+{
+	unsigned char rnd[4] = {0};
+	char name[96];
+	char *path;
+	ar_status st = platform_mkdir_p(dir, err);
+
+	if (st != AR_OK)
+		return ar_error_prefix(err, "spool");
+	(void)platform_random(rnd, sizeof(rnd), NULL);
+	/* Wall-clock seconds first so that names sort oldest first; within one
+	 * second the order of events from different runs does not matter. */
+	snprintf(name, sizeof(name), "%012llu-%08lu-%02x%02x%02x%02x" SPOOL_SUFFIX,
+	         (unsigned long long)time(NULL), platform_pid() % 100000000ul, rnd[0], rnd[1],
+	         rnd[2], rnd[3]);
+	path = join(dir, name);
+	if (path == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	st = platform_write_file_atomic(path, event, strlen(event), true, err);
+	free(path);
+	return st == AR_OK ? AR_OK : ar_error_prefix(err, "spool");
+}
+
+size_t spool_count(const char *dir)
+{
+	char **names = NULL;
+	size_t n = 0;
+
+	if (platform_list_dir(dir, SPOOL_SUFFIX, &names, &n, NULL) != AR_OK)
+		return 0;
+	platform_free_list(names, n);
+	return n;
+}
+
+ar_status spool_trim(const char *dir, size_t max_events, size_t max_bytes, size_t *dropped,
+                     ar_error *err)
+{
+	char **names = NULL;
+	size_t n = 0, total = 0, first = 0;
+	size_t *sizes = NULL;
+	ar_status st = platform_list_dir(dir, SPOOL_SUFFIX, &names, &n, err);
+
+	*dropped = 0;
+	if (st != AR_OK)
+		return st;
+	sizes = calloc(n ? n : 1, sizeof(*sizes));
+	if (sizes == NULL) {
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *path = join(dir, names[i]);
+		unsigned char *data = NULL;
+		if (path != NULL &&
+		    platform_read_file(path, EVENT_MAX_BYTES, &data, &sizes[i], NULL) == AR_OK)
+			total += sizes[i];
+		free(data);
+		free(path);
+	}
+	while (first < n && (n - first > max_events || total > max_bytes)) {
+		char *path = join(dir, names[first]);
+		if (path != NULL && platform_remove(path, NULL) == AR_OK)
+			(*dropped)++;
+		total -= sizes[first];
+		free(path);
+		first++;
+	}
+out:
+	free(sizes);
+	platform_free_list(names, n);
+	return st;
+}
+
+ar_status spool_take(const char *dir, size_t max, spool_entry **entries, size_t *count,
+                     ar_error *err)
+{
+	char **names = NULL;
+	size_t n = 0, got = 0;
+	spool_entry *list = NULL;
+	ar_status st = platform_list_dir(dir, SPOOL_SUFFIX, &names, &n, err);
+
+	*entries = NULL;
+	*count = 0;
+	if (st != AR_OK)
+		return st;
+	list = calloc(n ? (n < max ? n : max) : 1, sizeof(*list));
+	if (list == NULL) {
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n && got < max; i++) {
+		spool_entry *e = &list[got];
+		unsigned char *data = NULL;
+		e->path = join(dir, names[i]);
+		if (e->path == NULL ||
+		    platform_read_file(e->path, EVENT_MAX_BYTES, &data, &e->len, NULL) != AR_OK) {
+			free(e->path);
+			e->path = NULL;
+			continue;
+		}
+		e->event = (char *)data;
+		got++;
+	}
+	*entries = list;
+	*count = got;
+	list = NULL;
+out:
+	spool_entries_free(list, 0);
+	platform_free_list(names, n);
+	return st;
+}
+
+void spool_entries_free(spool_entry *entries, size_t count)
+{
+	for (size_t i = 0; entries != NULL && i < count; i++) {
+		free(entries[i].path);
+		free(entries[i].event);
+	}
+	free(entries);
+}
