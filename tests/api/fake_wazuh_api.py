@@ -1,0 +1,194 @@
+"""A stand-in for the Wazuh server API (4.x) for the tests: HTTPS with a
+certificate the tests make, POST /security/user/authenticate (basic auth,
+?raw=true gives the bare JWT), POST /events with a Bearer token, at most 100
+events a request, a per-minute request limit on /events (429 beyond), and
+switches for failures (403, 503, slow answers, dropped connections). Every
+request is recorded to a JSONL file with the Authorization value masked.
+
+usage: fake_wazuh_api.py --cert C --key K --port-file F --record R
+                         [--user U --password P] [--token-ttl S]
+                         [--rate N --window S] [--mode MODE_FILE]"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import ssl
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SECRET = os.urandom(32)
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def make_jwt(user, ttl):
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    now = int(time.time())
+    payload = b64url(json.dumps({"iss": "wazuh", "sub": user, "nbf": now, "exp": now + ttl,
+                                 "run_as": False, "rbac_roles": [1]}).encode())
+    sig = hmac.new(SECRET, ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest()
+    return "%s.%s.%s" % (header, payload, b64url(sig))
+
+
+def jwt_valid(token):
+    try:
+        header, payload, sig = token.split(".")
+        want = hmac.new(SECRET, ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(b64url(want), sig):
+            return False
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return claims["exp"] > time.time()
+    except (ValueError, KeyError):
+        return False
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.events_times = []
+        self.issued = []
+
+    def mode(self):
+        try:
+            with open(self.args.mode, encoding="utf-8") as f:
+                return f.read().strip()
+        except (OSError, TypeError):
+            return ""
+
+    def record(self, entry):
+        with self.lock, open(self.args.record, "a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+
+    def rate_ok(self):
+        with self.lock:
+            now = time.monotonic()
+            self.events_times = [t for t in self.events_times if now - t < self.args.window]
+            if len(self.events_times) >= self.args.rate:
+                return False
+            self.events_times.append(now)
+            return True
+
+
+def handler_for(state):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):  # keep test output quiet
+            pass
+
+        def reply(self, code, obj=None, text=None):
+            body = text.encode() if text is not None else json.dumps(obj).encode()
+            self.send_response(code)
+            self.send_header("Content-Type",
+                             "text/plain" if text is not None else "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def error(self, code, title, detail):
+            self.reply(code, {"title": title, "detail": detail, "error": code})
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length) if length else b""
+            headers = {k: v for k, v in self.headers.items()}
+            if "Authorization" in headers:
+                scheme = headers["Authorization"].split(" ", 1)[0]
+                headers["Authorization"] = scheme + " <masked>"
+            mode = state.mode()
+            state.record({"method": "POST", "path": self.path, "headers": headers,
+                          "body": body.decode("utf-8", "replace"), "mode": mode,
+                          "time": time.time()})
+            if mode == "drop":
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if mode == "slow":
+                time.sleep(30)
+            if mode == "503":
+                return self.error(503, "Service Unavailable", "down for the test")
+            path = self.path.split("?", 1)[0]
+            if path == "/security/user/authenticate":
+                return self.authenticate()
+            if path == "/events":
+                return self.events(body, mode)
+            return self.error(404, "Not Found", "no such endpoint")
+
+        def authenticate(self):
+            auth = self.headers.get("Authorization", "")
+            want = "Basic " + base64.b64encode(
+                ("%s:%s" % (state.args.user, state.args.password)).encode()).decode()
+            if not hmac.compare_digest(auth, want):
+                return self.error(401, "Unauthorized", "Invalid credentials")
+            token = make_jwt(state.args.user, state.args.token_ttl)
+            with state.lock:
+                state.issued.append(token)
+                with open(state.args.record + ".tokens", "a", encoding="utf-8") as f:
+                    f.write(token + "\n")
+            if "raw=true" in self.path:
+                return self.reply(200, text=token)
+            return self.reply(200, {"data": {"token": token}, "error": 0})
+
+        def events(self, body, mode):
+            auth = self.headers.get("Authorization", "")
+            if not auth.startswith("Bearer ") or not jwt_valid(auth[7:]):
+                return self.error(401, "Unauthorized", "Invalid token")
+            if mode == "403":
+                return self.error(403, "Permission Denied", "event:ingest not allowed")
+            if not state.rate_ok():
+                return self.error(429, "Too Many Requests",
+                                  "Maximum number of requests per minute reached")
+            if len(body) > 30 * 1024 * 1024:
+                return self.error(413, "Payload Too Large", "body too large")
+            try:
+                obj = json.loads(body)
+                events = obj["events"]
+                if set(obj) != {"events"} or not isinstance(events, list) or not events or \
+                        not all(isinstance(e, str) for e in events):
+                    raise ValueError("events must be a list of strings")
+            except (ValueError, KeyError, TypeError) as e:
+                return self.error(400, "Bad Request", str(e))
+            if len(events) > 100:
+                return self.error(400, "Bad Request", "at most 100 events")
+            state.record({"accepted": events, "time": time.time()})
+            self.reply(200, {"data": {"affected_items": [], "total_affected_items": len(events),
+                                      "total_failed_items": 0, "failed_items": []},
+                             "message": "All events were forwarded to analisisd", "error": 0})
+
+    return Handler
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cert", required=True)
+    ap.add_argument("--key", required=True)
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--record", required=True)
+    ap.add_argument("--user", default="ar-reporter")
+    ap.add_argument("--password", default="S3cret-Pa55word!")
+    ap.add_argument("--token-ttl", type=int, default=900)
+    ap.add_argument("--rate", type=int, default=30)
+    ap.add_argument("--window", type=float, default=60.0)
+    ap.add_argument("--mode")
+    args = ap.parse_args()
+    state = State(args)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(state))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert, args.key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    server.daemon_threads = True
+    with open(args.port_file + ".tmp", "w", encoding="utf-8") as f:
+        f.write(str(server.server_address[1]))
+    os.replace(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

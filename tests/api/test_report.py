@@ -1,0 +1,328 @@
+"""Reporting to the Wazuh server API, end to end: the built program against a
+real HTTPS server process (fake_wazuh_api.py) with a CA made here by openssl.
+Asserts what the server received, what is left in the spool, the exit
+status, and that no secret is written anywhere."""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+from arprog import PROGRAM, Workdir, message, read_log  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PASSWORD = "S3cret-Pa55word!"
+USER = "ar-reporter"
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def make_pki(d):
+    """A CA, a server certificate for 127.0.0.1/localhost, and one for
+    another name."""
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+            "ca.pem", "-days", "2", "-subj", "/CN=test CA", cwd=d)
+    for name, san in (("server", "DNS:localhost,IP:127.0.0.1"),
+                      ("wrong", "DNS:wrong.example")):
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
+                name + ".csr", "-subj", "/CN=" + name, cwd=d)
+        with open(os.path.join(d, name + ".ext"), "w", encoding="utf-8") as f:
+            f.write("subjectAltName=%s\n" % san)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile",
+                name + ".ext", cwd=d)
+
+
+class Server:
+    def __init__(self, pki, cert="server", token_ttl=900, rate=30, window=60.0):
+        self.dir = tempfile.mkdtemp(prefix="ar-api-")
+        self.record = os.path.join(self.dir, "requests.jsonl")
+        self.mode_file = os.path.join(self.dir, "mode")
+        port_file = os.path.join(self.dir, "port")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(HERE, "fake_wazuh_api.py"),
+             "--cert", os.path.join(pki, cert + ".pem"), "--key", os.path.join(pki, cert + ".key"),
+             "--port-file", port_file, "--record", self.record, "--user", USER,
+             "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
+             "--window", str(window), "--mode", self.mode_file])
+        for _ in range(200):
+            if os.path.exists(port_file):
+                break
+            time.sleep(0.05)
+        with open(port_file, encoding="utf-8") as f:
+            self.port = int(f.read())
+
+    def set_mode(self, mode):
+        with open(self.mode_file, "w", encoding="utf-8") as f:
+            f.write(mode)
+
+    def requests(self, path=None):
+        if not os.path.exists(self.record):
+            return []
+        with open(self.record, encoding="utf-8") as f:
+            reqs = [json.loads(line) for line in f]
+        return [r for r in reqs
+                if "path" in r and (path is None or r["path"].split("?")[0] == path)]
+
+    def events(self):
+        """The events the server accepted (answered 200 for), in order."""
+        if not os.path.exists(self.record):
+            return []
+        with open(self.record, encoding="utf-8") as f:
+            entries = [json.loads(line) for line in f]
+        return [e for entry in entries for e in entry.get("accepted", [])]
+
+    def tokens(self):
+        path = self.record + ".tokens"
+        if not os.path.exists(path):
+            return []
+        with open(path, encoding="utf-8") as f:
+            return [t.strip() for t in f if t.strip()]
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class ReportTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pki = tempfile.mkdtemp(prefix="ar-pki-")
+        make_pki(cls.pki)
+        cls.secrets = {PASSWORD}
+        cls.outputs = []
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.pki, ignore_errors=True)
+
+    def setUp(self):
+        self.server = Server(self.pki)
+        self.w = Workdir("value_0_utf16.reg")
+        self.spool = os.path.join(self.w.dir, "spool")
+        self.pwfile = os.path.join(self.w.dir, "api.secret")
+        with open(self.pwfile, "w", encoding="utf-8") as f:
+            f.write(PASSWORD + "\n")
+        os.chmod(self.pwfile, 0o600)
+
+    def tearDown(self):
+        self.secrets.update(self.server.tokens())
+        self.assert_no_secret_written()
+        self.server.stop()
+        self.w.cleanup()
+
+    def config(self, **over):
+        api = {"url": "https://127.0.0.1:%d" % self.server.port, "user": USER,
+               "password_file": self.pwfile, "ca_file": os.path.join(self.pki, "ca.pem"),
+               "timeout_seconds": 3}
+        root = {"api": api, "spool_dir": self.spool}
+        for k, v in over.items():
+            if k.startswith("api_"):
+                if v is None:
+                    api.pop(k[4:], None)
+                else:
+                    api[k[4:]] = v
+            else:
+                root[k] = v
+        path = os.path.join(self.w.dir, "report.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(root, f)
+        return path
+
+    def run_prog(self, cfg, sample="ours_26032_failed.json"):
+        p = self.w.run(message(sample), "--config", cfg, timeout=60)
+        self.outputs.append(p.stdout + p.stderr)
+        return p
+
+    def spooled(self):
+        return sorted(glob.glob(os.path.join(self.spool, "*.event.json")))
+
+    def assert_no_secret_written(self):
+        """Neither the password nor any token issued is in the log, the
+        outputs, or the spool's events; the token cache is owner-only."""
+        blobs = list(self.outputs)
+        for path in glob.glob(os.path.join(self.w.dir, "**"), recursive=True):
+            if not os.path.isfile(path) or path == self.pwfile:
+                continue
+            if os.path.basename(path) == "token":
+                self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
+                continue
+            with open(path, "rb") as f:
+                blobs.append(f.read())
+        for secret in self.secrets:
+            for blob in blobs:
+                self.assertNotIn(secret.encode(), blob)
+
+    def test_delivers_result(self):
+        p = self.run_prog(self.config())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        events = self.server.events()
+        self.assertEqual(len(events), 1)
+        event = json.loads(events[0])
+        self.assertEqual(event["status"], "remediated")
+        self.assertEqual(event["check_id"], "26032")
+        self.assertEqual(event, self.w.result())
+        self.assertEqual(self.spooled(), [])
+        req = self.server.requests("/events")[0]
+        self.assertEqual(req["headers"]["Authorization"], "Bearer <masked>")
+
+    def test_token_reused_across_runs(self):
+        cfg = self.config()
+        for _ in range(3):
+            self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual(len(self.server.requests("/security/user/authenticate")), 1)
+        self.assertEqual(len(self.server.events()), 3)
+
+    def test_server_down_keeps_report_then_sends_oldest_first(self):
+        cfg = self.config()
+        self.server.set_mode("503")
+        p = self.run_prog(cfg, "notours_passed.json")
+        self.assertEqual(p.returncode, 3, "reporting never changes the exit status")
+        self.assertEqual(len(self.spooled()), 1)
+        self.assertIn("kept", p.stderr.decode())
+        warnings = [r for r in read_log(self.w.log) if "warning" in r]
+        self.assertTrue(warnings)
+        time.sleep(1.1)  # a later second: the spool orders by time
+        self.server.set_mode("")
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0)
+        statuses = [json.loads(e)["status"] for e in self.server.events()]
+        self.assertEqual(statuses, ["not_applicable", "remediated"])
+        self.assertEqual(self.spooled(), [])
+
+    def test_connection_refused_keeps_report(self):
+        cfg = self.config(api_url="https://127.0.0.1:1")
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(self.spooled()), 1)
+
+    def test_dropped_connection_keeps_report(self):
+        self.server.set_mode("drop")
+        p = self.run_prog(self.config())
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(self.spooled()), 1)
+
+    def test_rate_limit_keeps_report(self):
+        self.server.stop()
+        self.server = Server(self.pki, rate=1, window=60)
+        cfg = self.config()
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual(self.spooled(), [])
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(self.spooled()), 1)
+        self.assertIn("429", p.stderr.decode())
+
+    def test_expired_token_reauthenticates(self):
+        self.server.stop()
+        self.server = Server(self.pki, token_ttl=1)
+        cfg = self.config()
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        # A token the cache still trusts but the server no longer does.
+        token_file = os.path.join(self.spool, "token")
+        with open(token_file, encoding="utf-8") as f:
+            token = f.read().split("\n")[1]
+        with open(token_file, "w", encoding="utf-8") as f:
+            f.write("%d\n%s\n" % (time.time() + 3600, token))
+        time.sleep(1.5)
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual(len(self.server.requests("/security/user/authenticate")), 2)
+        self.assertEqual(len(self.server.events()), 2)
+        self.assertEqual(self.spooled(), [])
+
+    def test_forbidden_keeps_report(self):
+        self.server.set_mode("403")
+        p = self.run_prog(self.config())
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(self.spooled()), 1)
+        self.assertIn("403", p.stderr.decode())
+
+    def test_wrong_password_keeps_report(self):
+        with open(self.pwfile, "w", encoding="utf-8") as f:
+            f.write("not-the-password\n")
+        p = self.run_prog(self.config())
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(self.spooled()), 1)
+        self.assertIn("login refused", p.stderr.decode())
+
+    def test_slow_server_is_bounded(self):
+        self.server.set_mode("slow")
+        start = time.monotonic()
+        p = self.run_prog(self.config())
+        # Not a benchmark: only catches a run that waits for the server.
+        self.assertLess(time.monotonic() - start, 15)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(len(self.spooled()), 1)
+
+    def test_tls_needs_the_ca(self):
+        p = self.run_prog(self.config(api_ca_file=None))
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(self.server.requests("/events"), [])
+        self.assertEqual(len(self.spooled()), 1)
+
+    def test_tls_checks_the_host_name(self):
+        self.server.stop()
+        self.server = Server(self.pki, cert="wrong")
+        p = self.run_prog(self.config())
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(self.server.requests(), [])
+        self.assertEqual(len(self.spooled()), 1)
+
+    def test_plain_http_refused(self):
+        p = self.run_prog(self.config(api_url="http://127.0.0.1:%d" % self.server.port))
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("https://", p.stderr.decode())
+        self.assertEqual(self.server.requests(), [])
+
+    def test_unknown_key_named(self):
+        p = self.run_prog(self.config(api_passwrd="x"))
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("unknown key api.passwrd", p.stderr.decode())
+        warnings = [r["warning"] for r in read_log(self.w.log) if "warning" in r]
+        self.assertTrue(any("api.passwrd" in w for w in warnings))
+
+    def test_password_file_must_be_private(self):
+        os.chmod(self.pwfile, 0o644)
+        p = self.run_prog(self.config())
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("readable by others", p.stderr.decode())
+        self.assertEqual(self.server.requests(), [])
+
+    def test_spool_cap_drops_oldest_with_warning(self):
+        cfg = self.config(spool_max_events=2)
+        self.server.set_mode("503")
+        for _ in range(3):
+            self.run_prog(cfg)
+        self.assertEqual(len(self.spooled()), 2)
+        warnings = [r["warning"] for r in read_log(self.w.log) if "warning" in r]
+        self.assertTrue(any("dropped the 1 oldest" in w for w in warnings), warnings)
+
+    def test_batches_of_at_most_100(self):
+        cfg = self.config()
+        os.makedirs(self.spool, mode=0o700)
+        result = json.dumps({"status": "compliant", "check_id": "26032"})
+        for i in range(150):
+            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
+                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
+                f.write(result)
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0)
+        sizes = [len(json.loads(r["body"])["events"]) for r in self.server.requests("/events")]
+        self.assertEqual(len(self.server.events()), 151)
+        self.assertEqual(sizes, [100, 51])
+        self.assertEqual(self.spooled(), [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
