@@ -5,6 +5,16 @@
 
 #include <stddef.h>
 
+/* printf-style checking; mingw's C99 stdio (__USE_MINGW_ANSI_STDIO) takes
+ * the GNU formats, %zu included. */
+#if defined(__MINGW32__)
+#define AR_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#elif defined(__GNUC__)
+#define AR_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define AR_PRINTF(fmt, args)
+#endif
+
 typedef enum ar_status {
 	AR_OK = 0,
 	AR_E_INVALID,   /* bad input: message, .reg file, configuration */
@@ -28,16 +38,12 @@ typedef struct ar_error {
 /* Sets status and a printf-style message; returns status so callers can
  * write `return ar_error_set(err, AR_E_IO, "...")`. err may be NULL. */
 ar_status ar_error_set(ar_error *err, ar_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 3, 4)))
-#endif
+        AR_PRINTF(3, 4)
         ;
 
 /* Prefixes an existing message with context ("writing backup: ..."). */
 ar_status ar_error_prefix(ar_error *err, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 2, 3)))
-#endif
+        AR_PRINTF(2, 3)
         ;
 
 void ar_error_clear(ar_error *err);

@@ -43,9 +43,7 @@ typedef struct session {
 } session;
 
 static void warnf(session *s, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 2, 3)))
-#endif
+        AR_PRINTF(2, 3)
         ;
 
 static void warnf(session *s, const char *fmt, ...)

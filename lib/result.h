@@ -5,6 +5,8 @@
 
 #include "registry.h"
 
+#include "ar_error.h"
+
 #include <stdbool.h>
 
 typedef enum result_status {
@@ -49,14 +51,10 @@ void result_free(ar_result *r);
 
 /* Sets r->error (or r->reason) from a printf-style message. */
 void result_set_error(ar_result *r, result_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 3, 4)))
-#endif
+        AR_PRINTF(3, 4)
         ;
 void result_set_reason(ar_result *r, result_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 3, 4)))
-#endif
+        AR_PRINTF(3, 4)
         ;
 
 const char *result_status_name(result_status s);

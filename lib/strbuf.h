@@ -3,6 +3,8 @@
 #ifndef STRBUF_H
 #define STRBUF_H
 
+#include "ar_error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -16,9 +18,7 @@ typedef struct strbuf {
 void strbuf_add(strbuf *sb, const void *data, size_t len);
 void strbuf_adds(strbuf *sb, const char *s);
 void strbuf_addf(strbuf *sb, const char *fmt, ...)
-#if defined(__GNUC__)
-        __attribute__((format(printf, 2, 3)))
-#endif
+        AR_PRINTF(2, 3)
         ;
 /* Hands the NUL-terminated buffer to the caller (NULL if anything failed). */
 char *strbuf_take(strbuf *sb, size_t *len);

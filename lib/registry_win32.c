@@ -1,0 +1,195 @@
+/* The registry backend over the live Windows registry: wide-character API,
+ * always the 64-bit view (KEY_WOW64_64KEY), values read with their exact
+ * type and bytes. */
+#include "registry.h"
+
+#include <windows.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+static wchar_t *to_wide(const char *s)
+{
+	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
+	wchar_t *w;
+
+	if (n <= 0 || (w = malloc((size_t)n * sizeof(*w))) == NULL)
+		return NULL;
+	MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
+	return w;
+}
+
+static ar_status win_error(ar_error *err, LONG code, const char *what, const char *key)
+{
+	char text[256] = "";
+	DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
+	                         (DWORD)code, 0, text, sizeof(text), NULL);
+
+	while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == '.'))
+		text[--n] = '\0';
+	if (code == ERROR_ACCESS_DENIED)
+		return ar_error_set(err, AR_E_ACCESS,
+		                    "access denied %s %s: run as SYSTEM or an administrator", what,
+		                    key);
+	return ar_error_set(err, AR_E_IO, "%s %s: %s (error %ld)", what, key, text, (long)code);
+}
+
+static HKEY root_handle(const char *root)
+{
+	if (strcmp(root, "HKEY_LOCAL_MACHINE") == 0)
+		return HKEY_LOCAL_MACHINE;
+	if (strcmp(root, "HKEY_CURRENT_USER") == 0)
+		return HKEY_CURRENT_USER;
+	if (strcmp(root, "HKEY_USERS") == 0)
+		return HKEY_USERS;
+	if (strcmp(root, "HKEY_CLASSES_ROOT") == 0)
+		return HKEY_CLASSES_ROOT;
+	return HKEY_CURRENT_CONFIG;
+}
+
+/* Opens (or creates) key; *missing is set instead of failing when it is not
+ * there and create is false. */
+static ar_status open_key(const char *key, REGSAM access, bool create, HKEY *out, bool *missing,
+                          ar_error *err)
+{
+	const char *root, *sub;
+	wchar_t *wsub;
+	LONG rc;
+
+	*out = NULL;
+	*missing = false;
+	if (!registry_split_root(key, &root, &sub))
+		return ar_error_set(err, AR_E_INVALID, "not a registry key path: %s", key);
+	if ((wsub = to_wide(sub)) == NULL)
+		return ar_error_set(err, AR_E_INVALID, "key path is not valid UTF-8: %s", key);
+	if (create)
+		rc = RegCreateKeyExW(root_handle(root), wsub, 0, NULL, REG_OPTION_NON_VOLATILE,
+		                     access | KEY_WOW64_64KEY, NULL, out, NULL);
+	else
+		rc = RegOpenKeyExW(root_handle(root), wsub, 0, access | KEY_WOW64_64KEY, out);
+	free(wsub);
+	if (rc == ERROR_FILE_NOT_FOUND && !create) {
+		*missing = true;
+		return AR_OK;
+	}
+	return rc == ERROR_SUCCESS ? AR_OK
+	                           : win_error(err, rc, create ? "creating" : "opening", key);
+}
+
+static ar_status w32_read(registry *reg, const char *key, const char *name, reg_value *out,
+                          ar_error *err)
+{
+	HKEY h;
+	bool missing;
+	wchar_t *wname = to_wide(name);
+	DWORD type = 0, size = 0;
+	unsigned char *data = NULL;
+	LONG rc;
+	ar_status st;
+
+	(void)reg;
+	memset(out, 0, sizeof(*out));
+	if (wname == NULL)
+		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
+	st = open_key(key, KEY_QUERY_VALUE, false, &h, &missing, err);
+	if (st != AR_OK || missing)
+		goto out;
+	out->key_exists = true;
+	/* The size can change between the two calls: ask again until it fits. */
+	for (;;) {
+		rc = RegQueryValueExW(h, wname, NULL, &type, data, &size);
+		if (rc == ERROR_MORE_DATA || (rc == ERROR_SUCCESS && data == NULL && size > 0)) {
+			unsigned char *nd = realloc(data, size);
+			if (nd == NULL) {
+				st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+				break;
+			}
+			data = nd;
+			continue;
+		}
+		if (rc == ERROR_FILE_NOT_FOUND)
+			break;
+		if (rc != ERROR_SUCCESS) {
+			st = win_error(err, rc, "reading", key);
+			break;
+		}
+		st = reg_value_set(out, type, data, size, err);
+		break;
+	}
+	RegCloseKey(h);
+out:
+	free(data);
+	free(wname);
+	return st;
+}
+
+static ar_status w32_write(registry *reg, const char *key, const char *name,
+                           const reg_value *value, ar_error *err)
+{
+	HKEY h;
+	bool missing;
+	wchar_t *wname = to_wide(name);
+	ar_status st;
+	LONG rc;
+
+	(void)reg;
+	if (wname == NULL)
+		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
+	st = open_key(key, KEY_SET_VALUE, true, &h, &missing, err);
+	if (st == AR_OK) {
+		rc = RegSetValueExW(h, wname, 0, value->type, value->data, (DWORD)value->len);
+		if (rc != ERROR_SUCCESS)
+			st = win_error(err, rc, "writing", key);
+		RegFlushKey(h);
+		RegCloseKey(h);
+	}
+	free(wname);
+	return st;
+}
+
+static ar_status w32_remove(registry *reg, const char *key, const char *name, ar_error *err)
+{
+	HKEY h;
+	bool missing;
+	wchar_t *wname = to_wide(name);
+	ar_status st;
+	LONG rc;
+
+	(void)reg;
+	if (wname == NULL)
+		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
+	st = open_key(key, KEY_SET_VALUE, false, &h, &missing, err);
+	if (st == AR_OK && !missing) {
+		rc = RegDeleteValueW(h, wname);
+		if (rc != ERROR_SUCCESS && rc != ERROR_FILE_NOT_FOUND)
+			st = win_error(err, rc, "deleting a value of", key);
+		RegCloseKey(h);
+	}
+	free(wname);
+	return st;
+}
+
+static void w32_close(registry *reg)
+{
+	free(reg);
+}
+
+static const registry_ops win32_ops = {
+	.name = "win32",
+	.read = w32_read,
+	.write = w32_write,
+	.remove = w32_remove,
+	.close = w32_close,
+};
+
+ar_status registry_open_live(registry **out, ar_error *err)
+{
+	registry *reg = calloc(1, sizeof(*reg));
+
+	*out = NULL;
+	if (reg == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	reg->ops = &win32_ops;
+	*out = reg;
+	return AR_OK;
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# The Windows .exe against a real Windows registry: Wine. A fresh prefix, the
+# .exe installed in a fake agent folder, start states set with `wine reg`,
+# sample alerts piped in as execd would, outcomes read back with `wine reg
+# query`. Uses AR_WIN_EXE, or builds the .exe with packaging/windows/build.sh.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+DATA=$ROOT/tests/data
+NAME=win_ms_network_client_sign_if_server_agrees
+KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
+
+if ! command -v wine >/dev/null; then
+	sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	"${sudo[@]}" apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+		wine wine64 >/dev/null
+fi
+
+WORK=$(mktemp -d)
+trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+EXE=${AR_WIN_EXE:-}
+if [ -z "$EXE" ]; then
+	"$ROOT/packaging/windows/build.sh" "$WORK/out" >/dev/null
+	EXE=$WORK/out/$NAME.exe
+fi
+
+export WINEPREFIX=$WORK/prefix WINEDEBUG=-all WINEARCH=win64 DISPLAY=
+export WINEDLLOVERRIDES="mscoree,mshtml="
+wineboot -i >/dev/null 2>&1
+wineserver -w
+
+AGENT="$WINEPREFIX/drive_c/Program Files (x86)/ossec-agent"
+mkdir -p "$AGENT/active-response/bin"
+cp "$EXE" "$AGENT/active-response/bin/$NAME.exe"
+LOG="$AGENT/active-response/active-responses.log"
+BACKUPS="$AGENT/active-response/$NAME-backups"
+
+PASSED=0
+FAILED=0
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $1"
+}
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+}
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+
+# The value as `reg query` shows it: "REG_DWORD 0x1", or "missing".
+value() {
+	wine reg query "$KEY" /v EnableSecuritySignature 2>/dev/null | tr -d '\r' |
+		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
+}
+key_exists() {
+	wine reg query "$KEY" >/dev/null 2>&1
+}
+set_dword() {
+	wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f >/dev/null 2>&1
+}
+set_sz() {
+	wine reg add "$KEY" /v EnableSecuritySignature /t REG_SZ /d "$1" /f >/dev/null 2>&1
+}
+delete_key() {
+	wine reg delete "$KEY" /f >/dev/null 2>&1 || true
+}
+backups() {
+	find "$BACKUPS" -name '*.reg' 2>/dev/null | wc -l
+}
+newest_backup() {
+	find "$BACKUPS" -name '*.reg' -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-
+}
+# Runs the .exe from the agent folder, as execd does; sets RC and OUT.
+run() { # run SAMPLE [ARGS...]
+	local sample=$1
+	shift
+	set +e
+	OUT=$(cd "$AGENT" && wine "active-response/bin/$NAME.exe" "$@" <"$sample" 2>"$WORK/stderr")
+	RC=$?
+	set -e
+}
+last_status() {
+	/usr/bin/python3 - "$LOG" <<'PY'
+import json, re, sys
+line = open(sys.argv[1], encoding="utf-8").read().splitlines()[-1]
+m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
+print(json.loads(m.group(1))["status"] if m else "bad-format")
+PY
+}
+
+# A fresh prefix has no Parameters key: the create path is real.
+delete_key
+check "fresh prefix has no Parameters key" test "$(key_exists && echo yes || echo no)" = no
+run "$DATA/ours_26032_failed.json"
+check "missing key and value: exit 0" test "$RC" = 0
+check "missing key and value: now REG_DWORD 1" test "$(value)" = "REG_DWORD 0x1"
+check "log line in the agent's active-responses.log" test "$(last_status)" = remediated
+check "one check_keys line on stdout" test "$(grep -c check_keys <<<"$OUT")" = 1
+check "backup written" test "$(backups)" = 1
+BK=$(find "$BACKUPS" -name '*.reg' | head -n 1)
+wine reg import "$(winepath -w "$BK")" >/dev/null 2>&1
+check "backup of a missing value restores 'missing' with reg import" test "$(value)" = missing
+
+set_dword 0
+run "$DATA/ours_26032_failed.json"
+check "from 0: exit 0" test "$RC" = 0
+check "from 0: now REG_DWORD 1" test "$(value)" = "REG_DWORD 0x1"
+BK=$(newest_backup)
+wine reg import "$(winepath -w "$BK")" >/dev/null 2>&1
+check "backup restores 0 with the stock reg import" test "$(value)" = "REG_DWORD 0x0"
+run "$DATA/ours_26032_failed.json"
+(cd "$AGENT" && wine "active-response/bin/$NAME.exe" --restore "$(winepath -w "$BK")" </dev/null \
+	>/dev/null 2>&1) || true
+check "backup restores 0 with --restore" test "$(value)" = "REG_DWORD 0x0"
+
+set_sz 1
+run "$DATA/ours_26032_failed.json"
+check "REG_SZ \"1\" is not compliant: replaced" test "$RC:$(value)" = "0:REG_DWORD 0x1"
+
+set_dword 1
+n=$(backups)
+run "$DATA/ours_26032_failed.json"
+check "already compliant: exit 0, no backup, no write" \
+	test "$RC:$(backups):$(last_status)" = "0:$n:compliant"
+
+set_dword 0
+n=$(backups)
+run "$DATA/notours_passed.json"
+check "not ours: exit 3, nothing written" test "$RC:$(value):$(backups)" = "3:REG_DWORD 0x0:$n"
+run "$DATA/ours_26032_dry_run.json"
+check "dry-run: exit 4, nothing written" test "$RC:$(value):$(backups)" = "4:REG_DWORD 0x0:$n"
+run "$DATA/bad_not_json.txt"
+check "bad input: exit 2, nothing written" test "$RC:$(value):$(backups)" = "2:REG_DWORD 0x0:$n"
+check "bad input: nothing on stdout" test -z "$OUT"
+
+# The handshake both ways, through a stand-in of execd that keeps stdin open.
+standin() {
+	(cd "$AGENT" && /usr/bin/python3 "$HERE/execd_standin.py" "$DATA/ours_26032_failed.json" "$1" \
+		-- wine "active-response/bin/$NAME.exe")
+}
+field() {
+	/usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"
+}
+R=$(standin abort)
+check "execd abort: exit 3" test "$(field "$R" 'd["exit"]')" = 3
+check "execd abort: nothing written" test "$(value)" = "REG_DWORD 0x0"
+check "check_keys shape" test "$(field "$R" 'd["check_keys"]["command"]+"/"+d["check_keys"]["origin"]["module"]+"/"+",".join(d["check_keys"]["parameters"]["keys"])')" = "check_keys/active-response/26032"
+R=$(standin continue)
+check "execd continue: exit 0" test "$(field "$R" 'd["exit"]')" = 0
+check "execd continue: value written" test "$(value)" = "REG_DWORD 0x1"
+check "execd continue: nothing else on stdout" test -z "$(field "$R" 'd["rest"]')"
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
