@@ -1,0 +1,394 @@
+/* Remediation over the registry interface: the .reg backend, and a
+ * fault-injecting backend wrapped around it for the failure paths. */
+#include "platform.h"
+#include "regfile.h"
+#include "remediate.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KEY "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
+#define NAME "EnableSecuritySignature"
+
+static const remediate_target T = {.key = KEY, .value_name = NAME, .dword = 1};
+static char dir[64], regpath[128], backups[128];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/ar-remediate-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
+	snprintf(backups, sizeof(backups), "%s/backups", dir);
+}
+
+static void teardown(void)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	ck_assert(platform_read_file(path, 1 << 20, &data, &len, NULL) == AR_OK);
+	return (char *)data;
+}
+
+static size_t count_files(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0;
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static registry *open_file(void)
+{
+	registry *reg = NULL;
+	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
+	return reg;
+}
+
+static const char *WITH_0 = "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n\"" NAME "\"=dword:00000000\n";
+
+START_TEST(from_zero_with_backup_that_restores)
+{
+	registry *reg;
+	ar_result r;
+	char *after, *backup_text;
+	ar_error err = {0};
+
+	write_text(regpath, WITH_0);
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, false, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(r.have_before && reg_value_is_dword(&r.before, 0));
+	ck_assert(r.have_after && reg_value_is_dword(&r.after, 1));
+	after = read_text(regpath);
+	ck_assert_str_eq(after, "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n\"" NAME "\"=dword:00000001\n");
+	free(after);
+	ck_assert_uint_eq(count_files(backups), 1);
+	ck_assert_ptr_nonnull(r.backup);
+	/* The backup is UTF-16LE with BOM, as reg export writes. */
+	backup_text = read_text(r.backup);
+	ck_assert(backup_text[0] == '\xFF' && backup_text[1] == '\xFE');
+	free(backup_text);
+	{
+		ar_result rr;
+		char *restored;
+		result_init(&rr);
+		ck_assert(remediate_restore(reg, &T, r.backup, backups, &rr, &err) == AR_OK);
+		ck_assert_int_eq(rr.status, RESULT_REMEDIATED);
+		restored = read_text(regpath);
+		ck_assert_str_eq(restored, WITH_0);
+		free(restored);
+		ck_assert_uint_eq(count_files(backups), 2); /* a restore backs up too */
+		result_free(&rr);
+	}
+	result_free(&r);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(missing_value_backup_removes_it)
+{
+	const char *text = "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n";
+	registry *reg;
+	ar_result r, rr;
+	ar_error err = {0};
+	char *restored;
+
+	write_text(regpath, text);
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, false, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(!r.before.exists && r.before.key_exists);
+	result_init(&rr);
+	ck_assert(remediate_restore(reg, &T, r.backup, backups, &rr, &err) == AR_OK);
+	restored = read_text(regpath);
+	ck_assert_str_eq(restored, text);
+	free(restored);
+	result_free(&r);
+	result_free(&rr);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(reg_sz_one_is_replaced)
+{
+	registry *reg;
+	ar_result r;
+	write_text(regpath, "REGEDIT4\n[" KEY "]\n\"" NAME "\"=\"1\"\n");
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, false, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert_uint_eq(r.before.type, REGV_SZ);
+	ck_assert(reg_value_is_dword(&r.after, 1));
+	result_free(&r);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(compliant_writes_nothing)
+{
+	const char *text = "REGEDIT4\n[" KEY "]\n\"" NAME "\"=dword:1\n";
+	struct stat before, after;
+	registry *reg;
+	ar_result r;
+
+	write_text(regpath, text);
+	ck_assert_int_eq(stat(regpath, &before), 0);
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, false, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_COMPLIANT);
+	ck_assert_int_eq(stat(regpath, &after), 0);
+	ck_assert_uint_eq(before.st_ino, after.st_ino);
+	ck_assert_uint_eq(count_files(backups), 0);
+	ck_assert_ptr_null(r.backup);
+	result_free(&r);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(dry_run_writes_nothing)
+{
+	registry *reg;
+	ar_result r;
+	char *after;
+
+	write_text(regpath, WITH_0);
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, true, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_WOULD_REMEDIATE);
+	ck_assert_int_eq(result_exit_code(&r), EXIT_WOULD_CHANGE);
+	after = read_text(regpath);
+	ck_assert_str_eq(after, WITH_0);
+	free(after);
+	ck_assert_uint_eq(count_files(backups), 0);
+	result_free(&r);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(restore_refuses_other_keys_and_values)
+{
+	static const char *files[] = {
+		"REGEDIT4\n[HKLM\\Software\\Other]\n\"" NAME "\"=dword:0\n",
+		"REGEDIT4\n[" KEY "]\n\"RequireSecuritySignature\"=dword:0\n",
+		"REGEDIT4\n[-" KEY "]\n",
+		"REGEDIT4\n[" KEY "]\n",
+		"garbage",
+	};
+	char path[160];
+	registry *reg;
+
+	write_text(regpath, WITH_0);
+	reg = open_file();
+	snprintf(path, sizeof(path), "%s/restore.reg", dir);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		ar_result r;
+		ar_error err = {0};
+		char *after;
+		write_text(path, files[i]);
+		result_init(&r);
+		ck_assert_int_eq(remediate_restore(reg, &T, path, backups, &r, &err), AR_E_INVALID);
+		ck_assert_int_eq(r.status, RESULT_INVALID_INPUT);
+		after = read_text(regpath);
+		ck_assert_str_eq(after, WITH_0);
+		free(after);
+		result_free(&r);
+	}
+	ck_assert_uint_eq(count_files(backups), 0);
+	registry_close(reg);
+}
+END_TEST
+
+/* Fault injection: a backend that forwards to the .reg backend but fails
+ * where told to. */
+typedef struct faulty {
+	registry *inner;
+	ar_status fail_read, fail_write;
+	bool write_does_nothing;
+	int reads;
+} faulty;
+
+static ar_status f_read(registry *reg, const char *key, const char *name, reg_value *out,
+                        ar_error *err)
+{
+	faulty *f = reg->impl;
+	if (f->fail_read != AR_OK && f->reads++ >= 0)
+		return ar_error_set(err, f->fail_read, "injected read failure");
+	return registry_read(f->inner, key, name, out, err);
+}
+
+static ar_status f_write(registry *reg, const char *key, const char *name, const reg_value *v,
+                         ar_error *err)
+{
+	faulty *f = reg->impl;
+	if (f->fail_write != AR_OK)
+		return ar_error_set(err, f->fail_write, "access denied writing %s", key);
+	if (f->write_does_nothing)
+		return AR_OK;
+	return registry_write(f->inner, key, name, v, err);
+}
+
+static ar_status f_remove(registry *reg, const char *key, const char *name, ar_error *err)
+{
+	faulty *f = reg->impl;
+	return registry_remove(f->inner, key, name, err);
+}
+
+static void f_close(registry *reg)
+{
+	(void)reg;
+}
+
+static const registry_ops faulty_ops = {"faulty", f_read, f_write, f_remove, f_close};
+
+static void run_faulty(faulty *f, ar_result *r)
+{
+	registry reg = {.ops = &faulty_ops, .impl = f};
+	write_text(regpath, WITH_0);
+	f->inner = open_file();
+	result_init(r);
+	remediate_apply(&reg, &T, false, backups, r);
+	registry_close(f->inner);
+}
+
+START_TEST(access_denied_on_read)
+{
+	faulty f = {.fail_read = AR_E_ACCESS};
+	ar_result r;
+	run_faulty(&f, &r);
+	ck_assert_int_eq(r.status, RESULT_FAILED);
+	ck_assert_int_eq(result_exit_code(&r), EXIT_FAILED);
+	ck_assert_ptr_nonnull(strstr(r.error, "injected read failure"));
+	ck_assert_uint_eq(count_files(backups), 0);
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(access_denied_on_write)
+{
+	faulty f = {.fail_write = AR_E_ACCESS};
+	ar_result r;
+	char *after;
+	run_faulty(&f, &r);
+	ck_assert_int_eq(r.status, RESULT_FAILED);
+	ck_assert_ptr_nonnull(strstr(r.error, "write failed: access denied"));
+	ck_assert_ptr_nonnull(r.backup); /* the backup came first */
+	after = read_text(regpath);
+	ck_assert_str_eq(after, WITH_0);
+	free(after);
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(read_back_differs)
+{
+	faulty f = {.write_does_nothing = true};
+	ar_result r;
+	run_faulty(&f, &r);
+	ck_assert_int_eq(r.status, RESULT_FAILED);
+	ck_assert_ptr_nonnull(strstr(r.error, "read-back differs"));
+	ck_assert(r.have_after && reg_value_is_dword(&r.after, 0));
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(no_backup_no_write)
+{
+	ar_result r;
+	registry *reg;
+	char *after;
+
+	write_text(regpath, WITH_0);
+	/* A backup folder under a regular file can never be made. */
+	write_text(backups, "a file, not a folder");
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, false, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_FAILED);
+	ck_assert_ptr_nonnull(strstr(r.error, "cannot write the backup"));
+	after = read_text(regpath);
+	ck_assert_str_eq(after, WITH_0);
+	free(after);
+	result_free(&r);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(corrupt_registry_file_fails_cleanly)
+{
+	ar_result r;
+	registry *reg;
+	char *after;
+
+	write_text(regpath, "REGEDIT4\n[" KEY "\n");
+	reg = open_file();
+	result_init(&r);
+	remediate_apply(reg, &T, false, backups, &r);
+	ck_assert_int_eq(r.status, RESULT_FAILED);
+	ck_assert_ptr_nonnull(strstr(r.error, "line 2"));
+	after = read_text(regpath);
+	ck_assert_str_eq(after, "REGEDIT4\n[" KEY "\n");
+	free(after);
+	result_free(&r);
+	registry_close(reg);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("remediate");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, from_zero_with_backup_that_restores);
+	tcase_add_test(tc, missing_value_backup_removes_it);
+	tcase_add_test(tc, reg_sz_one_is_replaced);
+	tcase_add_test(tc, compliant_writes_nothing);
+	tcase_add_test(tc, dry_run_writes_nothing);
+	tcase_add_test(tc, restore_refuses_other_keys_and_values);
+	tcase_add_test(tc, access_denied_on_read);
+	tcase_add_test(tc, access_denied_on_write);
+	tcase_add_test(tc, read_back_differs);
+	tcase_add_test(tc, no_backup_no_write);
+	tcase_add_test(tc, corrupt_registry_file_fails_cleanly);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
