@@ -164,16 +164,16 @@ install_tools
 enable_sources
 build_deps
 
-cat >"$BUILD.deps.ini" <<INI
+cat >"$PREFIX/meson-deps.ini" <<INI
 [properties]
 pkg_config_libdir = '$PREFIX/lib/pkgconfig'
 INI
 if [ -f "$BUILD/build.ninja" ]; then
 	meson setup --reconfigure "$BUILD" "$ROOT" --cross-file "$HERE/$HOST.ini" \
-		--cross-file "$BUILD.deps.ini" >/dev/null
+		--cross-file "$PREFIX/meson-deps.ini"
 else
-	meson setup "$BUILD" "$ROOT" --cross-file "$HERE/$HOST.ini" --cross-file "$BUILD.deps.ini" \
-		-Dtests=false -Dbuildtype=release -Dstrip=true >/dev/null
+	meson setup "$BUILD" "$ROOT" --cross-file "$HERE/$HOST.ini" --cross-file "$PREFIX/meson-deps.ini" \
+		-Dtests=false -Dbuildtype=release -Dstrip=true
 fi
 meson compile -C "$BUILD" >/dev/null
 mkdir -p "$OUT"
