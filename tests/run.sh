@@ -13,7 +13,7 @@ PACKAGES=(
 	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check
 	python3 python3-jsonschema openssl ca-certificates valgrind time
 	clang libclang-rt-14-dev
-	mingw-w64 wine64 wine msitools zip unzip dpkg-dev
+	mingw-w64 wine64 wine msitools wixl zip unzip dpkg-dev
 )
 
 install_packages() {
