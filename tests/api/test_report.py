@@ -226,7 +226,8 @@ class ReportTests(unittest.TestCase):
 
     def test_expired_token_reauthenticates(self):
         self.server.stop()
-        self.server = Server(self.pki, token_ttl=1)
+        # exp is whole seconds: 3 s leaves a fresh token at least 2 s of life.
+        self.server = Server(self.pki, token_ttl=3)
         cfg = self.config()
         self.assertEqual(self.run_prog(cfg).returncode, 0)
         # A token the cache still trusts but the server no longer does.
@@ -235,7 +236,7 @@ class ReportTests(unittest.TestCase):
             token = f.read().split("\n")[1]
         with open(token_file, "w", encoding="utf-8") as f:
             f.write("%d\n%s\n" % (time.time() + 3600, token))
-        time.sleep(1.5)
+        time.sleep(3.2)
         self.assertEqual(self.run_prog(cfg).returncode, 0)
         self.assertEqual(len(self.server.requests("/security/user/authenticate")), 2)
         self.assertEqual(len(self.server.events()), 2)
