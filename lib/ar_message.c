@@ -2,6 +2,7 @@
 
 #include "json_strict.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -105,8 +106,111 @@ static ar_status parse_v4(ar_message *msg, ar_error *err)
 	return parse_extra_args(params, msg, err);
 }
 
+/* 5.x puts the finding's fields at the root, as nested objects ("check":
+ * {"id": ...}) or as flat dotted keys ("check.id"): both are read. */
+static const cJSON *field5(const cJSON *root, const char *group, const char *name)
+{
+	char dotted[64];
+	const cJSON *obj = json_get_object(root, group);
+	const cJSON *v = obj ? cJSON_GetObjectItemCaseSensitive(obj, name) : NULL;
+
+	if (v == NULL) {
+		snprintf(dotted, sizeof(dotted), "%s.%s", group, name);
+		v = cJSON_GetObjectItemCaseSensitive(root, dotted);
+	}
+	return v;
+}
+
+static const char *field5_string(const cJSON *root, const char *group, const char *name)
+{
+	const cJSON *v = field5(root, group, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool equals_ci(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+	}
+	return *a == *b;
+}
+
+/* 5.x: a finding document with a "wazuh" object; SCA findings carry a check
+ * and the policy it belongs to. */
+static void finding_from_document(const cJSON *root, sca_finding *f)
+{
+	const cJSON *agent = json_get_object(json_get_object(root, "wazuh"), "agent");
+	const cJSON *rules = field5(root, "check", "rules");
+
+	memset(f, 0, sizeof(*f));
+	f->check_id = field5(root, "check", "id");
+	f->policy_id = field5_string(root, "policy", "id");
+	f->policy_name = field5_string(root, "policy", "name");
+	f->result = field5_string(root, "check", "result");
+	/* The result's case is not fixed in 5.x ("failed", "Not run"). */
+	if (f->result != NULL && equals_ci(f->result, "failed"))
+		f->result = "failed";
+	f->rules = cJSON_IsArray(rules) ? rules : NULL;
+	f->in_sca_group = f->check_id != NULL && f->policy_id != NULL;
+	f->event_type = f->in_sca_group ? "check" : NULL;
+	if (agent == NULL)
+		agent = json_get_object(root, "agent");
+	f->agent_id = agent ? json_get_string(agent, "id") : NULL;
+	f->agent_name = agent ? json_get_string(agent, "name") : NULL;
+}
+
+/* extra_arguments is one string in 5.x: words separated by white space. */
+static bool words_have(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+	while (*s) {
+		size_t len;
+		while (*s && isspace((unsigned char)*s))
+			s++;
+		len = 0;
+		while (s[len] && !isspace((unsigned char)s[len]))
+			len++;
+		if ((len == n && strncmp(s, word, n) == 0) ||
+		    (len == n + 2 && strncmp(s, "--", 2) == 0 && strncmp(s + 2, word, n) == 0))
+			return true;
+		s += len;
+	}
+	return false;
+}
+
+static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
+{
+	const cJSON *ar = cJSON_GetObjectItemCaseSensitive(wazuh, "active_response");
+	const cJSON *extra, *agent;
+
+	if (!cJSON_IsObject(ar))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.active_response\" must be an object");
+	agent = cJSON_GetObjectItemCaseSensitive(wazuh, "agent");
+	if (agent != NULL && !cJSON_IsObject(agent))
+		return ar_error_set(err, AR_E_INVALID, "message: \"wazuh.agent\" must be an object");
+	if (strcmp(msg->command_name, "enable") == 0)
+		msg->command = AR_CMD_ADD;
+	else if (strcmp(msg->command_name, "disable") == 0)
+		msg->command = AR_CMD_DELETE;
+	else
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: unknown command \"%.64s\" (expected enable or disable)",
+		                    msg->command_name);
+	extra = cJSON_GetObjectItemCaseSensitive(ar, "extra_arguments");
+	if (extra != NULL && !cJSON_IsNull(extra) && !cJSON_IsString(extra))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.active_response.extra_arguments\" must be a string");
+	msg->dry_run = cJSON_IsString(extra) && words_have(extra->valuestring, "dry-run");
+	msg->wazuh_major = 5;
+	finding_from_document(msg->root, &msg->finding);
+	return AR_OK;
+}
+
 ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_error *err)
 {
+	const cJSON *wazuh;
 	ar_status st;
 
 	memset(msg, 0, sizeof(*msg));
@@ -124,7 +228,16 @@ ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_err
 		st = ar_error_set(err, AR_E_INVALID, "message: \"command\" must be a string");
 		goto out;
 	}
-	st = parse_v4(msg, err);
+	/* The shapes differ in structure: 5.x has a "wazuh" object and no
+	 * "parameters"; 4.x has "version", "origin" and "parameters". */
+	wazuh = cJSON_GetObjectItemCaseSensitive(msg->root, "wazuh");
+	if (wazuh != NULL && cJSON_GetObjectItemCaseSensitive(msg->root, "parameters") == NULL) {
+		st = cJSON_IsObject(wazuh)
+		             ? parse_v5(msg, wazuh, err)
+		             : ar_error_set(err, AR_E_INVALID, "message: \"wazuh\" must be an object");
+	} else {
+		st = parse_v4(msg, err);
+	}
 out:
 	if (st != AR_OK)
 		ar_message_free(msg);

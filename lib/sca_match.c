@@ -106,6 +106,38 @@ static bool registry_consistent(const cJSON *reg, const char *key)
 	return ok;
 }
 
+/* 5.x check rules: "r:<key> -> <value> -> <data>"; one must name key. */
+static bool rules_name_key(const cJSON *rules, const char *key)
+{
+	const cJSON *it;
+	if (rules == NULL)
+		return true;
+	cJSON_ArrayForEach(it, rules)
+	{
+		const char *r = cJSON_IsString(it) ? it->valuestring : "";
+		const char *end;
+		char path[512];
+		size_t n;
+
+		while (*r == ' ')
+			r++;
+		if (strncmp(r, "r:", 2) != 0 && strncmp(r, "not r:", 6) != 0)
+			continue;
+		r = strchr(r, ':') + 1;
+		end = strstr(r, " -> ");
+		n = end ? (size_t)(end - r) : strlen(r);
+		while (n > 0 && r[n - 1] == ' ')
+			n--;
+		if (n >= sizeof(path))
+			continue;
+		memcpy(path, r, n);
+		path[n] = '\0';
+		if (registry_key_equal(path, key))
+			return true;
+	}
+	return false;
+}
+
 bool sca_match(const sca_finding *f, sca_match_result *m)
 {
 	char buf[32];
@@ -114,7 +146,7 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 	m->row = NULL;
 	m->reason[0] = '\0';
 	if (!f->in_sca_group)
-		snprintf(m->reason, sizeof(m->reason), "not an SCA alert (rule.groups has no \"sca\")");
+		snprintf(m->reason, sizeof(m->reason), "not an SCA finding (4.x: rule.groups has no \"sca\"; 5.x: no check and policy)");
 	else if (f->event_type == NULL || strcmp(f->event_type, "check") != 0)
 		snprintf(m->reason, sizeof(m->reason), "SCA event is not a check result (type %.32s)",
 		         f->event_type ? f->event_type : "missing");
@@ -126,7 +158,8 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 	else if (f->result == NULL || strcmp(f->result, "failed") != 0)
 		snprintf(m->reason, sizeof(m->reason), "check %s result is \"%.32s\", not \"failed\"", id,
 		         f->result ? f->result : "missing");
-	else if (!registry_consistent(f->registry, m->row->control->registry_key))
+	else if (!registry_consistent(f->registry, m->row->control->registry_key) ||
+	         !rules_name_key(f->rules, m->row->control->registry_key))
 		snprintf(m->reason, sizeof(m->reason),
 		         "check %s does not name the registry key %s", id,
 		         m->row->control->registry_key);
