@@ -21,13 +21,14 @@ static const cJSON *path_item(const cJSON *obj, const char *const *path, size_t 
 	return obj ? cJSON_GetObjectItemCaseSensitive(obj, path[n - 1]) : NULL;
 }
 
-#define PATH(...) (const char *const[]){__VA_ARGS__}, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *)
+#define PATH(...)                                                                                  \
+	(const char *const[]){__VA_ARGS__},                                                        \
+	        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *)
 
 static bool array_has_string(const cJSON *arr, const char *s)
 {
 	const cJSON *it;
-	cJSON_ArrayForEach(it, arr)
-	{
+	cJSON_ArrayForEach (it, arr) {
 		if (cJSON_IsString(it) && strcmp(it->valuestring, s) == 0)
 			return true;
 	}
@@ -62,12 +63,12 @@ static ar_status parse_extra_args(const cJSON *params, ar_message *msg, ar_error
 		return AR_OK;
 	if (!cJSON_IsArray(args))
 		return ar_error_set(err, AR_E_INVALID, "parameters.extra_args must be an array");
-	cJSON_ArrayForEach(it, args)
-	{
+	cJSON_ArrayForEach (it, args) {
 		if (!cJSON_IsString(it))
 			return ar_error_set(err, AR_E_INVALID,
 			                    "parameters.extra_args must hold only strings");
-		if (strcmp(it->valuestring, "dry-run") == 0 || strcmp(it->valuestring, "--dry-run") == 0)
+		if (strcmp(it->valuestring, "dry-run") == 0 ||
+		    strcmp(it->valuestring, "--dry-run") == 0)
 			msg->dry_run = true;
 	}
 	return AR_OK;
@@ -189,19 +190,22 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 		                    "message: \"wazuh.active_response\" must be an object");
 	agent = cJSON_GetObjectItemCaseSensitive(wazuh, "agent");
 	if (agent != NULL && !cJSON_IsObject(agent))
-		return ar_error_set(err, AR_E_INVALID, "message: \"wazuh.agent\" must be an object");
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.agent\" must be an object");
 	if (strcmp(msg->command_name, "enable") == 0)
 		msg->command = AR_CMD_ADD;
 	else if (strcmp(msg->command_name, "disable") == 0)
 		msg->command = AR_CMD_DELETE;
 	else
-		return ar_error_set(err, AR_E_INVALID,
-		                    "message: unknown command \"%.64s\" (expected enable or disable)",
-		                    msg->command_name);
+		return ar_error_set(
+		        err, AR_E_INVALID,
+		        "message: unknown command \"%.64s\" (expected enable or disable)",
+		        msg->command_name);
 	extra = cJSON_GetObjectItemCaseSensitive(ar, "extra_arguments");
 	if (extra != NULL && !cJSON_IsNull(extra) && !cJSON_IsString(extra))
-		return ar_error_set(err, AR_E_INVALID,
-		                    "message: \"wazuh.active_response.extra_arguments\" must be a string");
+		return ar_error_set(
+		        err, AR_E_INVALID,
+		        "message: \"wazuh.active_response.extra_arguments\" must be a string");
 	msg->dry_run = cJSON_IsString(extra) && words_have(extra->valuestring, "dry-run");
 	msg->wazuh_major = 5;
 	finding_from_document(msg->root, &msg->finding);
@@ -232,9 +236,9 @@ ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_err
 	 * "parameters"; 4.x has "version", "origin" and "parameters". */
 	wazuh = cJSON_GetObjectItemCaseSensitive(msg->root, "wazuh");
 	if (wazuh != NULL && cJSON_GetObjectItemCaseSensitive(msg->root, "parameters") == NULL) {
-		st = cJSON_IsObject(wazuh)
-		             ? parse_v5(msg, wazuh, err)
-		             : ar_error_set(err, AR_E_INVALID, "message: \"wazuh\" must be an object");
+		st = cJSON_IsObject(wazuh) ? parse_v5(msg, wazuh, err)
+		                           : ar_error_set(err, AR_E_INVALID,
+		                                          "message: \"wazuh\" must be an object");
 	} else {
 		st = parse_v4(msg, err);
 	}

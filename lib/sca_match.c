@@ -8,12 +8,13 @@
 #include <string.h>
 
 const sca_control sca_control_smb_client_signing = {
-	.cis = "2.3.8.2",
-	.title = "Microsoft network client: Digitally sign communications (if server agrees)",
-	.registry_key =
-		"HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters",
-	.value_name = "EnableSecuritySignature",
-	.dword = 1,
+        .cis = "2.3.8.2",
+        .title = "Microsoft network client: Digitally sign communications (if server agrees)",
+        .registry_key =
+                "HKEY_LOCAL_"
+                "MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters",
+        .value_name = "EnableSecuritySignature",
+        .dword = 1,
 };
 
 #define SMB_CLIENT (&sca_control_smb_client_signing)
@@ -22,14 +23,17 @@ const sca_control sca_control_smb_client_signing = {
  * checks 16031 (cis_win2016) and 34541 (cis_win2012) test this same key by
  * an upstream mistake but are titled for the server setting: not ours. */
 static const sca_check_row rows[] = {
-	{"cis_win11_enterprise", "CIS Microsoft Windows 11 Enterprise Benchmark", "26032", SMB_CLIENT},
-	{"cis_win10_enterprise", "CIS Microsoft Windows 10 Enterprise Benchmark", "15535", SMB_CLIENT},
-	{"cis_win2012r2", "CIS Microsoft Windows Server 2012 R2 Benchmark", "15036", SMB_CLIENT},
-	{"cis_win2012", "CIS Microsoft Windows Server 2012 (non-R2) Benchmark", "34537", SMB_CLIENT},
-	{"cis_win2016", "CIS Microsoft Windows Server 2016 Benchmark", "16027", SMB_CLIENT},
-	{"cis_win2019", "CIS Microsoft Windows Server 2019 Benchmark", "16535", SMB_CLIENT},
-	{"cis_win2022", "CIS Microsoft Windows Server 2022 Benchmark", "27038", SMB_CLIENT},
-	{"cis_win2025", "CIS Microsoft Windows Server 2025 Benchmark", "36537", SMB_CLIENT},
+        {"cis_win11_enterprise", "CIS Microsoft Windows 11 Enterprise Benchmark", "26032",
+         SMB_CLIENT},
+        {"cis_win10_enterprise", "CIS Microsoft Windows 10 Enterprise Benchmark", "15535",
+         SMB_CLIENT},
+        {"cis_win2012r2", "CIS Microsoft Windows Server 2012 R2 Benchmark", "15036", SMB_CLIENT},
+        {"cis_win2012", "CIS Microsoft Windows Server 2012 (non-R2) Benchmark", "34537",
+         SMB_CLIENT},
+        {"cis_win2016", "CIS Microsoft Windows Server 2016 Benchmark", "16027", SMB_CLIENT},
+        {"cis_win2019", "CIS Microsoft Windows Server 2019 Benchmark", "16535", SMB_CLIENT},
+        {"cis_win2022", "CIS Microsoft Windows Server 2022 Benchmark", "27038", SMB_CLIENT},
+        {"cis_win2025", "CIS Microsoft Windows Server 2025 Benchmark", "36537", SMB_CLIENT},
 };
 
 const sca_check_row *sca_check_rows(size_t *count)
@@ -68,7 +72,8 @@ static const sca_check_row *find_row(const char *id, const sca_finding *f)
 			continue;
 		if (f->policy_id != NULL && strcmp(f->policy_id, rows[i].policy_id) != 0)
 			continue;
-		if (f->policy_name != NULL && !policy_name_matches(f->policy_name, rows[i].policy_name))
+		if (f->policy_name != NULL &&
+		    !policy_name_matches(f->policy_name, rows[i].policy_name))
 			continue;
 		return &rows[i];
 	}
@@ -78,8 +83,7 @@ static const sca_check_row *find_row(const char *id, const sca_finding *f)
 static bool list_names_key(const cJSON *list, const char *key)
 {
 	const cJSON *it;
-	cJSON_ArrayForEach(it, list)
-	{
+	cJSON_ArrayForEach (it, list) {
 		if (cJSON_IsString(it) && registry_key_equal(it->valuestring, key))
 			return true;
 	}
@@ -112,8 +116,7 @@ static bool rules_name_key(const cJSON *rules, const char *key)
 	const cJSON *it;
 	if (rules == NULL)
 		return true;
-	cJSON_ArrayForEach(it, rules)
-	{
+	cJSON_ArrayForEach (it, rules) {
 		const char *r = cJSON_IsString(it) ? it->valuestring : "";
 		const char *end;
 		char path[512];
@@ -146,23 +149,27 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 	m->row = NULL;
 	m->reason[0] = '\0';
 	if (!f->in_sca_group)
-		snprintf(m->reason, sizeof(m->reason), "not an SCA finding (4.x: rule.groups has no \"sca\"; 5.x: no check and policy)");
+		snprintf(m->reason, sizeof(m->reason),
+		         "not an SCA finding (4.x: rule.groups has no \"sca\"; 5.x: no check and "
+		         "policy)");
 	else if (f->event_type == NULL || strcmp(f->event_type, "check") != 0)
-		snprintf(m->reason, sizeof(m->reason), "SCA event is not a check result (type %.32s)",
+		snprintf(m->reason, sizeof(m->reason),
+		         "SCA event is not a check result (type %.32s)",
 		         f->event_type ? f->event_type : "missing");
 	else if (id == NULL || !all_digits(id))
 		snprintf(m->reason, sizeof(m->reason), "SCA check id is missing or not a number");
 	else if ((m->row = find_row(id, f)) == NULL)
-		snprintf(m->reason, sizeof(m->reason), "check %s%s%.96s is not one this program remediates",
-		         id, f->policy_name ? " of " : "", f->policy_name ? f->policy_name : "");
+		snprintf(m->reason, sizeof(m->reason),
+		         "check %s%s%.96s is not one this program remediates", id,
+		         f->policy_name ? " of " : "", f->policy_name ? f->policy_name : "");
 	else if (f->result == NULL || strcmp(f->result, "failed") != 0)
-		snprintf(m->reason, sizeof(m->reason), "check %s result is \"%.32s\", not \"failed\"", id,
+		snprintf(m->reason, sizeof(m->reason),
+		         "check %s result is \"%.32s\", not \"failed\"", id,
 		         f->result ? f->result : "missing");
 	else if (!registry_consistent(f->registry, m->row->control->registry_key) ||
 	         !rules_name_key(f->rules, m->row->control->registry_key))
-		snprintf(m->reason, sizeof(m->reason),
-		         "check %s does not name the registry key %s", id,
-		         m->row->control->registry_key);
+		snprintf(m->reason, sizeof(m->reason), "check %s does not name the registry key %s",
+		         id, m->row->control->registry_key);
 	else
 		return true;
 	m->row = NULL;

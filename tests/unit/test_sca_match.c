@@ -95,7 +95,7 @@ START_TEST(traps_and_others_refused)
 	                NULL));
 	ck_assert(!ours(msg4("add", "\"26032\"", "failed", W11, NULL, "[\"syscheck\"]", "check"),
 	                reason));
-	ck_assert_ptr_nonnull(strstr(reason, "not an SCA alert"));
+	ck_assert_ptr_nonnull(strstr(reason, "not an SCA finding"));
 	ck_assert(!ours(msg4("add", "\"26032\"", "failed", W11, NULL, "[\"sca\"]", "summary"), NULL));
 	ck_assert(!ours(msg4("add", "\"26032\"", "failed", "My own policy", NULL, "[\"sca\"]", "check"),
 	                NULL));
