@@ -24,7 +24,7 @@ def table_ids():
     """The check ids of the table in lib/sca_match.c."""
     with open(os.path.join(ROOT, "lib", "sca_match.c"), encoding="utf-8") as f:
         text = f.read()
-    return set(re.findall(r'\{"cis_win[^"]*", "[^"]*", "(\d+)", ', text))
+    return set(re.findall(r'\{\s*"cis_win[^"]*",\s*"[^"]*",\s*"(\d+)",', text))
 
 
 class WazuhFiles(unittest.TestCase):
