@@ -152,7 +152,9 @@ static void finding_from_document(const cJSON *root, sca_finding *f)
 	/* The result's case is not fixed in 5.x ("failed", "Not run"). */
 	if (f->result != NULL && equals_ci(f->result, "failed"))
 		f->result = "failed";
-	f->rules = cJSON_IsArray(rules) ? rules : NULL;
+	/* Kept as sent: the matcher refuses rules it cannot read rather than
+	 * skipping the cross-check. */
+	f->rules = rules;
 	f->in_sca_group = f->check_id != NULL && f->policy_id != NULL;
 	f->event_type = f->in_sca_group ? "check" : NULL;
 	if (agent == NULL)
@@ -180,10 +182,50 @@ static bool words_have(const char *s, const char *word)
 	return false;
 }
 
+/* The members of wazuh.active_response that execd and the manager define;
+ * execd itself refuses a message without an executable. */
+static ar_status check_active_response(const cJSON *ar, ar_error *err)
+{
+	const cJSON *exe = cJSON_GetObjectItemCaseSensitive(ar, "executable");
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(ar, "type");
+	const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(ar, "stateful_timeout");
+	const cJSON *agent_id = cJSON_GetObjectItemCaseSensitive(ar, "agent_id");
+	const char *name_fields[] = {"name", "location"};
+
+	if (!cJSON_IsString(exe) || exe->valuestring[0] == '\0')
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.active_response.executable\" must be a "
+		                    "non-empty string");
+	for (size_t i = 0; i < sizeof(name_fields) / sizeof(name_fields[0]); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ar, name_fields[i]);
+		if (v != NULL && !cJSON_IsString(v))
+			return ar_error_set(err, AR_E_INVALID,
+			                    "message: \"wazuh.active_response.%s\" must be a string",
+			                    name_fields[i]);
+	}
+	if (type != NULL && !(cJSON_IsString(type) && (strcmp(type->valuestring, "stateless") == 0 ||
+	                                               strcmp(type->valuestring, "stateful") == 0)))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.active_response.type\" must be \"stateless\" "
+		                    "or \"stateful\"");
+	if (timeout != NULL && !cJSON_IsNull(timeout) &&
+	    !(cJSON_IsNumber(timeout) && timeout->valuedouble >= 0 &&
+	      timeout->valuedouble <= 2147483647.0 &&
+	      floor(timeout->valuedouble) == timeout->valuedouble))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.active_response.stateful_timeout\" must be a "
+		                    "whole number of seconds");
+	if (agent_id != NULL && !cJSON_IsNull(agent_id) && !cJSON_IsString(agent_id))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: \"wazuh.active_response.agent_id\" must be a string");
+	return AR_OK;
+}
+
 static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 {
 	const cJSON *ar = cJSON_GetObjectItemCaseSensitive(wazuh, "active_response");
 	const cJSON *extra, *agent;
+	ar_status st;
 
 	if (!cJSON_IsObject(ar))
 		return ar_error_set(err, AR_E_INVALID,
@@ -201,6 +243,9 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 		        err, AR_E_INVALID,
 		        "message: unknown command \"%.64s\" (expected enable or disable)",
 		        msg->command_name);
+	st = check_active_response(ar, err);
+	if (st != AR_OK)
+		return st;
 	extra = cJSON_GetObjectItemCaseSensitive(ar, "extra_arguments");
 	if (extra != NULL && !cJSON_IsNull(extra) && !cJSON_IsString(extra))
 		return ar_error_set(
@@ -210,6 +255,14 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 	msg->wazuh_major = 5;
 	finding_from_document(msg->root, &msg->finding);
 	return AR_OK;
+}
+
+/* Any member only the 4.x shape has: the message is then judged as 4.x. */
+static bool has_v4_member(const cJSON *root)
+{
+	return cJSON_GetObjectItemCaseSensitive(root, "version") != NULL ||
+	       cJSON_GetObjectItemCaseSensitive(root, "origin") != NULL ||
+	       cJSON_GetObjectItemCaseSensitive(root, "parameters") != NULL;
 }
 
 ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_error *err)
@@ -239,6 +292,10 @@ ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_err
 		st = cJSON_IsObject(wazuh) ? parse_v5(msg, wazuh, err)
 		                           : ar_error_set(err, AR_E_INVALID,
 		                                          "message: \"wazuh\" must be an object");
+	} else if (wazuh == NULL && !has_v4_member(msg->root)) {
+		st = ar_error_set(err, AR_E_INVALID,
+		                  "message: neither the 5.x shape (a \"wazuh\" object) nor the 4.x "
+		                  "shape (\"version\", \"origin\", \"parameters\")");
 	} else {
 		st = parse_v4(msg, err);
 	}

@@ -25,7 +25,7 @@ typedef struct sca_finding {
 	const char *policy_name;  /* e.g. "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0" */
 	const char *policy_id;    /* e.g. "cis_win11_enterprise" (5.x only) */
 	const cJSON *registry;    /* 4.x check.registry: array, or a string holding one */
-	const cJSON *rules;       /* 5.x check.rules: array of rule strings */
+	const cJSON *rules;       /* 5.x check.rules as sent: an array of rule strings */
 	const char *agent_id;
 	const char *agent_name;
 } sca_finding;

@@ -42,9 +42,7 @@ typedef struct session {
 	void *warn_ctx;
 } session;
 
-static void warnf(session *s, const char *fmt, ...)
-        AR_PRINTF(2, 3)
-        ;
+static void warnf(session *s, const char *fmt, ...) AR_PRINTF(2, 3);
 
 static void warnf(session *s, const char *fmt, ...)
 {
@@ -169,8 +167,7 @@ static int b64url_value(char c)
 	return c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 
-/* The "exp" claim of a JWT, or 0 when it cannot be read. */
-static long long jwt_exp(const char *token)
+long long report_jwt_exp(const char *token)
 {
 	const char *p = strchr(token, '.'), *end;
 	strbuf sb = {0};
@@ -184,8 +181,10 @@ static long long jwt_exp(const char *token)
 		return 0;
 	for (const char *q = p + 1; q < end; q++) {
 		int v = b64url_value(*q);
-		if (v < 0)
+		if (v < 0) {
+			strbuf_free(&sb);
 			return 0;
+		}
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
 		if (bits >= 8) {
@@ -236,7 +235,7 @@ static char *cached_token(const report_config *cfg)
 static void store_token(const report_config *cfg, const char *token)
 {
 	char *path = token_path(cfg);
-	long long exp = jwt_exp(token);
+	long long exp = report_jwt_exp(token);
 	strbuf sb = {0};
 	char *text;
 
@@ -320,17 +319,15 @@ static ar_status post_events(session *s, const char *body, http_reply *reply, ar
 	return st;
 }
 
-/* How many events a 200 answer says were taken. */
-static long affected(const http_reply *reply)
+long report_events_affected(const char *body, size_t len)
 {
 	cJSON *root = NULL;
 	long n = -1;
 
-	if (reply->body.buf != NULL &&
-	    json_parse_strict(reply->body.buf, reply->body.len, &root, NULL) == AR_OK) {
+	if (body != NULL && json_parse_strict(body, len, &root, NULL) == AR_OK) {
 		const cJSON *data = json_get_object(root, "data");
 		const cJSON *total = cJSON_GetObjectItemCaseSensitive(data, "total_affected_items");
-		if (cJSON_IsNumber(total))
+		if (cJSON_IsNumber(total) && total->valuedouble >= 0 && total->valuedouble <= 1e9)
 			n = (long)total->valuedouble;
 	}
 	cJSON_Delete(root);
@@ -360,7 +357,8 @@ static ar_status send_batch(session *s, spool_entry *e, size_t n, report_outcome
 	if (st == AR_OK && reply.code != 200)
 		st = ar_error_set(err, AR_E_NETWORK, "the API answered HTTP %ld%s", reply.code,
 		                  reply.code == 429 ? " (rate limit): kept for a later run" : "");
-	if (st == AR_OK && (taken = affected(&reply)) != (long)n)
+	if (st == AR_OK &&
+	    (taken = report_events_affected(reply.body.buf, reply.body.len)) != (long)n)
 		st = ar_error_set(err, AR_E_NETWORK,
 		                  "the API took %ld of %zu events: all kept for a later run", taken,
 		                  n);

@@ -26,4 +26,12 @@ typedef void (*report_warn_fn)(void *ctx, const char *text);
 ar_status report_submit(const report_config *cfg, const char *event_json, report_warn_fn warn,
                         void *warn_ctx, report_outcome *out, ar_error *err);
 
+/* Pieces of the API conversation, exposed for tests and fuzzing. */
+
+/* data.total_affected_items of a POST /events answer, or -1. */
+long report_events_affected(const char *body, size_t len);
+
+/* The "exp" claim of a JWT (seconds since 1970), or 0 when unreadable. */
+long long report_jwt_exp(const char *token);
+
 #endif

@@ -79,8 +79,9 @@ static ar_status get_int(const cJSON *obj, const char *key, const char *where, d
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (v == NULL)
 		return AR_OK;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(long)v->valuedouble ||
-	    v->valuedouble < lo || v->valuedouble > hi)
+	/* Range first: converting an out-of-range double to long is undefined. */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi) ||
+	    v->valuedouble != (double)(long)v->valuedouble)
 		return ar_error_set(err, AR_E_INVALID,
 		                    "%s%s must be a whole number from %.0f to %.0f", where, key, lo,
 		                    hi);

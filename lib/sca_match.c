@@ -70,9 +70,11 @@ static const sca_check_row *find_row(const char *id, const sca_finding *f)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		if (strcmp(rows[i].check_id, id) != 0)
 			continue;
+		/* The policy id (5.x) is the stable name of the policy file; its
+		 * display name is compared only when no id came (4.x). */
 		if (f->policy_id != NULL && strcmp(f->policy_id, rows[i].policy_id) != 0)
 			continue;
-		if (f->policy_name != NULL &&
+		if (f->policy_id == NULL && f->policy_name != NULL &&
 		    !policy_name_matches(f->policy_name, rows[i].policy_name))
 			continue;
 		return &rows[i];
@@ -110,35 +112,64 @@ static bool registry_consistent(const cJSON *reg, const char *key)
 	return ok;
 }
 
-/* 5.x check rules: "r:<key> -> <value> -> <data>"; one must name key. */
-static bool rules_name_key(const cJSON *rules, const char *key)
+/* The key a registry rule tests: "r:<key> -> <value> -> <data>", possibly
+ * negated ("not r:<key>"). Copies it into buf; false for other rules. */
+static bool rule_key(const char *r, char *buf, size_t buflen)
+{
+	const char *end;
+	size_t n;
+
+	while (*r == ' ')
+		r++;
+	if (strncmp(r, "not ", 4) == 0)
+		r += 4;
+	if (strncmp(r, "r:", 2) != 0)
+		return false;
+	r += 2;
+	end = strstr(r, " -> ");
+	n = end ? (size_t)(end - r) : strlen(r);
+	while (n > 0 && r[n - 1] == ' ')
+		n--;
+	if (n >= buflen)
+		return false;
+	memcpy(buf, r, n);
+	buf[n] = '\0';
+	return true;
+}
+
+static bool rule_list_names_key(const cJSON *rules, const char *key)
 {
 	const cJSON *it;
-	if (rules == NULL)
-		return true;
-	cJSON_ArrayForEach (it, rules) {
-		const char *r = cJSON_IsString(it) ? it->valuestring : "";
-		const char *end;
-		char path[512];
-		size_t n;
+	char path[512];
 
-		while (*r == ' ')
-			r++;
-		if (strncmp(r, "r:", 2) != 0 && strncmp(r, "not r:", 6) != 0)
-			continue;
-		r = strchr(r, ':') + 1;
-		end = strstr(r, " -> ");
-		n = end ? (size_t)(end - r) : strlen(r);
-		while (n > 0 && r[n - 1] == ' ')
-			n--;
-		if (n >= sizeof(path))
-			continue;
-		memcpy(path, r, n);
-		path[n] = '\0';
-		if (registry_key_equal(path, key))
+	cJSON_ArrayForEach (it, rules) {
+		if (cJSON_IsString(it) && rule_key(it->valuestring, path, sizeof(path)) &&
+		    registry_key_equal(path, key))
 			return true;
 	}
 	return false;
+}
+
+/* 5.x check.rules: an array of rule strings, or a string holding one (the
+ * agent's database keeps it JSON-encoded). Absent is fine; present, one
+ * registry rule must test the key. */
+static bool rules_name_key(const cJSON *rules, const char *key)
+{
+	cJSON *parsed = NULL;
+	bool ok;
+
+	if (rules == NULL)
+		return true;
+	if (cJSON_IsArray(rules))
+		return rule_list_names_key(rules, key);
+	if (!cJSON_IsString(rules))
+		return false;
+	if (json_parse_strict(rules->valuestring, strlen(rules->valuestring), &parsed, NULL) !=
+	    AR_OK)
+		return false;
+	ok = cJSON_IsArray(parsed) && rule_list_names_key(parsed, key);
+	cJSON_Delete(parsed);
+	return ok;
 }
 
 bool sca_match(const sca_finding *f, sca_match_result *m)

@@ -71,8 +71,9 @@ char *strbuf_take(strbuf *sb, size_t *len)
 {
 	char *r;
 
-	if (!sb->failed && sb->buf == NULL)
-		grow(sb, 0);
+	/* An empty buffer is still a string. */
+	if (!sb->failed && sb->buf == NULL && grow(sb, 0))
+		sb->buf[0] = '\0';
 	if (sb->failed) {
 		strbuf_free(sb);
 		return NULL;
