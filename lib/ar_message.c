@@ -199,12 +199,14 @@ static ar_status check_active_response(const cJSON *ar, ar_error *err)
 	for (size_t i = 0; i < sizeof(name_fields) / sizeof(name_fields[0]); i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(ar, name_fields[i]);
 		if (v != NULL && !cJSON_IsString(v))
-			return ar_error_set(err, AR_E_INVALID,
-			                    "message: \"wazuh.active_response.%s\" must be a string",
-			                    name_fields[i]);
+			return ar_error_set(
+			        err, AR_E_INVALID,
+			        "message: \"wazuh.active_response.%s\" must be a string",
+			        name_fields[i]);
 	}
-	if (type != NULL && !(cJSON_IsString(type) && (strcmp(type->valuestring, "stateless") == 0 ||
-	                                               strcmp(type->valuestring, "stateful") == 0)))
+	if (type != NULL &&
+	    !(cJSON_IsString(type) && (strcmp(type->valuestring, "stateless") == 0 ||
+	                               strcmp(type->valuestring, "stateful") == 0)))
 		return ar_error_set(err, AR_E_INVALID,
 		                    "message: \"wazuh.active_response.type\" must be \"stateless\" "
 		                    "or \"stateful\"");

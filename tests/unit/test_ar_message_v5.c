@@ -14,13 +14,17 @@
 #endif
 
 /* The key as it appears inside a JSON string in the C source. */
-#define KEY_J "HKEY_LOCAL_MACHINE\\\\System\\\\CurrentControlSet\\\\Services\\\\LanmanWorkstation\\\\Parameters"
-#define SRV_J "HKEY_LOCAL_MACHINE\\\\System\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters"
+#define KEY_J                                                                                      \
+	"HKEY_LOCAL_"                                                                              \
+	"MACHINE\\\\System\\\\CurrentControlSet\\\\Services\\\\LanmanWorkstation\\\\Parameters"
+#define SRV_J                                                                                      \
+	"HKEY_LOCAL_"                                                                              \
+	"MACHINE\\\\System\\\\CurrentControlSet\\\\Services\\\\LanmanServer\\\\Parameters"
 #define RULE_J(key) "\"r:" key " -> EnableSecuritySignature -> 1\""
 
-#define AR_OBJ(extra)                                                                      \
-	"\"wazuh\":{\"active_response\":{\"name\":\"smb-sign\",\"executable\":\"win_ms.exe\","  \
-	"\"type\":\"stateless\",\"location\":\"local\",\"extra_arguments\":" extra "},"        \
+#define AR_OBJ(extra)                                                                              \
+	"\"wazuh\":{\"active_response\":{\"name\":\"smb-sign\",\"executable\":\"win_ms.exe\","     \
+	"\"type\":\"stateless\",\"location\":\"local\",\"extra_arguments\":" extra "},"            \
 	"\"agent\":{\"id\":\"001\",\"name\":\"win11-ws01\"}}"
 
 static char *read_sample(const char *name, size_t *len)
@@ -148,11 +152,16 @@ START_TEST(extra_arguments_words)
 		const char *value;
 		bool dry;
 	} cases[] = {
-		{"\"dry-run\"", true},           {"\"--dry-run\"", true},
-		{"\"--verbose  dry-run\"", true}, {"\"x\\tdry-run\\ny\"", true},
-		{"\"\"", false},                  {"null", false},
-		{"\"dry-runs\"", false},          {"\"no-dry-run\"", false},
-		{"\"-dry-run\"", false},          {"\"dry-run-now --x\"", false},
+	        {"\"dry-run\"", true},
+	        {"\"--dry-run\"", true},
+	        {"\"--verbose  dry-run\"", true},
+	        {"\"x\\tdry-run\\ny\"", true},
+	        {"\"\"", false},
+	        {"null", false},
+	        {"\"dry-runs\"", false},
+	        {"\"no-dry-run\"", false},
+	        {"\"-dry-run\"", false},
+	        {"\"dry-run-now --x\"", false},
 	};
 	char line[1024];
 
@@ -191,13 +200,15 @@ START_TEST(shape_errors_name_the_field)
 	/* The 4.x words are not 5.x commands, nor are the handshake replies. */
 	text_fails("{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},\"command\":\"add\"}",
 	           "unknown command \"add\"");
-	text_fails("{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},\"command\":\"delete\"}",
-	           "unknown command \"delete\"");
+	text_fails(
+	        "{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},\"command\":\"delete\"}",
+	        "unknown command \"delete\"");
 	text_fails("{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},"
 	           "\"command\":\"continue\"}",
 	           "unknown command \"continue\"");
-	text_fails("{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},\"command\":\"Enable\"}",
-	           "unknown command \"Enable\"");
+	text_fails(
+	        "{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},\"command\":\"Enable\"}",
+	        "unknown command \"Enable\"");
 	text_fails("{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}}}",
 	           "\"command\" must be a string");
 	text_fails("{\"wazuh\":{\"active_response\":{}},\"command\":\"enable\"}",
@@ -274,20 +285,20 @@ START_TEST(samples_ours_and_not)
 		bool ours;
 		const char *reason;
 	} cases[] = {
-		{"ours_26032_enable.json", true, ""},
-		{"ours_26032_disable.json", true, ""},
-		{"ours_26032_dry_run.json", true, ""},
-		{"ours_26032_dotted.json", true, ""},
-		{"ours_26032_hklm_rule.json", true, ""},
-		{"ours_26032_result_case.json", true, ""},
-		{"ours_16027_win2016.json", true, ""},
-		{"notours_other_check.json", false, "is not one this program remediates"},
-		{"notours_passed.json", false, "not \"failed\""},
-		{"notours_not_run.json", false, "not \"failed\""},
-		{"notours_not_sca.json", false, "not an SCA finding"},
-		{"notours_trap_16031.json", false, "is not one this program remediates"},
-		{"notours_wrong_policy.json", false, "is not one this program remediates"},
-		{"notours_wrong_rules.json", false, "does not name the registry key"},
+	        {"ours_26032_enable.json", true, ""},
+	        {"ours_26032_disable.json", true, ""},
+	        {"ours_26032_dry_run.json", true, ""},
+	        {"ours_26032_dotted.json", true, ""},
+	        {"ours_26032_hklm_rule.json", true, ""},
+	        {"ours_26032_result_case.json", true, ""},
+	        {"ours_16027_win2016.json", true, ""},
+	        {"notours_other_check.json", false, "is not one this program remediates"},
+	        {"notours_passed.json", false, "not \"failed\""},
+	        {"notours_not_run.json", false, "not \"failed\""},
+	        {"notours_not_sca.json", false, "not an SCA finding"},
+	        {"notours_trap_16031.json", false, "is not one this program remediates"},
+	        {"notours_wrong_policy.json", false, "is not one this program remediates"},
+	        {"notours_wrong_rules.json", false, "does not name the registry key"},
 	};
 	char reason[256];
 
@@ -312,7 +323,8 @@ static bool finding_is_ours(const char *id, const char *policy, const char *resu
 
 	snprintf(line, sizeof(line),
 	         "{" AR_OBJ("\"\"") ",\"check\":{\"id\":%s,\"result\":\"%s\"%s%s},"
-	         "\"policy\":{\"id\":\"%s\",\"name\":\"Some Other Name v1\"},\"command\":\"enable\"}",
+	                            "\"policy\":{\"id\":\"%s\",\"name\":\"Some Other Name "
+	                            "v1\"},\"command\":\"enable\"}",
 	         id, result, rules ? ",\"rules\":" : "", rules ? rules : "", policy);
 	ck_assert_msg(parse_text(line, &m, &err) == AR_OK, "%s: %s", line, err.msg);
 	yes = sca_match(&m.finding, &r);
@@ -354,23 +366,23 @@ START_TEST(rules_cross_check)
 {
 	char reason[256];
 	const char *ok_rules[] = {
-		"[" RULE_J(KEY_J) "]",
-		"[\"not r:" KEY_J "\"," RULE_J(KEY_J) "]",
-		"[\"r:HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanWorkstation\\\\"
-		"Parameters -> EnableSecuritySignature -> 1\"]",
-		"[\"r:hkey_local_machine\\\\system\\\\currentcontrolset\\\\services\\\\"
-		"lanmanworkstation\\\\parameters\"]",
-		"[\"c:reg query x -> r:y\"," RULE_J(KEY_J) "]",
+	        "[" RULE_J(KEY_J) "]",
+	        "[\"not r:" KEY_J "\"," RULE_J(KEY_J) "]",
+	        "[\"r:HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanWorkstation\\\\"
+	        "Parameters -> EnableSecuritySignature -> 1\"]",
+	        "[\"r:hkey_local_machine\\\\system\\\\currentcontrolset\\\\services\\\\"
+	        "lanmanworkstation\\\\parameters\"]",
+	        "[\"c:reg query x -> r:y\"," RULE_J(KEY_J) "]",
 	};
 	const char *bad_rules[] = {
-		"[]",
-		"[" RULE_J(SRV_J) "]",
-		"[\"c:reg query " KEY_J "\"]",
-		"[\"r:" KEY_J "\\\\Security -> X\"]",
-		"[1,null,{}]",
-		"\"r:" KEY_J " -> EnableSecuritySignature -> 1\"",
-		"{}",
-		"1",
+	        "[]",
+	        "[" RULE_J(SRV_J) "]",
+	        "[\"c:reg query " KEY_J "\"]",
+	        "[\"r:" KEY_J "\\\\Security -> X\"]",
+	        "[1,null,{}]",
+	        "\"r:" KEY_J " -> EnableSecuritySignature -> 1\"",
+	        "{}",
+	        "1",
 	};
 
 	for (size_t i = 0; i < sizeof(ok_rules) / sizeof(ok_rules[0]); i++) {
@@ -382,7 +394,8 @@ START_TEST(rules_cross_check)
 	ck_assert(finding_is_ours(
 	        "\"26032\"", "cis_win11_enterprise", "Failed",
 	        "\"[\\\"r:HKEY_LOCAL_MACHINE\\\\\\\\System\\\\\\\\CurrentControlSet\\\\\\\\Services"
-	        "\\\\\\\\LanmanWorkstation\\\\\\\\Parameters -> EnableSecuritySignature -> 1\\\"]\"",
+	        "\\\\\\\\LanmanWorkstation\\\\\\\\Parameters -> EnableSecuritySignature -> "
+	        "1\\\"]\"",
 	        reason));
 	for (size_t i = 0; i < sizeof(bad_rules) / sizeof(bad_rules[0]); i++) {
 		ck_assert_msg(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Failed",
