@@ -23,17 +23,14 @@ const sca_control sca_control_smb_client_signing = {
  * checks 16031 (cis_win2016) and 34541 (cis_win2012) test this same key by
  * an upstream mistake but are titled for the server setting: not ours. */
 static const sca_check_row rows[] = {
-        {"cis_win11_enterprise", "CIS Microsoft Windows 11 Enterprise Benchmark", "26032",
-         SMB_CLIENT},
-        {"cis_win10_enterprise", "CIS Microsoft Windows 10 Enterprise Benchmark", "15535",
-         SMB_CLIENT},
-        {"cis_win2012r2", "CIS Microsoft Windows Server 2012 R2 Benchmark", "15036", SMB_CLIENT},
-        {"cis_win2012", "CIS Microsoft Windows Server 2012 (non-R2) Benchmark", "34537",
-         SMB_CLIENT},
-        {"cis_win2016", "CIS Microsoft Windows Server 2016 Benchmark", "16027", SMB_CLIENT},
-        {"cis_win2019", "CIS Microsoft Windows Server 2019 Benchmark", "16535", SMB_CLIENT},
-        {"cis_win2022", "CIS Microsoft Windows Server 2022 Benchmark", "27038", SMB_CLIENT},
-        {"cis_win2025", "CIS Microsoft Windows Server 2025 Benchmark", "36537", SMB_CLIENT},
+        {"cis_win11_enterprise", "CIS Microsoft Windows 11 Enterprise", "26032", SMB_CLIENT},
+        {"cis_win10_enterprise", "CIS Microsoft Windows 10 Enterprise", "15535", SMB_CLIENT},
+        {"cis_win2012r2", "CIS Microsoft Windows Server 2012 R2", "15036", SMB_CLIENT},
+        {"cis_win2012", "CIS Microsoft Windows Server 2012 (non-R2)", "34537", SMB_CLIENT},
+        {"cis_win2016", "CIS Microsoft Windows Server 2016", "16027", SMB_CLIENT},
+        {"cis_win2019", "CIS Microsoft Windows Server 2019", "16535", SMB_CLIENT},
+        {"cis_win2022", "CIS Microsoft Windows Server 2022", "27038", SMB_CLIENT},
+        {"cis_win2025", "CIS Microsoft Windows Server 2025", "36537", SMB_CLIENT},
 };
 
 const sca_check_row *sca_check_rows(size_t *count)
@@ -53,8 +50,9 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* The policy name carries a version ("... Benchmark v3.0.0"): compare the
- * name up to it, ignoring case. */
+/* Stock policy names run "<product>[ Benchmark][ vX.Y.Z[.]]" and the suffix
+ * changes between releases ("CIS Microsoft Windows Server 2016 v2.0.0" has no
+ * "Benchmark"): compare the product part, ignoring case. */
 static bool policy_name_matches(const char *sent, const char *known)
 {
 	size_t n = strlen(known);

@@ -19,7 +19,7 @@ typedef struct sca_control {
 
 typedef struct sca_check_row {
 	const char *policy_id;   /* Wazuh policy file id, e.g. "cis_win11_enterprise" */
-	const char *policy_name; /* policy name without its version suffix */
+	const char *policy_name; /* the product part of the policy name */
 	const char *check_id;
 	const sca_control *control;
 } sca_check_row;

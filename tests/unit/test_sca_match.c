@@ -69,6 +69,25 @@ START_TEST(every_row_matches_its_own_policy)
 }
 END_TEST
 
+/* The names the stock policies really carry (ruleset/sca/windows, 4.14). */
+START_TEST(real_policy_names)
+{
+	static const char *const names[][2] = {
+		{"\"26032\"", "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0"},
+		{"\"15535\"", "CIS Microsoft Windows 10 Enterprise Benchmark v4.0.0"},
+		{"\"15036\"", "CIS Microsoft Windows Server 2012 R2 Benchmark v3.0.0"},
+		{"\"34537\"", "CIS Microsoft Windows Server 2012 (non-R2) Benchmark v3.0.0."},
+		{"\"16027\"", "CIS Microsoft Windows Server 2016 v2.0.0"},
+		{"\"16535\"", "CIS Microsoft Windows Server 2019 Benchmark v2.0.0"},
+		{"\"27038\"", "CIS Microsoft Windows Server 2022 Benchmark v2.0.0"},
+		{"\"36537\"", "CIS Microsoft Windows Server 2025 Benchmark"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_msg(ours(msg4("add", names[i][0], "failed", names[i][1], NULL, "[\"sca\"]",
+		                        "check"), NULL), "%s", names[i][1]);
+}
+END_TEST
+
 START_TEST(id_as_number_or_string)
 {
 	ck_assert(ours(msg4("add", "26032", "failed", W11, NULL, "[\"sca\"]", "check"), NULL));
@@ -100,7 +119,7 @@ START_TEST(traps_and_others_refused)
 	ck_assert(!ours(msg4("add", "\"26032\"", "failed", "My own policy", NULL, "[\"sca\"]", "check"),
 	                NULL));
 	ck_assert(!ours(msg4("add", "\"26032\"", "failed",
-	                     "CIS Microsoft Windows 11 Enterprise BenchmarkX", NULL, "[\"sca\"]",
+	                     "CIS Microsoft Windows 11 EnterpriseX Benchmark", NULL, "[\"sca\"]",
 	                     "check"), NULL));
 }
 END_TEST
@@ -180,6 +199,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("sca_match");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, every_row_matches_its_own_policy);
+	tcase_add_test(tc, real_policy_names);
 	tcase_add_test(tc, id_as_number_or_string);
 	tcase_add_test(tc, traps_and_others_refused);
 	tcase_add_test(tc, registry_cross_check);
