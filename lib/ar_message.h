@@ -18,20 +18,20 @@ typedef enum ar_command {
 /* The fields of an SCA check result the matcher reads. Pointers borrow from
  * the message's JSON tree; NULL where the alert has no such field. */
 typedef struct sca_finding {
-	bool in_sca_group;        /* the alert is an SCA event */
-	const char *event_type;   /* "check", "summary", ... */
-	const cJSON *check_id;    /* string or number, as sent */
-	const char *result;       /* "failed", "passed", "not applicable" */
-	const char *policy_name;  /* e.g. "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0" */
-	const char *policy_id;    /* e.g. "cis_win11_enterprise" (5.x only) */
-	const cJSON *registry;    /* 4.x check.registry: array, or a string holding one */
-	const cJSON *rules;       /* 5.x check.rules as sent: an array of rule strings */
+	bool in_sca_group;       /* the alert is an SCA event */
+	const char *event_type;  /* "check", "summary", ... */
+	const cJSON *check_id;   /* string or number, as sent */
+	const char *result;      /* "failed", "passed", "not applicable" */
+	const char *policy_name; /* e.g. "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0" */
+	const char *policy_id;   /* e.g. "cis_win11_enterprise" (5.x only) */
+	const cJSON *registry;   /* 4.x check.registry: array, or a string holding one */
+	const cJSON *rules;      /* 5.x check.rules as sent: an array of rule strings */
 	const char *agent_id;
 	const char *agent_name;
 } sca_finding;
 
 typedef struct ar_message {
-	cJSON *root; /* owned */
+	cJSON *root;     /* owned */
 	int wazuh_major; /* 4 or 5: the shape it came in */
 	ar_command command;
 	const char *command_name; /* as sent */

@@ -133,8 +133,8 @@ ar_status platform_read_file(const char *path, size_t cap, unsigned char **data,
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s", path);
 		goto out;
 	}
-	if (size.QuadPart > 0 && (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL) ||
-	                          got != (DWORD)size.QuadPart)) {
+	if (size.QuadPart > 0 &&
+	    (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL) || got != (DWORD)size.QuadPart)) {
 		st = last_error(err, "cannot read", path);
 		goto out;
 	}
@@ -375,8 +375,8 @@ static bool trusted_sid(PSID sid, PSID owner)
 	return owner != NULL && EqualSid(sid, owner);
 }
 
-ar_status platform_file_is_private(const char *path, bool *is_private, char *why,
-                                   size_t why_len, ar_error *err)
+ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
+                                   ar_error *err)
 {
 	wchar_t *w = to_wide(path);
 	PSECURITY_DESCRIPTOR sd = NULL;
@@ -400,12 +400,13 @@ ar_status platform_file_is_private(const char *path, bool *is_private, char *why
 		ACE_HEADER *ace = NULL;
 		if (!GetAce(dacl, i, (void **)&ace) || ace->AceType != ACCESS_ALLOWED_ACE_TYPE)
 			continue;
-		if (!trusted_sid((PSID)&((ACCESS_ALLOWED_ACE *)ace)->SidStart, owner))
+		if (!trusted_sid((PSID) & ((ACCESS_ALLOWED_ACE *)ace)->SidStart, owner))
 			*is_private = false;
 	}
 	if (!*is_private && why != NULL && why_len > 0)
-		snprintf(why, why_len, "%s", dacl ? "its ACL lets other accounts read it"
-		                                  : "it has no ACL (everyone may read it)");
+		snprintf(why, why_len, "%s",
+		         dacl ? "its ACL lets other accounts read it"
+		              : "it has no ACL (everyone may read it)");
 	LocalFree(sd);
 	return AR_OK;
 }
@@ -432,8 +433,8 @@ void platform_sleep_ms(unsigned ms)
 
 ar_status platform_random(void *buf, size_t len, ar_error *err)
 {
-	if (!BCRYPT_SUCCESS(BCryptGenRandom(NULL, buf, (ULONG)len,
-	                                    BCRYPT_USE_SYSTEM_PREFERRED_RNG)))
+	if (!BCRYPT_SUCCESS(
+	            BCryptGenRandom(NULL, buf, (ULONG)len, BCRYPT_USE_SYSTEM_PREFERRED_RNG)))
 		return ar_error_set(err, AR_E_IO, "no entropy from BCryptGenRandom");
 	return AR_OK;
 }

@@ -123,8 +123,8 @@ out:
 	return st;
 }
 
-static ar_status w32_write(registry *reg, const char *key, const char *name,
-                           const reg_value *value, ar_error *err)
+static ar_status w32_write(registry *reg, const char *key, const char *name, const reg_value *value,
+                           ar_error *err)
 {
 	HKEY h;
 	bool missing;
@@ -175,11 +175,11 @@ static void w32_close(registry *reg)
 }
 
 static const registry_ops win32_ops = {
-	.name = "win32",
-	.read = w32_read,
-	.write = w32_write,
-	.remove = w32_remove,
-	.close = w32_close,
+        .name = "win32",
+        .read = w32_read,
+        .write = w32_write,
+        .remove = w32_remove,
+        .close = w32_close,
 };
 
 ar_status registry_open_live(registry **out, ar_error *err)

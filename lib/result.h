@@ -50,12 +50,8 @@ void result_init(ar_result *r);
 void result_free(ar_result *r);
 
 /* Sets r->error (or r->reason) from a printf-style message. */
-void result_set_error(ar_result *r, result_status status, const char *fmt, ...)
-        AR_PRINTF(3, 4)
-        ;
-void result_set_reason(ar_result *r, result_status status, const char *fmt, ...)
-        AR_PRINTF(3, 4)
-        ;
+void result_set_error(ar_result *r, result_status status, const char *fmt, ...) AR_PRINTF(3, 4);
+void result_set_reason(ar_result *r, result_status status, const char *fmt, ...) AR_PRINTF(3, 4);
 
 const char *result_status_name(result_status s);
 int result_exit_code(const ar_result *r);

@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 typedef struct sca_control {
-	const char *cis;          /* benchmark recommendation, e.g. "2.3.8.2" */
+	const char *cis; /* benchmark recommendation, e.g. "2.3.8.2" */
 	const char *title;
 	const char *registry_key; /* full path, HKEY_LOCAL_MACHINE\... */
 	const char *value_name;
-	uint32_t dword;           /* the compliant REG_DWORD data */
+	uint32_t dword; /* the compliant REG_DWORD data */
 } sca_control;
 
 typedef struct sca_check_row {

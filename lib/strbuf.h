@@ -17,9 +17,7 @@ typedef struct strbuf {
 
 void strbuf_add(strbuf *sb, const void *data, size_t len);
 void strbuf_adds(strbuf *sb, const char *s);
-void strbuf_addf(strbuf *sb, const char *fmt, ...)
-        AR_PRINTF(2, 3)
-        ;
+void strbuf_addf(strbuf *sb, const char *fmt, ...) AR_PRINTF(2, 3);
 /* Hands the NUL-terminated buffer to the caller (NULL if anything failed). */
 char *strbuf_take(strbuf *sb, size_t *len);
 void strbuf_free(strbuf *sb);

@@ -12,7 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(
 	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check
 	python3 python3-jsonschema openssl ca-certificates valgrind time
-	clang libclang-rt-14-dev
+	clang clang-format libclang-rt-14-dev git
 	mingw-w64 wine64 wine msitools wixl zip unzip dpkg-dev
 )
 
@@ -102,6 +102,21 @@ setup_build() {
 }
 
 install_packages
+
+# Style: every C file as clang-format (.clang-format) writes it.
+format_check() {
+	local bad
+	bad=$(git ls-files '*.c' '*.h' | while read -r f; do
+		clang-format "$f" | cmp -s - "$f" || echo "$f"
+	done)
+	if [ -n "$bad" ]; then
+		echo "not formatted: $bad"
+		echo "0 passed, 1 failed"
+		return 1
+	fi
+	echo "1 passed, 0 failed"
+}
+run_counted "clang-format" format_check
 
 echo "== native build (-Werror)"
 setup_build build --werror

@@ -29,13 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *bytes = NULL;
 	size_t len = 0;
 	unsigned char one[4] = {1, 0, 0, 0};
-	reg_value v = {.key_exists = true, .exists = true, .type = REGV_DWORD, .data = one, .len = 4};
+	reg_value v = {
+	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = one, .len = 4};
 	bool changed;
 	reg_value got;
 
 	if (regfile_parse(data, size, &rf, NULL) != AR_OK)
 		return 0;
-	if (regfile_encode(rf, &bytes, &len, NULL) != AR_OK || regfile_parse(bytes, len, &again, NULL) != AR_OK)
+	if (regfile_encode(rf, &bytes, &len, NULL) != AR_OK ||
+	    regfile_parse(bytes, len, &again, NULL) != AR_OK)
 		abort();
 	same_entries(rf, again);
 	free(bytes);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
+#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
 #define NAME "EnableSecuritySignature"
 
 static regfile *parse_ok(const char *text)
@@ -38,7 +38,8 @@ static void set_dword(regfile *rf, const char *key, uint32_t d, bool expect_chan
 {
 	unsigned char le[4] = {(unsigned char)d, (unsigned char)(d >> 8), (unsigned char)(d >> 16),
 	                       (unsigned char)(d >> 24)};
-	reg_value v = {.key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
+	reg_value v = {
+	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
 	bool changed = false;
 	ar_error err = {0};
 	ck_assert_msg(regfile_set(rf, key, NAME, &v, &changed, &err) == AR_OK, "%s", err.msg);
@@ -46,17 +47,18 @@ static void set_dword(regfile *rf, const char *key, uint32_t d, bool expect_chan
 }
 
 static const char SAMPLE[] =
-	"Windows Registry Editor Version 5.00\r\n"
-	"\r\n"
-	"; a comment\r\n"
-	"[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters]\r\n"
-	"\"ServiceDll\"=hex(2):25,00,53,00,\\\r\n"
-	"  79,00,00,00\r\n"
-	"\"EnableSecuritySignature\"=dword:00000000\r\n"
-	"@=\"default \\\"quoted\\\" \\\\ back\"\r\n"
-	"\r\n"
-	"[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanServer\\Parameters]\r\n"
-	"\"EnableSecuritySignature\"=dword:00000000\r\n";
+        "Windows Registry Editor Version 5.00\r\n"
+        "\r\n"
+        "; a comment\r\n"
+        "[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters]"
+        "\r\n"
+        "\"ServiceDll\"=hex(2):25,00,53,00,\\\r\n"
+        "  79,00,00,00\r\n"
+        "\"EnableSecuritySignature\"=dword:00000000\r\n"
+        "@=\"default \\\"quoted\\\" \\\\ back\"\r\n"
+        "\r\n"
+        "[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanServer\\Parameters]\r\n"
+        "\"EnableSecuritySignature\"=dword:00000000\r\n";
 
 START_TEST(parses_values_of_every_form)
 {
@@ -131,8 +133,9 @@ START_TEST(adds_section_at_the_end)
 	regfile *rf = parse_ok("Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\X]\n"
 	                       "\"A\"=\"b\"");
 	set_dword(rf, KEY, 1, true);
-	ck_assert_str_eq(rf->text, "Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\X]\n"
-	                           "\"A\"=\"b\"\n\n[" KEY "]\n\"EnableSecuritySignature\"=dword:00000001\n");
+	ck_assert_str_eq(rf->text,
+	                 "Windows Registry Editor Version 5.00\n\n[HKEY_CURRENT_USER\\X]\n"
+	                 "\"A\"=\"b\"\n\n[" KEY "]\n\"EnableSecuritySignature\"=dword:00000001\n");
 	regfile_free(rf);
 }
 END_TEST
@@ -148,8 +151,9 @@ START_TEST(removes_value)
 	ck_assert(changed);
 	get(rf, KEY, NAME, &v);
 	ck_assert(!v.exists && v.key_exists);
-	ck_assert_ptr_null(strstr(rf->text, "Parameters]\r\n\"ServiceDll\"=hex(2):25,00,53,00,\\\r\n"
-	                                    "  79,00,00,00\r\n\"EnableSecuritySignature\""));
+	ck_assert_ptr_null(strstr(rf->text,
+	                          "Parameters]\r\n\"ServiceDll\"=hex(2):25,00,53,00,\\\r\n"
+	                          "  79,00,00,00\r\n\"EnableSecuritySignature\""));
 	ck_assert(regfile_set(rf, KEY, NAME, NULL, &changed, &err) == AR_OK);
 	ck_assert(!changed);
 	regfile_free(rf);
@@ -174,8 +178,9 @@ END_TEST
 
 START_TEST(utf16_round_trip_is_exact)
 {
-	const char *text = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\T\xc3\xa9st]\r\n"
-	                   "\"N\xe2\x82\xac\"=\"\xf0\x9f\x94\x92\"\r\n";
+	const char *text =
+	        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\T\xc3\xa9st]\r\n"
+	        "\"N\xe2\x82\xac\"=\"\xf0\x9f\x94\x92\"\r\n";
 	size_t n = strlen(text), wl = 2;
 	unsigned char *w = malloc(n * 4 + 2), *out = NULL;
 	size_t out_len = 0;
@@ -195,7 +200,8 @@ START_TEST(utf16_round_trip_is_exact)
 			cp = ((c & 0x1Fu) << 6) | (text[i + 1] & 0x3Fu);
 			i += 2;
 		} else if (c < 0xF0) {
-			cp = ((c & 0x0Fu) << 12) | ((text[i + 1] & 0x3Fu) << 6) | (text[i + 2] & 0x3Fu);
+			cp = ((c & 0x0Fu) << 12) | ((text[i + 1] & 0x3Fu) << 6) |
+			     (text[i + 2] & 0x3Fu);
 			i += 3;
 		} else {
 			cp = ((c & 0x07u) << 18) | ((text[i + 1] & 0x3Fu) << 12) |
@@ -203,7 +209,8 @@ START_TEST(utf16_round_trip_is_exact)
 			i += 4;
 		}
 		if (cp >= 0x10000) {
-			unsigned hi = 0xD800 + ((cp - 0x10000) >> 10), lo = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+			unsigned hi = 0xD800 + ((cp - 0x10000) >> 10),
+			         lo = 0xDC00 + ((cp - 0x10000) & 0x3FF);
 			w[wl++] = hi & 0xFF;
 			w[wl++] = hi >> 8;
 			cp = lo;
@@ -248,19 +255,20 @@ START_TEST(errors_name_the_line)
 		const char *text;
 		const char *want;
 	} cases[] = {
-		{"not a reg file\n", "not a .reg file"},
-		{"REGEDIT4\n[HKLM\\A\n", "line 2: key line is not closed"},
-		{"REGEDIT4\n\"a\"=dword:1\n", "line 2: value outside any [key]"},
-		{"REGEDIT4\n[HKLM\\A]\n\"a\"=\"bad \\q escape\"\n", "line 3: unknown escape"},
-		{"REGEDIT4\n[HKLM\\A]\n\"a\"=dword:123456789\n", "more than 8 hex digits"},
-		{"REGEDIT4\n[HKLM\\A]\n\"a\"=hex:1,2\n", "two-digit bytes"},
-		{"REGEDIT4\n[NOPE\\A]\n", "registry root"},
-		{"REGEDIT4\n[HKLM\\A]\n\"a\"=dword:1 junk\n", "unexpected text"},
-		{"REGEDIT4\n[HKLM\\A]\n\"unclosed=1\n", "not closed"},
-		{"REGEDIT4\n[HKLM\\A]\nrubbish\n", "line 3: expected"},
+	        {"not a reg file\n", "not a .reg file"},
+	        {"REGEDIT4\n[HKLM\\A\n", "line 2: key line is not closed"},
+	        {"REGEDIT4\n\"a\"=dword:1\n", "line 2: value outside any [key]"},
+	        {"REGEDIT4\n[HKLM\\A]\n\"a\"=\"bad \\q escape\"\n", "line 3: unknown escape"},
+	        {"REGEDIT4\n[HKLM\\A]\n\"a\"=dword:123456789\n", "more than 8 hex digits"},
+	        {"REGEDIT4\n[HKLM\\A]\n\"a\"=hex:1,2\n", "two-digit bytes"},
+	        {"REGEDIT4\n[NOPE\\A]\n", "registry root"},
+	        {"REGEDIT4\n[HKLM\\A]\n\"a\"=dword:1 junk\n", "unexpected text"},
+	        {"REGEDIT4\n[HKLM\\A]\n\"unclosed=1\n", "not closed"},
+	        {"REGEDIT4\n[HKLM\\A]\nrubbish\n", "line 3: expected"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_int_eq(parse_err(cases[i].text, strlen(cases[i].text), msg), AR_E_INVALID);
+		ck_assert_int_eq(parse_err(cases[i].text, strlen(cases[i].text), msg),
+		                 AR_E_INVALID);
 		ck_assert_msg(strstr(msg, cases[i].want) != NULL, "case %zu: %s", i, msg);
 	}
 }

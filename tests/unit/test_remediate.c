@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KEY "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
+#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
 #define NAME "EnableSecuritySignature"
 
 static const remediate_target T = {.key = KEY, .value_name = NAME, .dword = 1};
@@ -86,7 +86,8 @@ START_TEST(from_zero_with_backup_that_restores)
 	ck_assert(r.have_before && reg_value_is_dword(&r.before, 0));
 	ck_assert(r.have_after && reg_value_is_dword(&r.after, 1));
 	after = read_text(regpath);
-	ck_assert_str_eq(after, "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n\"" NAME "\"=dword:00000001\n");
+	ck_assert_str_eq(after,
+	                 "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n\"" NAME "\"=dword:00000001\n");
 	free(after);
 	ck_assert_uint_eq(count_files(backups), 1);
 	ck_assert_ptr_nonnull(r.backup);
@@ -198,11 +199,11 @@ END_TEST
 START_TEST(restore_refuses_other_keys_and_values)
 {
 	static const char *files[] = {
-		"REGEDIT4\n[HKLM\\Software\\Other]\n\"" NAME "\"=dword:0\n",
-		"REGEDIT4\n[" KEY "]\n\"RequireSecuritySignature\"=dword:0\n",
-		"REGEDIT4\n[-" KEY "]\n",
-		"REGEDIT4\n[" KEY "]\n",
-		"garbage",
+	        "REGEDIT4\n[HKLM\\Software\\Other]\n\"" NAME "\"=dword:0\n",
+	        "REGEDIT4\n[" KEY "]\n\"RequireSecuritySignature\"=dword:0\n",
+	        "REGEDIT4\n[-" KEY "]\n",
+	        "REGEDIT4\n[" KEY "]\n",
+	        "garbage",
 	};
 	char path[160];
 	registry *reg;
