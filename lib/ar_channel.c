@@ -92,7 +92,7 @@ static ar_status parse_reply(const char *line, size_t len, ar_reply *reply, ar_e
 	}
 	st = json_parse_strict(line, len, &msg, err);
 	if (st != AR_OK)
-		return ar_error_prefix(err, "reply to check_keys");
+		return ar_error_prefix(err, st, "reply to check_keys");
 	cmd = json_get_string(msg, "command");
 	if (cmd != NULL && strcmp(cmd, "continue") == 0)
 		*reply = AR_REPLY_CONTINUE;

@@ -16,14 +16,14 @@ ar_status ar_error_set(ar_error *err, ar_status status, const char *fmt, ...)
 	return status;
 }
 
-ar_status ar_error_prefix(ar_error *err, const char *fmt, ...)
+ar_status ar_error_prefix(ar_error *err, ar_status status, const char *fmt, ...)
 {
 	char old[AR_ERROR_MSG_MAX];
 	size_t n, room;
 	va_list ap;
 
 	if (err == NULL)
-		return AR_OK;
+		return status;
 	memcpy(old, err->msg, sizeof(old));
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -38,7 +38,8 @@ ar_status ar_error_prefix(ar_error *err, const char *fmt, ...)
 		old[room < sizeof(old) ? room : sizeof(old) - 1] = '\0';
 		memcpy(err->msg + n, old, strlen(old) + 1);
 	}
-	return err->status;
+	err->status = status;
+	return status;
 }
 
 void ar_error_clear(ar_error *err)

@@ -39,8 +39,10 @@ typedef struct ar_error {
  * write `return ar_error_set(err, AR_E_IO, "...")`. err may be NULL. */
 ar_status ar_error_set(ar_error *err, ar_status status, const char *fmt, ...) AR_PRINTF(3, 4);
 
-/* Prefixes an existing message with context ("writing backup: ..."). */
-ar_status ar_error_prefix(ar_error *err, const char *fmt, ...) AR_PRINTF(2, 3);
+/* Prefixes the message already in err with context ("writing backup: ...")
+ * and returns status, the failure being passed on: callers write
+ * `return ar_error_prefix(err, st, "...")`. err may be NULL. */
+ar_status ar_error_prefix(ar_error *err, ar_status status, const char *fmt, ...) AR_PRINTF(3, 4);
 
 void ar_error_clear(ar_error *err);
 

@@ -277,7 +277,7 @@ ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_err
 		return ar_error_set(err, AR_E_INVALID, "empty message");
 	st = json_parse_strict(line, len, &msg->root, err);
 	if (st != AR_OK)
-		return ar_error_prefix(err, "message");
+		return ar_error_prefix(err, st, "message");
 	if (!cJSON_IsObject(msg->root)) {
 		st = ar_error_set(err, AR_E_INVALID, "message: not a JSON object");
 		goto out;

@@ -595,7 +595,7 @@ static ar_status splice(regfile *rf, size_t start, size_t end, const char *repl,
 		rf->text = old;
 		rf->len = old_len;
 		parse_text(rf, NULL);
-		return ar_error_prefix(err, "editing .reg text");
+		return ar_error_prefix(err, st, "editing .reg text");
 	}
 	free(old);
 	return AR_OK;

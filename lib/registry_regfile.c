@@ -28,7 +28,7 @@ static ar_status load(const char *path, regfile **rf, ar_error *err)
 	if (st == AR_OK) {
 		st = regfile_parse(bytes, len, rf, err);
 		if (st != AR_OK)
-			ar_error_prefix(err, "%s", path);
+			ar_error_prefix(err, st, "%s", path);
 	}
 	free(bytes);
 	return st;

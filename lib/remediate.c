@@ -227,7 +227,7 @@ ar_status remediate_restore(registry *reg, const remediate_target *t, const char
 	if (st == AR_OK)
 		st = regfile_get(rf, t->key, t->value_name, &desired, err);
 	if (st != AR_OK) {
-		ar_error_prefix(err, "%s", file);
+		ar_error_prefix(err, st, "%s", file);
 		if (st != AR_E_NOMEM && st != AR_E_IO && st != AR_E_ACCESS)
 			st = AR_E_INVALID;
 		result_set_error(r, st == AR_E_INVALID ? RESULT_INVALID_INPUT : RESULT_FAILED, "%s",

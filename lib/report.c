@@ -269,7 +269,7 @@ static ar_status authenticate(session *s, ar_error *err)
 
 	if (st != AR_OK) {
 		strbuf_free(&reply.body);
-		return ar_error_prefix(err, "login");
+		return ar_error_prefix(err, st, "login");
 	}
 	body = strbuf_take(&reply.body, &len);
 	if (reply.code != 200 || body == NULL || len == 0) {

@@ -99,7 +99,7 @@ static ar_status read_password_file(const char *path, report_config *cfg, ar_err
 	ar_status st = platform_file_is_private(path, &private_file, why, sizeof(why), err);
 
 	if (st != AR_OK)
-		return ar_error_prefix(err, "api.password_file");
+		return ar_error_prefix(err, st, "api.password_file");
 	if (!private_file && platform_dir_sep() == '/')
 		return ar_error_set(err, AR_E_ACCESS,
 		                    "api.password_file %s is readable by others (%s): make it 0600",
@@ -111,7 +111,7 @@ static ar_status read_password_file(const char *path, report_config *cfg, ar_err
 		        why);
 	st = platform_read_file(path, SECRET_MAX_BYTES, &data, &len, err);
 	if (st != AR_OK)
-		return ar_error_prefix(err, "api.password_file");
+		return ar_error_prefix(err, st, "api.password_file");
 	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
 		data[--len] = '\0';
 	if (len == 0 || memchr(data, '\0', len) != NULL) {
@@ -245,7 +245,7 @@ ar_status report_config_load(const char *path, const char *default_spool_dir, re
 	if (st == AR_OK)
 		st = report_config_parse((const char *)text, len, default_spool_dir, out, err);
 	if (st != AR_OK)
-		ar_error_prefix(err, "configuration %s", path);
+		ar_error_prefix(err, st, "configuration %s", path);
 	free(text);
 	return st;
 }

@@ -26,7 +26,7 @@ ar_status spool_put(const char *dir, const char *event, ar_error *err)
 	ar_status st = platform_mkdir_p(dir, err);
 
 	if (st != AR_OK)
-		return ar_error_prefix(err, "spool");
+		return ar_error_prefix(err, st, "spool");
 	(void)platform_random(rnd, sizeof(rnd), NULL);
 	/* Wall-clock seconds first so that names sort oldest first; within one
 	 * second the order of events from different runs does not matter. */
@@ -38,7 +38,7 @@ ar_status spool_put(const char *dir, const char *event, ar_error *err)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	st = platform_write_file_atomic(path, event, strlen(event), true, err);
 	free(path);
-	return st == AR_OK ? AR_OK : ar_error_prefix(err, "spool");
+	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "spool");
 }
 
 size_t spool_count(const char *dir)
