@@ -1,0 +1,141 @@
+/* The reporting configuration: strict, with messages that name the key. */
+#include "report_config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static ar_status parse(const char *text, report_config **cfg, char *msg)
+{
+	ar_error err = {0};
+	ar_status st = report_config_parse(text, strlen(text), "/spool/default", cfg, &err);
+	strcpy(msg, err.msg);
+	return st;
+}
+
+START_TEST(minimal_with_defaults)
+{
+	report_config *cfg = NULL;
+	char msg[AR_ERROR_MSG_MAX];
+
+	ck_assert_int_eq(
+	        parse("{\"api\":{\"url\":\"https://m:55000/\",\"user\":\"u\",\"password\":\"p\"}}",
+	              &cfg, msg),
+	        AR_OK);
+	ck_assert_str_eq(cfg->url, "https://m:55000");
+	ck_assert_str_eq(cfg->spool_dir, "/spool/default");
+	ck_assert_int_eq(cfg->timeout_seconds, 10);
+	ck_assert_ptr_null(cfg->ca_file);
+	ck_assert(!cfg->allow_plain_http);
+	report_config_free(cfg);
+}
+END_TEST
+
+START_TEST(errors_name_the_key)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+	        {"{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"passwrd\":\"p\"}}",
+	         "unknown key api.passwrd"},
+	        {"{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password\":\"p\"},\"x\":1}",
+	         "unknown key x"},
+	        {"{\"api\":{\"user\":\"u\",\"password\":\"p\"}}", "missing key api.url"},
+	        {"{\"api\":{\"url\":\"https://m\",\"user\":\"u\"}}", "exactly one of password"},
+	        {"{\"api\":{\"url\":\"https://"
+	         "m\",\"user\":\"u\",\"password\":\"p\",\"password_file\":\"f\"}}",
+	         "exactly one of password"},
+	        {"{\"api\":{\"url\":\"http://m\",\"user\":\"u\",\"password\":\"p\"}}", "https://"},
+	        {"{\"api\":{\"url\":\"https://m\",\"user\":7,\"password\":\"p\"}}",
+	         "api.user must be"},
+	        {"{\"api\":{\"url\":\"https://"
+	         "m\",\"user\":\"u\",\"password\":\"p\",\"timeout_seconds\":0}}",
+	         "api.timeout_seconds"},
+	        {"{\"api\":{\"url\":\"https://"
+	         "m\",\"user\":\"u\",\"password\":\"p\",\"timeout_seconds\":1e40}}",
+	         "api.timeout_seconds"},
+	        {"{\"api\":{\"url\":\"https://"
+	         "m\",\"user\":\"u\",\"password\":\"p\"},\"spool_max_events\":2.5}",
+	         "spool_max_events"},
+	        {"{\"api\":[]}", "missing key api"},
+	        {"[]", "must be a JSON object"},
+	        {"{\"api\":{\"url\":\"https://m\",\"url\":\"https://n\"}}", "same key twice"},
+	};
+	char msg[AR_ERROR_MSG_MAX];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		report_config *cfg = NULL;
+		ck_assert_int_ne(parse(cases[i].text, &cfg, msg), AR_OK);
+		ck_assert_ptr_null(cfg);
+		ck_assert_msg(strstr(msg, cases[i].want) != NULL, "case %zu: %s", i, msg);
+	}
+}
+END_TEST
+
+START_TEST(plain_http_only_when_allowed)
+{
+	report_config *cfg = NULL;
+	char msg[AR_ERROR_MSG_MAX];
+	ck_assert_int_eq(parse("{\"api\":{\"url\":\"http://m\",\"user\":\"u\",\"password\":\"p\","
+	                       "\"allow_plain_http\":true}}",
+	                       &cfg, msg),
+	                 AR_OK);
+	report_config_free(cfg);
+	ck_assert_int_eq(
+	        parse("{\"allow_plain_http\":true,\"api\":{\"url\":\"http://m\",\"user\":\"u\","
+	              "\"password\":\"p\"}}",
+	              &cfg, msg),
+	        AR_OK);
+	report_config_free(cfg);
+}
+END_TEST
+
+START_TEST(password_file_must_be_private)
+{
+	char dir[] = "/tmp/ar-cfg-XXXXXX", pw[96], text[256], msg[AR_ERROR_MSG_MAX];
+	report_config *cfg = NULL;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(pw, sizeof(pw), "%s/secret", dir);
+	f = fopen(pw, "w");
+	fputs("s3cret\r\n", f);
+	fclose(f);
+	snprintf(text, sizeof(text),
+	         "{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password_file\":\"%s\"}}", pw);
+	chmod(pw, 0644);
+	ck_assert_int_eq(parse(text, &cfg, msg), AR_E_ACCESS);
+	ck_assert_ptr_nonnull(strstr(msg, "readable by others"));
+	ck_assert_ptr_null(strstr(msg, "s3cret"));
+	chmod(pw, 0600);
+	ck_assert_int_eq(parse(text, &cfg, msg), AR_OK);
+	ck_assert_str_eq(cfg->password, "s3cret");
+	report_config_free(cfg);
+	unlink(pw);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("report_config");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, minimal_with_defaults);
+	tcase_add_test(tc, errors_name_the_key);
+	tcase_add_test(tc, plain_http_only_when_allowed);
+	tcase_add_test(tc, password_file_must_be_private);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
