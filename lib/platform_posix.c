@@ -48,15 +48,6 @@ static ar_status errno_status(int e)
 	}
 }
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* Folder part of a path, "." when there is none; caller frees. */
 static char *dir_of(const char *path)
 {
@@ -64,9 +55,9 @@ static char *dir_of(const char *path)
 	char *d;
 
 	if (slash == NULL)
-		return dup_str(".");
+		return strdup(".");
 	if (slash == path)
-		return dup_str("/");
+		return strdup("/");
 	d = malloc((size_t)(slash - path) + 1);
 	if (d != NULL) {
 		memcpy(d, path, (size_t)(slash - path));
@@ -104,7 +95,7 @@ ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err)
 	if (getcwd(exe, sizeof(exe)) == NULL)
 		st = ar_error_set(err, errno_status(errno), "cannot read the working folder: %s",
 		                  strerror(errno));
-	else if ((*out = dup_str(exe)) == NULL)
+	else if ((*out = strdup(exe)) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 	return st;
 }
@@ -260,7 +251,7 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
 
 ar_status platform_mkdir_p(const char *path, ar_error *err)
 {
-	char *p = dup_str(path);
+	char *p = strdup(path);
 	ar_status st = AR_OK;
 	size_t n;
 
@@ -332,7 +323,7 @@ ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, 
 			list = nl;
 			cap = nc;
 		}
-		if ((list[n] = dup_str(e->d_name)) == NULL) {
+		if ((list[n] = strdup(e->d_name)) == NULL) {
 			st = ar_error_set(err, AR_E_NOMEM, "out of memory listing %s", dir);
 			goto out;
 		}
@@ -415,7 +406,7 @@ ar_status platform_random(void *buf, size_t len, ar_error *err)
 char *platform_abspath(const char *path)
 {
 	char *r = realpath(path, NULL);
-	return r != NULL ? r : dup_str(path);
+	return r != NULL ? r : strdup(path);
 }
 
 ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err)

@@ -1,5 +1,6 @@
 /* Windows side of platform.h: wide-character file APIs behind UTF-8 paths. */
 #include "platform.h"
+#include "win32_text.h"
 
 #include <windows.h>
 #include <aclapi.h>
@@ -33,7 +34,7 @@ const char *platform_log_relpath(void)
 	return "active-response\\active-responses.log";
 }
 
-static wchar_t *to_wide(const char *s)
+wchar_t *win32_to_wide(const char *s)
 {
 	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
 	wchar_t *w;
@@ -44,7 +45,7 @@ static wchar_t *to_wide(const char *s)
 	return w;
 }
 
-static char *to_utf8(const wchar_t *w)
+char *win32_to_utf8(const wchar_t *w)
 {
 	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
 	char *s;
@@ -90,21 +91,21 @@ ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err)
 		*slash = L'\0';
 		if (ends_with_ci(path, L"\\active-response\\bin")) {
 			path[wcslen(path) - wcslen(L"\\active-response\\bin")] = L'\0';
-			*out = to_utf8(path);
+			*out = win32_to_utf8(path);
 			return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 		}
 	}
 	n = GetCurrentDirectoryW(sizeof(path) / sizeof(path[0]), path);
 	if (n == 0 || n >= sizeof(path) / sizeof(path[0]))
 		return last_error(err, "reading", "the working folder");
-	*out = to_utf8(path);
+	*out = win32_to_utf8(path);
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
 ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
                              ar_error *err)
 {
-	wchar_t *w = to_wide(path);
+	wchar_t *w = win32_to_wide(path);
 	HANDLE h;
 	LARGE_INTEGER size;
 	unsigned char *buf = NULL;
@@ -166,7 +167,7 @@ ar_status platform_write_file_atomic(const char *path, const void *data, size_t 
 {
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 32);
-	wchar_t *wtmp = NULL, *wpath = to_wide(path);
+	wchar_t *wtmp = NULL, *wpath = win32_to_wide(path);
 	SECURITY_ATTRIBUTES sa = {0};
 	bool have_sa = private_file && private_attributes(&sa);
 	HANDLE h = INVALID_HANDLE_VALUE;
@@ -178,7 +179,7 @@ ar_status platform_write_file_atomic(const char *path, const void *data, size_t 
 		goto out;
 	}
 	snprintf(tmp, plen + 32, "%s.tmp%lu", path, (unsigned long)GetCurrentProcessId());
-	if ((wtmp = to_wide(tmp)) == NULL) {
+	if ((wtmp = win32_to_wide(tmp)) == NULL) {
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -212,7 +213,7 @@ out:
 
 ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
 {
-	wchar_t *w = to_wide(path);
+	wchar_t *w = win32_to_wide(path);
 	HANDLE h;
 	DWORD put = 0;
 	ar_status st = AR_OK;
@@ -234,7 +235,7 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
 
 ar_status platform_mkdir_p(const char *path, ar_error *err)
 {
-	wchar_t *w = to_wide(path);
+	wchar_t *w = win32_to_wide(path);
 	SECURITY_ATTRIBUTES sa = {0};
 	bool have_sa = private_attributes(&sa);
 	ar_status st = AR_OK;
@@ -265,7 +266,7 @@ ar_status platform_mkdir_p(const char *path, ar_error *err)
 
 bool platform_exists(const char *path)
 {
-	wchar_t *w = to_wide(path);
+	wchar_t *w = win32_to_wide(path);
 	DWORD a = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
 	free(w);
 	return a != INVALID_FILE_ATTRIBUTES;
@@ -273,7 +274,7 @@ bool platform_exists(const char *path)
 
 ar_status platform_remove(const char *path, ar_error *err)
 {
-	wchar_t *w = to_wide(path);
+	wchar_t *w = win32_to_wide(path);
 	ar_status st = AR_OK;
 
 	if (w == NULL)
@@ -306,7 +307,7 @@ ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, 
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	memcpy(pattern, dir, dl);
 	memcpy(pattern + dl, "\\*", 3);
-	w = to_wide(pattern);
+	w = win32_to_wide(pattern);
 	free(pattern);
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
@@ -322,7 +323,7 @@ ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, 
 		size_t l;
 		if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
 			continue;
-		if ((name = to_utf8(fd.cFileName)) == NULL) {
+		if ((name = win32_to_utf8(fd.cFileName)) == NULL) {
 			st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 			break;
 		}
@@ -378,7 +379,7 @@ static bool trusted_sid(PSID sid, PSID owner)
 ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
                                    ar_error *err)
 {
-	wchar_t *w = to_wide(path);
+	wchar_t *w = win32_to_wide(path);
 	PSECURITY_DESCRIPTOR sd = NULL;
 	PACL dacl = NULL;
 	PSID owner = NULL;
@@ -441,9 +442,9 @@ ar_status platform_random(void *buf, size_t len, ar_error *err)
 
 char *platform_abspath(const char *path)
 {
-	wchar_t *w = to_wide(path), full[MAX_PATH * 4];
+	wchar_t *w = win32_to_wide(path), full[MAX_PATH * 4];
 	DWORD n = w ? GetFullPathNameW(w, sizeof(full) / sizeof(full[0]), full, NULL) : 0;
-	char *r = (n > 0 && n < sizeof(full) / sizeof(full[0])) ? to_utf8(full) : NULL;
+	char *r = (n > 0 && n < sizeof(full) / sizeof(full[0])) ? win32_to_utf8(full) : NULL;
 
 	free(w);
 	if (r == NULL && (r = malloc(strlen(path) + 1)) != NULL)
@@ -464,7 +465,7 @@ ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err)
 		return ar_error_set(err, AR_E_NOMEM, "cannot read the command line");
 	args = calloc((size_t)n + 1, sizeof(*args));
 	for (int i = 0; args != NULL && i < n; i++) {
-		if ((args[i] = to_utf8(wargv[i])) == NULL) {
+		if ((args[i] = win32_to_utf8(wargv[i])) == NULL) {
 			platform_free_argv(i, args);
 			args = NULL;
 		}

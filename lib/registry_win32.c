@@ -2,22 +2,12 @@
  * always the 64-bit view (KEY_WOW64_64KEY), values read with their exact
  * type and bytes. */
 #include "registry.h"
+#include "win32_text.h"
 
 #include <windows.h>
 
 #include <stdlib.h>
 #include <string.h>
-
-static wchar_t *to_wide(const char *s)
-{
-	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
-	wchar_t *w;
-
-	if (n <= 0 || (w = malloc((size_t)n * sizeof(*w))) == NULL)
-		return NULL;
-	MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
-	return w;
-}
 
 static ar_status win_error(ar_error *err, LONG code, const char *what, const char *key)
 {
@@ -60,7 +50,7 @@ static ar_status open_key(const char *key, REGSAM access, bool create, HKEY *out
 	*missing = false;
 	if (!registry_split_root(key, &root, &sub))
 		return ar_error_set(err, AR_E_INVALID, "not a registry key path: %s", key);
-	if ((wsub = to_wide(sub)) == NULL)
+	if ((wsub = win32_to_wide(sub)) == NULL)
 		return ar_error_set(err, AR_E_INVALID, "key path is not valid UTF-8: %s", key);
 	if (create)
 		rc = RegCreateKeyExW(root_handle(root), wsub, 0, NULL, REG_OPTION_NON_VOLATILE,
@@ -81,7 +71,7 @@ static ar_status w32_read(registry *reg, const char *key, const char *name, reg_
 {
 	HKEY h;
 	bool missing;
-	wchar_t *wname = to_wide(name);
+	wchar_t *wname = win32_to_wide(name);
 	DWORD type = 0, size = 0;
 	unsigned char *data = NULL;
 	LONG rc;
@@ -128,7 +118,7 @@ static ar_status w32_write(registry *reg, const char *key, const char *name, con
 {
 	HKEY h;
 	bool missing;
-	wchar_t *wname = to_wide(name);
+	wchar_t *wname = win32_to_wide(name);
 	ar_status st;
 	LONG rc;
 
@@ -151,7 +141,7 @@ static ar_status w32_remove(registry *reg, const char *key, const char *name, ar
 {
 	HKEY h;
 	bool missing;
-	wchar_t *wname = to_wide(name);
+	wchar_t *wname = win32_to_wide(name);
 	ar_status st;
 	LONG rc;
 

@@ -10,15 +10,6 @@
 #define CONFIG_MAX_BYTES (64u * 1024u)
 #define SECRET_MAX_BYTES 4096u
 
-static char *dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (d != NULL)
-		memcpy(d, s, n);
-	return d;
-}
-
 /* Secrets are wiped before their memory is given back. */
 static void free_secret(char *s)
 {
@@ -57,7 +48,7 @@ static ar_status get_string(const cJSON *obj, const char *key, const char *where
 	if (!cJSON_IsString(v) || v->valuestring[0] == '\0')
 		return ar_error_set(err, AR_E_INVALID, "%s%s must be a non-empty string", where,
 		                    key);
-	*out = dup_str(v->valuestring);
+	*out = strdup(v->valuestring);
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
@@ -204,7 +195,7 @@ static ar_status parse_root(const cJSON *root, const char *default_spool_dir, re
 	if (st == AR_OK)
 		st = check_url(cfg, err);
 	if (st == AR_OK && cfg->spool_dir == NULL &&
-	    (cfg->spool_dir = dup_str(default_spool_dir)) == NULL)
+	    (cfg->spool_dir = strdup(default_spool_dir)) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 	cfg->spool_max_events = (size_t)max_events;
 	cfg->spool_max_bytes = (size_t)max_bytes;

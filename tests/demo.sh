@@ -6,18 +6,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check)
-missing=()
-for p in "${PACKAGES[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-	sudo=()
-	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-	"${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-		"${missing[@]}" >/dev/null
-fi
+packaging/ensure-packages.sh meson ninja-build pkg-config gcc libc6-dev libcjson-dev \
+	libcurl4-openssl-dev check
 
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null

@@ -17,19 +17,7 @@ PACKAGES=(
 )
 
 install_packages() {
-	local missing=()
-	for p in "${PACKAGES[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
-	done
-	if [ "${#missing[@]}" -gt 0 ]; then
-		echo "== installing: ${missing[*]}"
-		local sudo=()
-		[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-		"${sudo[@]}" apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-			--no-install-recommends "${missing[@]}" >/dev/null
-	fi
+	packaging/ensure-packages.sh "${PACKAGES[@]}"
 }
 
 PASSED=0

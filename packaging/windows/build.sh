@@ -20,17 +20,8 @@ as_root() {
 }
 
 install_tools() {
-	local need=(mingw-w64 meson ninja-build pkg-config dpkg-dev make binutils-mingw-w64-x86-64)
-	local missing=()
-	for p in "${need[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			missing+=("$p")
-	done
-	if [ "${#missing[@]}" -gt 0 ]; then
-		as_root apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
-			"${missing[@]}" >/dev/null
-	fi
+	"$ROOT/packaging/ensure-packages.sh" mingw-w64 meson ninja-build pkg-config dpkg-dev make \
+		binutils-mingw-w64-x86-64
 }
 
 # Source entries mirroring the machine's own Debian binary entries, so that

@@ -13,16 +13,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 NAME=win_ms_network_client_sign_if_server_agrees
 VERSION=$(sed -nE "s/^ *version: '([^']+)'.*/\1/p" "$ROOT/meson.build" | head -n 1)
 
-for p in msitools wixl zip; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		sudo=()
-		[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-		"${sudo[@]}" apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-			msitools wixl zip >/dev/null
-		break
-	fi
-done
+"$ROOT/packaging/ensure-packages.sh" msitools wixl zip
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)

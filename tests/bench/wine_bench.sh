@@ -6,23 +6,9 @@
 set -euo pipefail
 
 N=${1:-20}
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-NAME=win_ms_network_client_sign_if_server_agrees
-KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
-WORK=$(mktemp -d)
-trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-EXE=${AR_WIN_EXE:-}
-if [ -z "$EXE" ]; then
-	"$ROOT/packaging/windows/build.sh" "$WORK/out" >/dev/null
-	EXE=$WORK/out/$NAME.exe
-fi
-export WINEPREFIX=$WORK/prefix WINEDEBUG=-all WINEARCH=win64 DISPLAY='' WINEDLLOVERRIDES="mscoree,mshtml="
-wineboot -i >/dev/null 2>&1
-AGENT="$WINEPREFIX/drive_c/Program Files (x86)/ossec-agent"
-mkdir -p "$AGENT/active-response/bin"
-cp "$EXE" "$AGENT/active-response/bin/$NAME.exe"
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../e2e/wine/agent.sh"
 # wineserver stays up between runs, as the Windows kernel would.
-wineserver -w
 wineserver -p >/dev/null 2>&1 || true
 
 ms() { date +%s%N; }

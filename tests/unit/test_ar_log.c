@@ -1,6 +1,8 @@
 /* The log line in the format of Wazuh's own active responses. */
 #include "ar_log.h"
 
+#include "unit.h"
+
 #include <check.h>
 #include <regex.h>
 #include <stdio.h>
@@ -79,12 +81,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(suite)

@@ -1,6 +1,8 @@
 /* The result object, its one-line text and the exit status it maps to. */
 #include "result.h"
 
+#include "unit.h"
+
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -122,12 +124,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(suite)

@@ -1,6 +1,8 @@
 /* The durable report queue: order, caps, atomic files, owner-only. */
 #include "spool.h"
 
+#include "unit.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,12 +104,4 @@ static Suite *suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(suite)

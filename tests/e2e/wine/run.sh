@@ -6,35 +6,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../../.." && pwd)
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$HERE/agent.sh"
 DATA=$ROOT/tests/data
-NAME=win_ms_network_client_sign_if_server_agrees
-KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
-
-if ! command -v wine >/dev/null; then
-	sudo=()
-	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-	"${sudo[@]}" apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
-		wine wine64 >/dev/null
-fi
-
-WORK=$(mktemp -d)
-trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-EXE=${AR_WIN_EXE:-}
-if [ -z "$EXE" ]; then
-	"$ROOT/packaging/windows/build.sh" "$WORK/out" >/dev/null
-	EXE=$WORK/out/$NAME.exe
-fi
-
-export WINEPREFIX=$WORK/prefix WINEDEBUG=-all WINEARCH=win64 DISPLAY=
-export WINEDLLOVERRIDES="mscoree,mshtml="
-wineboot -i >/dev/null 2>&1
-wineserver -w
-
-AGENT="$WINEPREFIX/drive_c/Program Files (x86)/ossec-agent"
-mkdir -p "$AGENT/active-response/bin"
-cp "$EXE" "$AGENT/active-response/bin/$NAME.exe"
 LOG="$AGENT/active-response/active-responses.log"
 BACKUPS="$AGENT/active-response/$NAME-backups"
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages named that are not installed yet (apt-get,
+# as root or through sudo). Every script of the project that needs
+# packages calls this, so a fresh Debian 12 machine needs nothing else.
+#   packaging/ensure-packages.sh PACKAGE...
+set -euo pipefail
+missing=()
+for p in "$@"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ "${#missing[@]}" -gt 0 ] || exit 0
+echo "installing: ${missing[*]}" >&2
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+	"${missing[@]}" >/dev/null
