@@ -334,6 +334,20 @@ class Handshake(Base):
         self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
 
 
+class LogFailure(Base):
+    def test_unwritable_log_does_not_change_the_outcome(self):
+        w = self.work("value_0_utf16.reg")
+        args = w.args()
+        args[args.index("--log-file") + 1] = "/dev/null/cannot/active-responses.log"
+        p = subprocess.run(args, input=message("ours_26032_failed.json"), capture_output=True,
+                           check=False)
+        # The exit status speaks of the registry; stderr says the log failed.
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+        self.assertIn(b"log not written", p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+
+
 class Cli(unittest.TestCase):
     def test_version_and_help(self):
         p = subprocess.run([program(), "--version"], capture_output=True, check=False)
