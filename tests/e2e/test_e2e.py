@@ -338,7 +338,9 @@ class LogFailure(Base):
     def test_unwritable_log_does_not_change_the_outcome(self):
         w = self.work("value_0_utf16.reg")
         args = w.args()
-        args[args.index("--log-file") + 1] = "/dev/null/cannot/active-responses.log"
+        # A folder where the log file should be: opening it for append fails,
+        # while the backups beside it can still be written.
+        os.mkdir(w.log)
         p = subprocess.run(args, input=message("ours_26032_failed.json"), capture_output=True,
                            check=False)
         # The exit status speaks of the registry; stderr says the log failed.
@@ -346,6 +348,7 @@ class LogFailure(Base):
         self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
         self.assertIn(b"log not written", p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+        os.rmdir(w.log)
 
 
 class Cli(unittest.TestCase):
