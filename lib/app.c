@@ -201,9 +201,10 @@ static bool read_message(FILE *in, ar_message *msg, ar_result *r)
 }
 
 /* execd may answer "abort" when the same keys are already being handled. */
-static bool handshake(FILE *in, FILE *out, const ar_result *r0, ar_result *r)
+static bool handshake(FILE *in, FILE *out, ar_result *r)
 {
-	const char *keys[1] = {r0->check_id ? r0->check_id : "unknown"};
+	/* The check id is what repeats when the same finding fires again. */
+	const char *keys[1] = {r->check_id ? r->check_id : "unknown"};
 	ar_reply reply = AR_REPLY_CONTINUE;
 	ar_error err = {0};
 
@@ -233,7 +234,7 @@ static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *o
 		result_set_reason(r, RESULT_KEPT, "the hardening is kept when the timeout ends");
 		goto out;
 	}
-	if (!handshake(in, out, r, r))
+	if (!handshake(in, out, r))
 		goto out;
 	if (!sca_match(&msg.finding, &m)) {
 		result_set_reason(r, RESULT_NOT_APPLICABLE, "%s", m.reason);
