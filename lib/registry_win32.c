@@ -113,8 +113,10 @@ out:
 	return st;
 }
 
-static ar_status w32_write(registry *reg, const char *key, const char *name, const reg_value *value,
-                           ar_error *err)
+/* Sets the value (creating the key) or, with value NULL, removes it (a
+ * missing key or value is already the wanted state). */
+static ar_status w32_change(const char *key, const char *name, const reg_value *value,
+                            ar_error *err)
 {
 	HKEY h;
 	bool missing;
@@ -122,14 +124,17 @@ static ar_status w32_write(registry *reg, const char *key, const char *name, con
 	ar_status st;
 	LONG rc;
 
-	(void)reg;
 	if (wname == NULL)
 		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
-	st = open_key(key, KEY_SET_VALUE, true, &h, &missing, err);
-	if (st == AR_OK) {
-		rc = RegSetValueExW(h, wname, 0, value->type, value->data, (DWORD)value->len);
-		if (rc != ERROR_SUCCESS)
-			st = win_error(err, rc, "writing", key);
+	st = open_key(key, KEY_SET_VALUE, value != NULL, &h, &missing, err);
+	if (st == AR_OK && !missing) {
+		if (value != NULL)
+			rc = RegSetValueExW(h, wname, 0, value->type, value->data,
+			                    (DWORD)value->len);
+		else
+			rc = RegDeleteValueW(h, wname);
+		if (rc != ERROR_SUCCESS && !(value == NULL && rc == ERROR_FILE_NOT_FOUND))
+			st = win_error(err, rc, value ? "writing" : "deleting a value of", key);
 		RegFlushKey(h);
 		RegCloseKey(h);
 	}
@@ -137,26 +142,17 @@ static ar_status w32_write(registry *reg, const char *key, const char *name, con
 	return st;
 }
 
+static ar_status w32_write(registry *reg, const char *key, const char *name, const reg_value *value,
+                           ar_error *err)
+{
+	(void)reg;
+	return w32_change(key, name, value, err);
+}
+
 static ar_status w32_remove(registry *reg, const char *key, const char *name, ar_error *err)
 {
-	HKEY h;
-	bool missing;
-	wchar_t *wname = win32_to_wide(name);
-	ar_status st;
-	LONG rc;
-
 	(void)reg;
-	if (wname == NULL)
-		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
-	st = open_key(key, KEY_SET_VALUE, false, &h, &missing, err);
-	if (st == AR_OK && !missing) {
-		rc = RegDeleteValueW(h, wname);
-		if (rc != ERROR_SUCCESS && rc != ERROR_FILE_NOT_FOUND)
-			st = win_error(err, rc, "deleting a value of", key);
-		RegCloseKey(h);
-	}
-	free(wname);
-	return st;
+	return w32_change(key, name, NULL, err);
 }
 
 static void w32_close(registry *reg)
