@@ -7,28 +7,9 @@ otherwise) and the status of the last log line."""
 
 import json
 import os
-import re
-import shutil
-import subprocess
-import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.environ.get("TESTS_DATA_DIR", os.path.join(HERE, "..", "data"))
-PROGRAM = "win_ms_network_client_sign_if_server_agrees"
-KEY = r"HKEY_LOCAL_MACHINE\System\CurrentControlSet\Services\LanmanWorkstation\Parameters"
-VALUE = "EnableSecuritySignature"
-LOG_RE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/(\S+): (.*)$")
-
-# A registry holding EnableSecuritySignature = 0, as `reg export` writes it,
-# for when the shared sample is missing.
-FALLBACK_REG = (
-    "Windows Registry Editor Version 5.00\r\n\r\n"
-    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters]\r\n"
-    "\"EnableSecuritySignature\"=dword:00000000\r\n"
-    "\"RequireSecuritySignature\"=dword:00000000\r\n\r\n"
-    "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\LanmanServer\\Parameters]\r\n"
-    "\"EnableSecuritySignature\"=dword:00000000\r\n\r\n")
+from arprog import KEY, PROGRAM, VALUE, Workdir, data, message, reg_value
 
 V4, V5 = "4.x", "5.x"
 
@@ -71,78 +52,28 @@ CASES = {
 }
 
 
-def program():
-    path = os.environ.get("AR_PROGRAM")
-    if not path:
-        raise unittest.SkipTest("set AR_PROGRAM to the built program")
-    return path
-
-
-def read_sample(name):
-    with open(os.path.join(DATA, name), "rb") as f:
-        return f.read()
-
-
-def reg_text(raw):
-    if raw.startswith(b"\xff\xfe"):
-        return raw[2:].decode("utf-16-le")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    return raw.decode("utf-8")
-
-
 def reg_dword(raw):
-    """The data of EnableSecuritySignature under KEY, read independently of
-    the program: None when absent, the text after '=' when not a dword."""
-    section, found = None, None
-    for line in reg_text(raw).replace("\r\n", "\n").split("\n"):
-        s = line.strip()
-        if s.startswith("[") and s.endswith("]"):
-            section = s[1:-1].lower()
-            continue
-        if section != KEY.lower() or not s.lower().startswith('"%s"=' % VALUE.lower()):
-            continue
-        data = s.split("=", 1)[1]
-        found = int(data[6:], 16) if data.startswith("dword:") else data
-    return found
+    """EnableSecuritySignature under KEY, read independently of the program:
+    None when absent, the data text when not a dword."""
+    found = reg_value(raw)[0]
+    if found is None or found[0] == "deleted":
+        return None
+    return found[1]
 
 
 class Run:
     """One run of the program in a folder of its own."""
 
     def __init__(self, stdin):
-        self.dir = tempfile.mkdtemp(prefix="ar-v5-")
-        self.reg = os.path.join(self.dir, "registry.reg")
-        self.log = os.path.join(self.dir, "active-responses.log")
-        sample = os.path.join(DATA, "registry", "value_0_utf16.reg")
-        if os.path.exists(sample):
-            shutil.copyfile(sample, self.reg)
-        else:
-            with open(self.reg, "wb") as f:
-                f.write(b"\xff\xfe" + FALLBACK_REG.encode("utf-16-le"))
-        with open(self.reg, "rb") as f:
-            self.reg_before = f.read()
-        self.proc = subprocess.run(
-            [program(), "--registry-file", self.reg, "--log-file", self.log],
-            input=stdin, capture_output=True, timeout=60, check=False)
-        with open(self.reg, "rb") as f:
-            self.reg_after = f.read()
-        self.records = self._log_records()
+        self.w = Workdir("value_0_utf16.reg")
+        self.reg_before = self.w.reg_bytes()
+        self.proc = self.w.run(stdin, timeout=60)
+        self.reg_after = self.w.reg_bytes()
+        self.records = self.w.log_records()
         self.stdout_lines = self.proc.stdout.decode("utf-8").splitlines()
 
-    def _log_records(self):
-        out = []
-        if os.path.exists(self.log):
-            with open(self.log, encoding="utf-8") as f:
-                for line in f:
-                    m = LOG_RE.match(line.rstrip("\n"))
-                    assert m, "log line not in Wazuh's format: %r" % line
-                    assert m.group(1) == PROGRAM, line
-                    out.append(json.loads(m.group(2)))
-        return out
-
     def cleanup(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.w.cleanup()
 
 
 def with_command(sample, command):
@@ -154,7 +85,7 @@ def with_command(sample, command):
 
 class Shapes(unittest.TestCase):
     def run_case(self, sample, stdin=None):
-        r = Run(read_sample(sample) if stdin is None else stdin)
+        r = Run(message(sample) if stdin is None else stdin)
         self.addCleanup(r.cleanup)
         return r
 
@@ -195,12 +126,12 @@ class Shapes(unittest.TestCase):
         for shape, sample in (("4.x", "ours_26032_failed.json"),
                               ("5.x", "v5/ours_26032_enable.json")):
             with self.subTest(shape=shape):
-                raw = read_sample(sample)
+                raw = message(sample)
                 r = self.run_case(sample, raw + with_command(raw, "abort"))
                 self.check_outcome(r, 3, "aborted", 0, 1)
 
     def test_continue_reply_in_5x(self):
-        raw = read_sample("v5/ours_26032_enable.json")
+        raw = message("v5/ours_26032_enable.json")
         r = self.run_case(None, raw + with_command(raw, "continue"))
         last = self.check_outcome(r, 0, "remediated", 1, 1)
         self.assertEqual(json.loads(r.stdout_lines[0])["parameters"]["keys"], ["26032"])
@@ -211,17 +142,17 @@ class Shapes(unittest.TestCase):
         self.assertTrue(os.path.exists(last["backup"]))
 
     def test_samples_are_one_line(self):
-        folder = os.path.join(DATA, "v5")
+        folder = data("v5")
         for name in sorted(os.listdir(folder)):
             with self.subTest(sample=name):
-                raw = read_sample(os.path.join("v5", name))
+                raw = message(os.path.join("v5", name))
                 self.assertTrue(raw.endswith(b"\n"))
                 self.assertNotIn(b"\n", raw[:-1])
                 json.loads(raw)
 
     def test_every_v5_sample_is_in_the_table(self):
         used = {s for samples, *_ in CASES.values() for s in samples.values()}
-        for name in sorted(os.listdir(os.path.join(DATA, "v5"))):
+        for name in sorted(os.listdir(data("v5"))):
             self.assertIn("v5/" + name, used)
 
 
