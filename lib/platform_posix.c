@@ -161,19 +161,28 @@ out:
 	return st;
 }
 
-static ar_status write_all(int fd, const void *data, size_t len)
+/* *done (may be NULL) counts the bytes written, also when it fails. */
+static ar_status write_all(int fd, const void *data, size_t len, size_t *done)
 {
 	const unsigned char *p = data;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+	size_t written = 0;
+	ar_status st = AR_OK;
+
+	while (written < len) {
+		ssize_t n = write(fd, p + written, len - written);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return AR_E_IO;
-		p += n;
-		len -= (size_t)n;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			st = AR_E_IO;
+			break;
+		}
+		written += (size_t)n;
 	}
-	return AR_OK;
+	if (done != NULL)
+		*done = written;
+	return st;
 }
 
 ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,
@@ -201,7 +210,7 @@ ar_status platform_write_file_atomic(const char *path, const void *data, size_t 
 		                  strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != AR_OK || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || write_all(fd, data, len, NULL) != AR_OK || fsync(fd) != 0) {
 		st = ar_error_set(err, errno_status(errno), "cannot write %s: %s", tmp,
 		                  strerror(errno));
 		goto out;
@@ -233,17 +242,31 @@ out:
 	return st;
 }
 
+/* A line cut short (a full disk) is cut off again: the next line must not
+ * be glued to half of this one. */
+static void undo_partial_append(int fd, size_t done)
+{
+	off_t end = lseek(fd, 0, SEEK_CUR);
+
+	if (done > 0 && end >= (off_t)done)
+		(void)ftruncate(fd, end - (off_t)done);
+}
+
 ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	size_t done = 0;
 	ar_status st = AR_OK;
 
 	if (fd < 0)
 		return ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
 		                    strerror(errno));
-	if (write_all(fd, line, len) != AR_OK)
-		st = ar_error_set(err, errno_status(errno), "cannot append to %s: %s", path,
-		                  strerror(errno));
+	if (write_all(fd, line, len, &done) != AR_OK) {
+		int e = errno;
+		undo_partial_append(fd, done);
+		st = ar_error_set(err, errno_status(e), "cannot append to %s: %s", path,
+		                  strerror(e));
+	}
 	if (close(fd) != 0 && st == AR_OK)
 		st = ar_error_set(err, AR_E_IO, "cannot append to %s: %s", path, strerror(errno));
 	return st;

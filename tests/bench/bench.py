@@ -28,12 +28,37 @@ PY_PARSE = "import json,sys; json.loads(sys.stdin.readline())"
 
 
 def alert_of_size(kib):
+    """The sample alert on one line; kib > 0 sizes its check description so
+    that the line is exactly kib KiB (the check's prose fields the program
+    never reads are dropped first, so that even 1 KiB can be reached)."""
     with open(os.path.join(DATA, "ours_26032_failed.json"), encoding="utf-8") as f:
         msg = json.load(f)
-    base = len(json.dumps(msg, separators=(",", ":"))) + 1
-    check = msg["parameters"]["alert"]["data"]["sca"]["check"]
-    check["description"] += "x" * max(0, kib * 1024 - base)
-    return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+    if kib > 0:
+        check = msg["parameters"]["alert"]["data"]["sca"]["check"]
+        for prose in ("title", "rationale", "remediation", "compliance", "references"):
+            check.pop(prose, None)
+        check["description"] = ""
+        rest = len(json.dumps(msg, separators=(",", ":"))) + 1
+        check["description"] = "x" * (kib * 1024 - rest)
+    line = (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+    assert kib == 0 or len(line) == kib * 1024, len(line)
+    return line
+
+
+def peak_kib(cmd, stdin):
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, input=stdin, capture_output=True,
+                       check=False)
+    return int(p.stderr.decode().strip().splitlines()[-1])
+
+
+def instructions(cmd, stdin, out):
+    """Instructions of one run; the run must remediate (exit 0)."""
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + cmd,
+                       input=stdin, capture_output=True, check=False)
+    total = [ln for ln in p.stderr.decode().splitlines() if "Collected" in ln]
+    if p.returncode != 0 or not total:
+        print("  (the run exited %d: its count is not comparable)" % p.returncode)
+    return int(total[-1].split()[-1]) if total else 0
 
 
 def timed(cmd, stdin):
@@ -74,20 +99,19 @@ def main():
                                              med["python"] / med["compliant"]))
 
         shutil.copyfile(REG, reg)
-        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + ours, input=alert,
-                           capture_output=True, check=False)
-        print("peak memory (max RSS): %s KiB" % p.stderr.decode().strip().splitlines()[-1])
+        print("peak memory (max RSS): program %d KiB, /bin/true %d KiB, python3 %d KiB"
+              % (peak_kib(ours, alert), peak_kib(["/bin/true"], alert),
+                 peak_kib([PY, "-c", PY_PARSE], alert)))
 
         print("instructions (callgrind), remediating from 0:")
+        out = os.path.join(work, "cg.out")
+        shutil.copyfile(REG, reg)
+        print("  typical alert (%d bytes): %12d instructions"
+              % (len(alert), instructions(ours, alert, out)))
         counts = []
         for kib in (1, 16, 64, 256):
             shutil.copyfile(REG, reg)
-            out = os.path.join(work, "cg.out")
-            p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out]
-                               + ours, input=alert_of_size(kib), capture_output=True,
-                               check=False)
-            total = [ln for ln in p.stderr.decode().splitlines() if "Collected" in ln]
-            n = int(total[-1].split()[-1]) if total else 0
+            n = instructions(ours, alert_of_size(kib), out)
             counts.append((kib, n))
             print("  %4d KiB alert: %12d instructions" % (kib, n))
         for (k0, n0), (k1, n1) in zip(counts, counts[1:]):

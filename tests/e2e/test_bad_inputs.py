@@ -19,13 +19,21 @@ def stdin_of(case):
         return bytes.fromhex(case["input_hex"])
     if "generate" in case:
         g = case["generate"]
-        return (g["prefix"] + g["repeat"] * g["times"] + g["suffix"]).encode()
+        return (g["prefix"] + g["repeat"] * g["times"] + g.get("close", "") * g["times"] +
+                g["suffix"]).encode()
     return case["input"].encode()
 
 
 class BadInputs(unittest.TestCase):
     def test_table_is_large_enough(self):
         self.assertGreaterEqual(len(CASES), 40)
+        self.assertEqual(len({c["name"] for c in CASES}), len(CASES), "names repeat")
+
+    def test_table_exit_and_status_agree(self):
+        by_status = {"invalid_input": 2, "failed": 1, "not_applicable": 3}
+        for case in CASES:
+            with self.subTest(case=case["name"]):
+                self.assertEqual(by_status[case["status"]], case["exit"])
 
     def test_every_case(self):
         for case in CASES:
@@ -52,11 +60,12 @@ class BadInputs(unittest.TestCase):
             self.assertEqual(p.returncode, case["exit"], err)
             self.assertIn(case["message"], err)
             self.assertEqual(len(err.strip().splitlines()), 1, err)
-            records = [r for r in w.log_records() if "status" in r]
-            self.assertEqual(len(records), 1)
+            # The log: one line, the result, saying the same.
+            records = w.log_records()
+            self.assertEqual(len(records), 1, records)
             self.assertEqual(records[0]["status"], case["status"])
-            self.assertIn(case["message"], records[0].get("error", "") +
-                          records[0].get("reason", ""))
+            field = "reason" if case["status"] == "not_applicable" else "error"
+            self.assertIn(case["message"], records[0].get(field, ""))
             # Nothing written: the registry, the backups, no stray files.
             self.assertEqual(w.reg_bytes(), before)
             self.assertEqual(w.backup_files(), [])

@@ -1,14 +1,51 @@
-/* The reporting configuration parser on arbitrary bytes. */
+/* The reporting configuration as the program reads it: report_config_load
+ * on a file holding the bytes. The file lives in $TMPDIR (tests/fuzz/run.sh
+ * points that at a folder it removes). */
 #include "report_config.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static char path[4096];
+
+static void remove_file(void)
+{
+	(void)unlink(path);
+}
+
+/* The file, made on the first call; the process ends if it cannot be. */
+static int config_file(void)
+{
+	static int fd = -1;
+	const char *tmp = getenv("TMPDIR");
+
+	if (fd >= 0)
+		return fd;
+	snprintf(path, sizeof(path), "%s/fuzz-report-config-XXXXXX", tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		perror("mkstemp");
+		abort();
+	}
+	atexit(remove_file);
+	return fd;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	int fd = config_file();
 	report_config *cfg = NULL;
-	if (report_config_parse((const char *)data, size, "/tmp/spool", &cfg, NULL) == AR_OK)
+	ar_error err = {0};
+
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		abort();
+	if (report_config_load(path, "/nonexistent/spool", &cfg, &err) == AR_OK)
 		report_config_free(cfg);
+	else if (err.msg[0] == '\0')
+		abort(); /* every refusal says why */
 	return 0;
 }

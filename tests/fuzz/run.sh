@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer harness for a bounded time (SECONDS_TOTAL split between
-# them, default 60), after replaying the regression inputs of earlier finds.
-#   tests/fuzz/run.sh          # the bounded run the test command makes
-#   tests/fuzz/run.sh 3600     # a longer run
-# Seeds come from tests/data; new crashers land in tests/fuzz/regressions/.
+# Runs every libFuzzer harness for a bounded time, after replaying the
+# inputs of earlier finds; fails on any crash, leak or sanitizer report.
+#
+#   tests/fuzz/run.sh          # 60 s in all, split between the 4 harnesses
+#   tests/fuzz/run.sh 3600     # the longer run: an hour in all
+#
+# Builds in its own folder (AR_FUZZ_BUILD, default build-fuzz) with
+# CC=clang -Dfuzzing=true -Db_sanitize=none; tests/fuzz/meson.build adds
+# -fsanitize=fuzzer,address,undefined. Seeds are copied at run time from
+# tests/data (sample messages, .reg registries, the bad-input table) and
+# packaging/wazuh. A crash lands in tests/fuzz/regressions/<harness>/ and is
+# replayed by every later run. AR_FUZZ_CORPUS=DIR keeps the grown corpora.
+# Ends with "N passed, M failed".
 set -euo pipefail
 
 TOTAL=${1:-60}
@@ -13,61 +21,127 @@ BUILD=${AR_FUZZ_BUILD:-$ROOT/build-fuzz}
 HARNESSES=(fuzz_message fuzz_regfile fuzz_report_config fuzz_api_response)
 PER=$((TOTAL / ${#HARNESSES[@]}))
 [ "$PER" -ge 1 ] || PER=1
+PASSED=0
+FAILED=0
 
-if [ ! -f "$BUILD/build.ninja" ]; then
-	CC=clang meson setup "$BUILD" "$ROOT" -Dfuzzing=true -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dbuildtype=debugoptimized >/dev/null
-fi
-meson compile -C "$BUILD" "${HARNESSES[@]/#/fuzz_}" >/dev/null 2>&1 ||
-	meson compile -C "$BUILD" >/dev/null
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+configure() {
+	if [ -f "$BUILD/build.ninja" ]; then
+		meson configure "$BUILD" -Dfuzzing=true -Db_sanitize=none >/dev/null
+	else
+		CC=clang meson setup "$BUILD" "$ROOT" -Dfuzzing=true -Db_sanitize=none \
+			-Dbuildtype=debugoptimized >/dev/null
+	fi
+	if ! meson compile -C "$BUILD" "${HARNESSES[@]/#/tests/fuzz/}" >"$WORK/build.log" 2>&1; then
+		cat "$WORK/build.log"
+		grep -q 'C compiler for the host machine: clang' "$BUILD/meson-logs/meson-log.txt" ||
+			echo "$BUILD was set up with another compiler than clang: remove it" >&2
+		return 1
+	fi
+}
+
+# Inputs of the bad-input table, one file each: "input"/"input_hex" for the
+# message, "registry_hex"/"restore_hex" for the .reg parser.
+table_seeds() { # table_seeds KIND DIR
+	/usr/bin/python3 - "$ROOT/tests/data/bad/cases.json" "$1" "$2" <<'EOF'
+import json, os, sys
+table, kind, out = sys.argv[1:]
+with open(table, encoding="utf-8") as f:
+    cases = json.load(f)["cases"]
+for i, c in enumerate(cases):
+    if kind == "message":
+        data = bytes.fromhex(c["input_hex"]) if "input_hex" in c else c.get("input", "").encode()
+    else:
+        data = bytes.fromhex(c.get("registry_hex", c.get("restore_hex", "")))
+    if 0 < len(data) <= 65536:
+        with open(os.path.join(out, "table-%02d" % i), "wb") as f:
+            f.write(data)
+EOF
+}
 
 seeds() { # seeds HARNESS DIR
+	local f
 	case "$1" in
 	fuzz_message)
-		cp "$ROOT"/tests/data/*.json "$2"/
-		for f in "$ROOT"/tests/data/v5/*.json; do cp "$f" "$2/v5_$(basename "$f")"; done
+		for f in "$ROOT"/tests/data/*.json "$ROOT"/tests/data/v5/*.json; do
+			[ -f "$f" ] && cp "$f" "$2/$(basename "$(dirname "$f")")_$(basename "$f")"
+		done
+		table_seeds message "$2"
 		;;
-	fuzz_regfile) cp "$ROOT"/tests/data/registry/*.reg "$2"/ ;;
+	fuzz_regfile)
+		for f in "$ROOT"/tests/data/registry/*.reg; do
+			[ -f "$f" ] && cp "$f" "$2/"
+		done
+		table_seeds registry "$2"
+		;;
 	fuzz_report_config)
-		cp "$ROOT"/packaging/wazuh/report-config.example.json "$2"/
-		printf '{"api":{"url":"https://h:1","user":"u","password":"p"}}' >"$2/min.json"
+		f=$ROOT/packaging/wazuh/report-config.example.json
+		[ -f "$f" ] && cp "$f" "$2/"
+		printf '{"api":{"url":"https://h:1","user":"u","password":"p","timeout_seconds":5},"spool_dir":"/s","spool_max_events":10,"spool_max_bytes":8192,"allow_plain_http":false}' >"$2/full.json"
 		;;
 	fuzz_api_response)
-		printf '{"data":{"total_affected_items":3,"failed_items":[]},"error":0}' >"$2/ok.json"
+		printf '{"data":{"affected_items":[],"total_affected_items":3,"total_failed_items":0,"failed_items":[]},"message":"ok","error":0}' >"$2/events.json"
 		printf 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2ln' >"$2/jwt.txt"
 		;;
 	esac
+	return 0
 }
 
-PASSED=0
-FAILED=0
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for h in "${HARNESSES[@]}"; do
-	exe=$BUILD/tests/fuzz/$h
-	reg=$HERE/regressions/$h
-	if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
-		if "$exe" -runs=0 "$reg"/* >"$WORK/$h.replay.log" 2>&1; then
-			PASSED=$((PASSED + 1))
-			echo "ok - $h replays its regression inputs"
-		else
-			FAILED=$((FAILED + 1))
-			echo "not ok - $h fails on a regression input"
-			tail -n 30 "$WORK/$h.replay.log"
-		fi
-	fi
-	mkdir -p "$WORK/$h" "$reg"
-	seeds "$h" "$WORK/$h"
-	if "$exe" -max_total_time="$PER" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
-		-artifact_prefix="$reg/" "$WORK/$h" >"$WORK/$h.log" 2>&1; then
+result() { # result OK TEXT [LOG]
+	if [ "$1" -eq 0 ]; then
 		PASSED=$((PASSED + 1))
-		echo "ok - $h: $(grep -Eo '#[0-9]+ +DONE.*' "$WORK/$h.log" | tail -n 1 || echo "ran ${PER}s")"
+		echo "ok - $2"
 	else
 		FAILED=$((FAILED + 1))
-		echo "not ok - $h found a crash (kept in $reg)"
-		tail -n 40 "$WORK/$h.log"
+		echo "not ok - $2"
+		[ -z "${3:-}" ] || tail -n 40 "$3"
 	fi
-done
+}
+
+# "N runs in S s, coverage C, corpus K" from a libFuzzer log.
+summary() {
+	local runs stats
+	runs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$1" | tail -n 1 || true)
+	stats=$(grep -E '^#[0-9]+' "$1" | grep -Eo 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' |
+		tail -n 1 || true)
+	echo "${runs:-ran $PER s}${stats:+, $stats}"
+}
+
+fuzz_one() { # fuzz_one HARNESS
+	local h=$1 exe=$BUILD/tests/fuzz/$1 reg=$HERE/regressions/$1 corpus rc
+	local inputs=()
+	mkdir -p "$reg"
+	mapfile -t inputs < <(find "$reg" -maxdepth 1 -type f | sort)
+	if [ "${#inputs[@]}" -gt 0 ]; then
+		rc=0
+		"$exe" "${inputs[@]}" </dev/null >"$WORK/$h.replay.log" 2>&1 || rc=$?
+		result "$rc" "$h replays its ${#inputs[@]} regression inputs" "$WORK/$h.replay.log"
+	fi
+	corpus=$WORK/$h
+	[ -z "${AR_FUZZ_CORPUS:-}" ] || corpus=$AR_FUZZ_CORPUS/$h
+	mkdir -p "$corpus" "$WORK/$h.seeds"
+	seeds "$h" "$WORK/$h.seeds"
+	rc=0
+	TMPDIR=$WORK "$exe" -max_total_time="$PER" -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="$reg/" "$corpus" "$WORK/$h.seeds" </dev/null >"$WORK/$h.log" 2>&1 ||
+		rc=$?
+	if [ "$rc" -eq 0 ]; then
+		result 0 "$h: $(summary "$WORK/$h.log")"
+	else
+		result "$rc" "$h found a crash, kept in ${reg#"$ROOT"/}/:" "$WORK/$h.log"
+	fi
+}
+
+export ASAN_OPTIONS=detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+if configure; then
+	for h in "${HARNESSES[@]}"; do
+		fuzz_one "$h"
+	done
+else
+	result 1 "fuzz harnesses built in $BUILD"
+fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
