@@ -196,7 +196,8 @@ long long report_jwt_exp(const char *token)
 	json = strbuf_take(&sb, NULL);
 	if (json != NULL && json_parse_strict(json, strlen(json), &claims, NULL) == AR_OK) {
 		const cJSON *e = cJSON_GetObjectItemCaseSensitive(claims, "exp");
-		if (cJSON_IsNumber(e))
+		/* In range before the cast: out of range it is undefined. */
+		if (cJSON_IsNumber(e) && e->valuedouble > 0 && e->valuedouble < 1e15)
 			exp = (long long)e->valuedouble;
 	}
 	cJSON_Delete(claims);
@@ -319,32 +320,71 @@ static ar_status post_events(session *s, const char *body, http_reply *reply, ar
 	return st;
 }
 
-long report_events_affected(const char *body, size_t len)
+/* Marks the first untaken event equal to text; false when there is none. */
+static bool take_one(const char *text, const char *const *events, size_t n, bool *taken)
 {
-	cJSON *root = NULL;
-	long n = -1;
-
-	if (body != NULL && json_parse_strict(body, len, &root, NULL) == AR_OK) {
-		const cJSON *data = json_get_object(root, "data");
-		const cJSON *total = cJSON_GetObjectItemCaseSensitive(data, "total_affected_items");
-		if (cJSON_IsNumber(total) && total->valuedouble >= 0 && total->valuedouble <= 1e9)
-			n = (long)total->valuedouble;
+	for (size_t i = 0; i < n; i++) {
+		if (!taken[i] && strcmp(events[i], text) == 0) {
+			taken[i] = true;
+			return true;
+		}
 	}
-	cJSON_Delete(root);
-	return n;
+	return false;
 }
 
-/* Sends one batch; AR_OK when the API took all of it (files removed). */
+static bool counts_all(const cJSON *data, size_t n)
+{
+	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(data, "total_affected_items");
+	const cJSON *bad = cJSON_GetObjectItemCaseSensitive(data, "total_failed_items");
+
+	return cJSON_IsNumber(ok) && ok->valuedouble == (double)n &&
+	       (bad == NULL || (cJSON_IsNumber(bad) && bad->valuedouble == 0));
+}
+
+size_t report_events_taken(const char *body, size_t len, const char *const *events, size_t n,
+                           bool *taken)
+{
+	cJSON *root = NULL;
+	const cJSON *data, *items, *item;
+	size_t count = 0;
+
+	memset(taken, 0, n * sizeof(*taken));
+	if (body == NULL || json_parse_strict(body, len, &root, NULL) != AR_OK)
+		goto out;
+	data = json_get_object(root, "data");
+	items = cJSON_GetObjectItemCaseSensitive(data, "affected_items");
+	if (items == NULL && counts_all(data, n)) {
+		for (count = 0; count < n; count++)
+			taken[count] = true;
+		goto out;
+	}
+	if (!cJSON_IsArray(items))
+		goto out;
+	cJSON_ArrayForEach (item, items) {
+		if (cJSON_IsString(item) && take_one(item->valuestring, events, n, taken))
+			count++;
+	}
+out:
+	cJSON_Delete(root);
+	return count;
+}
+
+/* Sends one batch and removes from the spool what the API took; AR_OK
+ * when it took all of it. */
 static ar_status send_batch(session *s, spool_entry *e, size_t n, report_outcome *out,
                             ar_error *err)
 {
 	char *body = batch_body(e, n);
+	const char **texts = calloc(n, sizeof(*texts));
+	bool *taken = calloc(n, sizeof(*taken));
 	http_reply reply = {0};
-	ar_status st;
-	long taken;
+	size_t took = 0;
+	ar_status st = AR_OK;
 
-	if (body == NULL)
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	if (body == NULL || texts == NULL || taken == NULL) {
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+		goto out;
+	}
 	st = post_events(s, body, &reply, err);
 	if (st == AR_OK && reply.code == 401) {
 		/* The cached token expired or was revoked: log in once more. */
@@ -357,17 +397,24 @@ static ar_status send_batch(session *s, spool_entry *e, size_t n, report_outcome
 	if (st == AR_OK && reply.code != 200)
 		st = ar_error_set(err, AR_E_NETWORK, "the API answered HTTP %ld%s", reply.code,
 		                  reply.code == 429 ? " (rate limit): kept for a later run" : "");
-	if (st == AR_OK &&
-	    (taken = report_events_affected(reply.body.buf, reply.body.len)) != (long)n)
-		st = ar_error_set(err, AR_E_NETWORK,
-		                  "the API took %ld of %zu events: all kept for a later run", taken,
-		                  n);
-	if (st == AR_OK) {
-		for (size_t i = 0; i < n; i++)
+	if (st != AR_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		texts[i] = e[i].event;
+	took = report_events_taken(reply.body.buf, reply.body.len, texts, n, taken);
+	for (size_t i = 0; i < n; i++)
+		if (taken[i])
 			(void)platform_remove(e[i].path, NULL);
-		out->sent += n;
-	}
+	out->sent += took;
+	if (took != n)
+		st = ar_error_set(
+		        err, AR_E_NETWORK,
+		        "the API took %zu of %zu events: the other %zu kept for a later run", took,
+		        n, n - took);
+out:
 	strbuf_free(&reply.body);
+	free(taken);
+	free(texts);
 	free(body);
 	return st;
 }

@@ -28,8 +28,13 @@ ar_status report_submit(const report_config *cfg, const char *event_json, report
 
 /* Pieces of the API conversation, exposed for tests and fuzzing. */
 
-/* data.total_affected_items of a POST /events answer, or -1. */
-long report_events_affected(const char *body, size_t len);
+/* Which of the n events a POST /events answer took: taken[i] is set when
+ * events[i] is among data.affected_items (each listed item takes one
+ * event, so repeated texts count as often as listed). An answer without
+ * that list takes all only when it counts n affected and none failed.
+ * Returns how many were taken. */
+size_t report_events_taken(const char *body, size_t len, const char *const *events, size_t n,
+                           bool *taken);
 
 /* The "exp" claim of a JWT (seconds since 1970), or 0 when unreadable. */
 long long report_jwt_exp(const char *token);

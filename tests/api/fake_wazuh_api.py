@@ -2,7 +2,8 @@
 certificate the tests make, POST /security/user/authenticate (basic auth,
 ?raw=true gives the bare JWT), POST /events with a Bearer token, at most 100
 events a request, a per-minute request limit on /events (429 beyond), and
-switches for failures (403, 503, slow answers, dropped connections). Every
+switches for failures (403, 503, slow answers, dropped connections, a
+batch only partly forwarded). Every
 request is recorded to a JSONL file with the Authorization value masked.
 
 usage: fake_wazuh_api.py --cert C --key K --port-file F --record R
@@ -157,10 +158,21 @@ def handler_for(state):
                 return self.error(400, "Bad Request", str(e))
             if len(events) > 100:
                 return self.error(400, "Bad Request", "at most 100 events")
-            state.record({"accepted": events, "time": time.time()})
-            self.reply(200, {"data": {"affected_items": [], "total_affected_items": len(events),
-                                      "total_failed_items": 0, "failed_items": []},
-                             "message": "All events were forwarded to analisisd", "error": 0})
+            # As the API does (framework/wazuh/event.py): each event forwarded is
+            # listed back in affected_items; "partial" fails every second one
+            # the way a full analysisd queue would.
+            taken = events[::2] if mode == "partial" else events
+            failed = events[1::2] if mode == "partial" else []
+            state.record({"accepted": taken, "time": time.time()})
+            data = {"affected_items": taken, "total_affected_items": len(taken),
+                    "total_failed_items": len(failed), "failed_items": []}
+            if failed:
+                data["failed_items"] = [{"error": {"code": 1014, "message":
+                                                   "Error communicating with socket"},
+                                         "id": failed}]
+            self.reply(200, {"data": data, "message": "Some events were forwarded to analisysd"
+                             if failed else "All events were forwarded to analisysd",
+                             "error": 1 if failed else 0})
 
     return Handler
 

@@ -309,6 +309,32 @@ class ReportTests(unittest.TestCase):
         warnings = [r["warning"] for r in read_log(self.w.log) if "warning" in r]
         self.assertTrue(any("dropped the 1 oldest" in w for w in warnings), warnings)
 
+    def test_partly_taken_batch_keeps_only_the_rest(self):
+        cfg = self.config()
+        os.makedirs(self.spool, mode=0o700)
+        for i in range(4):
+            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
+                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
+                f.write(json.dumps({"status": "compliant", "check_id": "26032", "n": i}))
+        self.server.set_mode("partial")
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("took 3 of 5 events", p.stderr.decode())
+        # The API forwarded events 0, 2 and 4 (the new result): those left
+        # the spool; 1 and 3 wait, and go next time, once each.
+        waiting = []
+        for path in self.spooled():
+            with open(path, encoding="utf-8") as f:
+                waiting.append(json.load(f).get("n"))
+        self.assertEqual(waiting, [1, 3])
+        self.server.set_mode("")
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        sent = [json.loads(e) for e in self.server.events()]
+        self.assertEqual(sorted(e["n"] for e in sent if "n" in e), [0, 1, 2, 3])
+        self.assertEqual([e["status"] for e in sent if "n" not in e],
+                         ["remediated", "compliant"])
+        self.assertEqual(self.spooled(), [])
+
     def test_batches_of_at_most_100(self):
         cfg = self.config()
         os.makedirs(self.spool, mode=0o700)

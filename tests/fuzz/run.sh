@@ -82,7 +82,7 @@ seeds() { # seeds HARNESS DIR
 		printf '{"api":{"url":"https://h:1","user":"u","password":"p","timeout_seconds":5},"spool_dir":"/s","spool_max_events":10,"spool_max_bytes":8192,"allow_plain_http":false}' >"$2/full.json"
 		;;
 	fuzz_api_response)
-		printf '{"data":{"affected_items":[],"total_affected_items":3,"total_failed_items":0,"failed_items":[]},"message":"ok","error":0}' >"$2/events.json"
+		printf '{"data":{"affected_items":["{\\"status\\":\\"remediated\\"}"],"total_affected_items":1,"total_failed_items":2,"failed_items":[{"error":{"code":1014},"id":["{\\"status\\":\\"compliant\\"}"]}]},"message":"Some events were forwarded","error":1}' >"$2/events.json"
 		printf 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2ln' >"$2/jwt.txt"
 		;;
 	esac

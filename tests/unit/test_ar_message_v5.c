@@ -31,28 +31,10 @@
 
 static char *read_sample(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/v5/%s", TESTS_DATA_DIR, name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 1);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = '\0';
-	/* One line, newline-terminated, as execd writes it. */
-	ck_assert_msg(buf[n - 1] == '\n' && memchr(buf, '\n', (size_t)n - 1) == NULL,
-	              "%s is not one newline-terminated line", name);
-	*len = (size_t)n - 1;
-	return buf;
+	snprintf(rel, sizeof(rel), "v5/%s", name);
+	return unit_sample_line(rel, len);
 }
 
 static ar_status parse_sample(const char *name, ar_message *m, ar_error *err)

@@ -1,0 +1,95 @@
+/* The growable buffer: bytes kept exactly, always NUL-terminated, and a
+ * failure that sticks until the caller takes or frees the buffer. */
+#include "strbuf.h"
+
+#include "unit.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(grows_and_keeps_every_byte)
+{
+	strbuf sb = {0};
+	char *text;
+	size_t len = 0;
+
+	/* Past several doublings, with a NUL byte inside. */
+	for (int i = 0; i < 1000; i++)
+		strbuf_add(&sb, "ab\0c", 4);
+	strbuf_adds(&sb, "end");
+	text = strbuf_take(&sb, &len);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_uint_eq(len, 4003);
+	ck_assert_mem_eq(text + 3996, "ab\0cend", 8); /* the terminating NUL too */
+	ck_assert_ptr_null(sb.buf);
+	ck_assert_uint_eq(sb.len, 0);
+	free(text);
+}
+END_TEST
+
+START_TEST(formats)
+{
+	strbuf sb = {0};
+	char *text;
+
+	strbuf_addf(&sb, "%s=%d", "n", 42);
+	strbuf_addf(&sb, "%s", "");
+	strbuf_addf(&sb, ";%05.1f;%zu", 3.14159, (size_t)7);
+	text = strbuf_take(&sb, NULL);
+	ck_assert_str_eq(text, "n=42;003.1;7");
+	free(text);
+}
+END_TEST
+
+START_TEST(empty_is_a_string)
+{
+	strbuf sb = {0};
+	size_t len = 99;
+	char *text = strbuf_take(&sb, &len);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "");
+	ck_assert_uint_eq(len, 0);
+	free(text);
+}
+END_TEST
+
+START_TEST(failure_sticks_until_taken)
+{
+	strbuf sb = {0};
+
+	strbuf_adds(&sb, "before");
+	/* A size no buffer can reach fails without touching the data. */
+	strbuf_add(&sb, "x", SIZE_MAX / 2);
+	ck_assert(sb.failed);
+	strbuf_adds(&sb, "after");
+	strbuf_addf(&sb, "%d", 1);
+	ck_assert_uint_eq(sb.len, 6);
+	ck_assert_ptr_null(strbuf_take(&sb, NULL));
+	/* Taken (and freed): the buffer is usable again. */
+	ck_assert(!sb.failed);
+	strbuf_adds(&sb, "again");
+	{
+		char *text = strbuf_take(&sb, NULL);
+		ck_assert_str_eq(text, "again");
+		free(text);
+	}
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("strbuf");
+	TCase *tc = tcase_create("strbuf");
+
+	tcase_add_test(tc, grows_and_keeps_every_byte);
+	tcase_add_test(tc, formats);
+	tcase_add_test(tc, empty_is_a_string);
+	tcase_add_test(tc, failure_sticks_until_taken);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(suite)
