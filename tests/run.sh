@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need (Debian 12, apt-get),
 # builds with -Werror, and runs every suite:
-#   unit + end-to-end + API tests on the native build,
-#   the same again under AddressSanitizer and UBSan,
+#   unit + end-to-end + API tests on the native build (gcc),
+#   the same again built by clang under AddressSanitizer and UBSan,
 #   valgrind over the main cases, bounded libFuzzer runs,
 #   the Windows cross build, its Wine tests and the packages.
 # Ends with one line "total: N passed, M failed"; exits non-zero on any failure.
@@ -106,15 +106,17 @@ format_check() {
 }
 run_counted "clang-format" format_check
 
-echo "== native build (-Werror)"
-setup_build build --werror
+echo "== native build (gcc, -Werror)"
+CC=gcc setup_build build --werror
 run_meson_tests "native" build
 
-echo "== sanitizer build (ASan + UBSan)"
+# The second compiler: clang, with AddressSanitizer (and LeakSanitizer) and UBSan.
+echo "== clang sanitizer build (-Werror, ASan + UBSan)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-setup_build build-san --werror -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
-run_meson_tests "sanitizers" build-san
+CC=clang setup_build build-clang-san --werror -Db_sanitize=address,undefined -Db_lundef=false \
+	-Dbuildtype=debug
+run_meson_tests "sanitizers (clang)" build-clang-san
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
 PROG=build/active-response/win_ms_network_client_sign_if_server_agrees
