@@ -46,6 +46,15 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
  * folder is left as it is. */
 ar_status platform_mkdir_p(const char *path, ar_error *err);
 
+/* An exclusive advisory lock on a file, held until released or until the
+ * process ends (a crash releases it too). */
+typedef struct platform_lock platform_lock;
+
+/* Takes the lock on path (the file is created owner-only when missing)
+ * without waiting: *out is NULL when another process holds it. */
+ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err);
+void platform_lock_release(platform_lock *lock);
+
 /* True when the path exists (any kind). */
 bool platform_exists(const char *path);
 

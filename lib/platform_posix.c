@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -297,6 +298,47 @@ ar_status platform_mkdir_p(const char *path, ar_error *err)
 	}
 	free(p);
 	return st;
+}
+
+struct platform_lock {
+	int fd;
+};
+
+ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ar_status st = AR_OK;
+
+	*out = NULL;
+	if (fd < 0)
+		return ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
+		                    strerror(errno));
+	/* flock, not fcntl locks: those are per process and dropped by any
+	 * close of the file in it. */
+	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			st = ar_error_set(err, errno_status(errno), "cannot lock %s: %s", path,
+			                  strerror(errno));
+		(void)close(fd);
+		return st;
+	}
+	*out = malloc(sizeof(**out));
+	if (*out == NULL) {
+		(void)close(fd);
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	}
+	(*out)->fd = fd;
+	return AR_OK;
+}
+
+void platform_lock_release(platform_lock *lock)
+{
+	if (lock == NULL)
+		return;
+	(void)close(lock->fd); /* closing the last descriptor releases the lock */
+	free(lock);
 }
 
 bool platform_exists(const char *path)

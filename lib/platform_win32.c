@@ -264,6 +264,50 @@ ar_status platform_mkdir_p(const char *path, ar_error *err)
 	return st;
 }
 
+struct platform_lock {
+	HANDLE h;
+};
+
+ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
+{
+	wchar_t *w = win32_to_wide(path);
+	OVERLAPPED ov = {0};
+	HANDLE h;
+
+	*out = NULL;
+	if (w == NULL)
+		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
+	h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE,
+	                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_ALWAYS,
+	                FILE_ATTRIBUTE_NORMAL, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE)
+		return last_error(err, "cannot open", path);
+	if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov)) {
+		DWORD e = GetLastError();
+		ar_status st = AR_OK;
+		if (e != ERROR_LOCK_VIOLATION && e != ERROR_IO_PENDING)
+			st = last_error(err, "cannot lock", path);
+		CloseHandle(h);
+		return st;
+	}
+	*out = malloc(sizeof(**out));
+	if (*out == NULL) {
+		CloseHandle(h);
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	}
+	(*out)->h = h;
+	return AR_OK;
+}
+
+void platform_lock_release(platform_lock *lock)
+{
+	if (lock == NULL)
+		return;
+	CloseHandle(lock->h); /* closing the handle releases the lock */
+	free(lock);
+}
+
 bool platform_exists(const char *path)
 {
 	wchar_t *w = win32_to_wide(path);

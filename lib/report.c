@@ -3,7 +3,9 @@
  * Every event is spooled first; then, within a fixed time budget, what waits
  * is sent oldest first in batches of at most 100 (the API's limit), and
  * removed only once a 200 answer counts the batch as affected. 429, 5xx and
- * network errors leave the spool as it is for a later run: the manager takes
+ * network errors leave the spool as it is for a later run. One run at a time
+ * sends from a spool (a lock file in it), so that runs started together do
+ * not send the same events twice. The manager takes
  * 30 requests a minute on /events for the whole fleet, so the log line stays
  * the primary channel and the API a best-effort copy that is never lost. */
 #include "report.h"
@@ -21,11 +23,12 @@
 #include <time.h>
 
 #define BATCH_MAX        100
-#define BUDGET_MS        5000u
+#define BUDGET_MS        4000u
 #define RESPONSE_MAX     (1024u * 1024u)
 #define TOKEN_LIFETIME_S 900 /* the API's default auth_token_exp_timeout */
 #define TOKEN_MARGIN_S   60  /* renew a little before it runs out */
 #define JITTER_MAX_MS    300u
+#define LOCK_POLL_MS     50u
 
 typedef struct http_reply {
 	long code;
@@ -470,10 +473,37 @@ static ar_status connect_and_drain(session *s, report_outcome *out, ar_error *er
 	return st;
 }
 
+/* The spool's sending lock, waited for within the time budget: a run
+ * holding it sends what others spooled meanwhile, so a run that does not
+ * get it leaves its event for that run or a later one. */
+static platform_lock *send_lock(session *s, ar_error *err)
+{
+	strbuf sb = {0};
+	char *path;
+	platform_lock *lock = NULL;
+
+	strbuf_addf(&sb, "%s%csending.lock", s->cfg->spool_dir, platform_dir_sep());
+	path = strbuf_take(&sb, NULL);
+	if (path == NULL) {
+		ar_error_set(err, AR_E_NOMEM, "out of memory");
+		return NULL;
+	}
+	while (platform_lock_try(path, &lock, err) == AR_OK && lock == NULL) {
+		if (remaining_ms(s) <= (long)LOCK_POLL_MS) {
+			ar_error_set(err, AR_E_NETWORK, "another run is sending from the spool");
+			break;
+		}
+		platform_sleep_ms(LOCK_POLL_MS);
+	}
+	free(path);
+	return lock;
+}
+
 ar_status report_submit(const report_config *cfg, const char *event_json, report_warn_fn warn,
                         void *warn_ctx, report_outcome *out, ar_error *err)
 {
 	session s = {.cfg = cfg, .warn = warn, .warn_ctx = warn_ctx};
+	platform_lock *lock;
 	ar_error send_err = {0};
 	size_t dropped = 0;
 	ar_status st;
@@ -492,8 +522,10 @@ ar_status report_submit(const report_config *cfg, const char *event_json, report
 	}
 	jitter(&s, spool_count(cfg->spool_dir));
 	s.deadline = platform_monotonic_ms() + BUDGET_MS;
-	if (connect_and_drain(&s, out, &send_err) != AR_OK)
+	lock = send_lock(&s, &send_err);
+	if (lock == NULL || connect_and_drain(&s, out, &send_err) != AR_OK)
 		warnf(&s, "report not sent, kept in %s: %s", cfg->spool_dir, send_err.msg);
+	platform_lock_release(lock);
 	out->pending = spool_count(cfg->spool_dir);
 	return AR_OK;
 }

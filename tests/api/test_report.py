@@ -3,6 +3,7 @@ real HTTPS server process (fake_wazuh_api.py) with a CA made here by openssl.
 Asserts what the server received, what is left in the spool, the exit
 status, and that no secret is written anywhere."""
 
+import fcntl
 import glob
 import json
 import os
@@ -334,6 +335,46 @@ class ReportTests(unittest.TestCase):
         self.assertEqual([e["status"] for e in sent if "n" not in e],
                          ["remediated", "compliant"])
         self.assertEqual(self.spooled(), [])
+
+    def test_a_run_waits_for_the_one_sending(self):
+        cfg = self.config()
+        os.makedirs(self.spool, mode=0o700)
+        # Another run holds the sending lock past this run's API budget.
+        with open(os.path.join(self.spool, "sending.lock"), "w", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0)
+        self.assertIn("another run is sending", p.stderr.decode())
+        self.assertEqual(self.server.requests(), [])
+        self.assertEqual(len(self.spooled()), 1)
+        # Released: the next run sends both.
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual([json.loads(e)["status"] for e in self.server.events()],
+                         ["remediated", "compliant"])
+        self.assertEqual(self.spooled(), [])
+
+    def test_runs_started_together_send_each_event_once(self):
+        cfg = self.config()
+        os.makedirs(self.spool, mode=0o700)
+        for i in range(40):
+            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
+                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
+                f.write(json.dumps({"status": "compliant", "check_id": "26032", "n": i}))
+        # Only the registry file is shared: each run has its own log.
+        procs = [subprocess.Popen(self.w.args()[:-2] + ["--log-file", self.w.log + str(k),
+                                                        "--config", cfg],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE) for k in range(6)]
+        alert = message("ours_26032_failed.json")
+        for proc in procs:
+            proc.stdin.write(alert)
+            proc.stdin.close()
+        for proc in procs:
+            self.outputs.append(proc.stderr.read())
+            self.assertEqual(proc.wait(timeout=60), 0)
+        sent = [json.loads(e) for e in self.server.events()]
+        self.assertEqual(sorted(e["n"] for e in sent if "n" in e), list(range(40)))
+        self.assertEqual(len([e for e in sent if "n" not in e]) + len(self.spooled()), 6)
 
     def test_batches_of_at_most_100(self):
         cfg = self.config()

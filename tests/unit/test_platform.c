@@ -5,10 +5,12 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -120,6 +122,59 @@ START_TEST(private_files)
 }
 END_TEST
 
+/* Exit status of a child that tries the lock: 0 when it got it, 1 when
+ * another holds it, 2 on error. */
+static int child_tries(const char *path, bool crash_holding)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		platform_lock *lock = NULL;
+		if (platform_lock_try(path, &lock, NULL) != AR_OK)
+			_exit(2);
+		if (lock != NULL && crash_holding)
+			raise(SIGKILL); /* the lock must not outlive the process */
+		platform_lock_release(lock);
+		_exit(lock != NULL ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+START_TEST(lock_is_exclusive_until_released)
+{
+	char path[128], missing[128];
+	platform_lock *held = NULL, *again = NULL;
+	ar_error err = {0};
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/sending.lock", dir);
+	ck_assert(platform_lock_try(path, &held, NULL) == AR_OK);
+	ck_assert_ptr_nonnull(held);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0600);
+	/* Another process, and another attempt in this one, both find it held. */
+	ck_assert_int_eq(child_tries(path, false), 1);
+	ck_assert(platform_lock_try(path, &again, NULL) == AR_OK);
+	ck_assert_ptr_null(again);
+	platform_lock_release(held);
+	ck_assert_int_eq(child_tries(path, false), 0);
+	/* A holder that dies leaves it free. */
+	ck_assert_int_eq(child_tries(path, true), -1);
+	ck_assert(platform_lock_try(path, &held, NULL) == AR_OK);
+	ck_assert_ptr_nonnull(held);
+	platform_lock_release(held);
+	platform_lock_release(NULL);
+	/* A folder that is not there is an error, not "held by another". */
+	snprintf(missing, sizeof(missing), "%s/missing/sending.lock", dir);
+	ck_assert(platform_lock_try(missing, &held, &err) == AR_E_NOT_FOUND);
+	ck_assert_ptr_null(held);
+	ck_assert_ptr_nonnull(strstr(err.msg, missing));
+}
+END_TEST
+
 START_TEST(agent_dir_is_the_working_folder_here)
 {
 	char *agent = NULL, cwd[512];
@@ -141,6 +196,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, read_cap_and_missing_file);
 	tcase_add_test(tc, mkdir_list_remove);
 	tcase_add_test(tc, private_files);
+	tcase_add_test(tc, lock_is_exclusive_until_released);
 	tcase_add_test(tc, agent_dir_is_the_working_folder_here);
 	suite_add_tcase(s, tc);
 	return s;

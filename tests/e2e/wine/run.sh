@@ -2,7 +2,9 @@
 # The Windows .exe against a real Windows registry: Wine. A fresh prefix, the
 # .exe installed in a fake agent folder, start states set with `wine reg`,
 # sample alerts piped in as execd would, outcomes read back with `wine reg
-# query`. Uses AR_WIN_EXE, or builds the .exe with packaging/windows/build.sh.
+# query`; then its reporting against the HTTPS stand-in of the API
+# (report.py). Uses AR_WIN_EXE, or builds the .exe with
+# packaging/windows/build.sh.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -130,6 +132,19 @@ R=$(standin continue)
 check "execd continue: exit 0" test "$(field "$R" 'd["exit"]')" = 0
 check "execd continue: value written" test "$(value)" = "REG_DWORD 0x1"
 check "execd continue: nothing else on stdout" test -z "$(field "$R" 'd["rest"]')"
+
+# Reporting from the .exe: its libcurl (Schannel), spool, lock and token
+# cache on Windows, against the HTTPS stand-in of the API.
+"$ROOT/packaging/ensure-packages.sh" openssl python3
+set_dword 0
+while IFS= read -r line; do
+	case "$line" in
+	"ok - "*) ok "${line#ok - }" ;;
+	"not ok - "*) not_ok "${line#not ok - }" ;;
+	*) echo "$line" ;;
+	esac
+done < <(/usr/bin/python3 "$HERE/report.py" "$AGENT" "active-response/bin/$NAME.exe" 2>&1 ||
+	echo "not ok - the reporting cases ran to their end")
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
