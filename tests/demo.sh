@@ -2,7 +2,8 @@
 # The main job on its built-in default: installs the build dependencies
 # (Debian 12), builds, and pipes a sample SCA alert (check 26032 failed) into
 # the program with a sample .reg file standing in for the registry, showing
-# the value before and after, the log line and the backup.
+# the value before and after, the log line and the backup. The sample also
+# holds the server-side value of the same name, which must stay as it is.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,7 +20,7 @@ cp tests/data/registry/value_0_utf16.reg "$DEMO/registry.reg"
 
 show() {
 	iconv -f UTF-16LE -t UTF-8 "$DEMO/registry.reg" | tr -d '\r' | sed 's/^\xEF\xBB\xBF//' |
-		grep -iE '^\[.*LanmanWorkstation\\Parameters\]|EnableSecuritySignature' || true
+		grep -iE '^\[.*Lanman(Workstation|Server)\\Parameters\]|EnableSecuritySignature' || true
 }
 
 echo "== registry before ($DEMO/registry.reg)"

@@ -106,9 +106,29 @@ format_check() {
 }
 run_counted "clang-format" format_check
 
+# The README's first command: the demo remediates its sample registry.
+demo_check() {
+	local out
+	out=$(tests/demo.sh 2>&1) || {
+		echo "$out"
+		echo "0 passed, 1 failed"
+		return 1
+	}
+	echo "$out"
+	if grep -q '^== exit status: 0$' <<<"$out" &&
+		sed -n '/^== registry after/,/^== log line/p' <<<"$out" |
+		grep -A1 -i 'LanmanWorkstation\\Parameters\]' | grep -q 'dword:00000001'; then
+		echo "1 passed, 0 failed"
+	else
+		echo "0 passed, 1 failed"
+		return 1
+	fi
+}
+
 echo "== native build (gcc, -Werror)"
 CC=gcc setup_build build --werror
 run_meson_tests "native" build
+run_counted "demo (tests/demo.sh)" demo_check
 
 # The second compiler: clang, with AddressSanitizer (and LeakSanitizer) and UBSan.
 echo "== clang sanitizer build (-Werror, ASan + UBSan)"
