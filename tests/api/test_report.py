@@ -146,6 +146,18 @@ class ReportTests(unittest.TestCase):
         self.outputs.append(p.stdout + p.stderr)
         return p
 
+    def spool_waiting(self, count, numbered=True):
+        """count reports left by earlier runs, named as the program names
+        them, older than any new one; numbered ones carry "n": 0, 1, ..."""
+        os.makedirs(self.spool, mode=0o700)
+        for i in range(count):
+            event = {"status": "compliant", "check_id": "26032"}
+            if numbered:
+                event["n"] = i
+            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
+                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
+                f.write(json.dumps(event))
+
     def spooled(self):
         return sorted(glob.glob(os.path.join(self.spool, "*.event.json")))
 
@@ -312,11 +324,7 @@ class ReportTests(unittest.TestCase):
 
     def test_partly_taken_batch_keeps_only_the_rest(self):
         cfg = self.config()
-        os.makedirs(self.spool, mode=0o700)
-        for i in range(4):
-            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
-                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
-                f.write(json.dumps({"status": "compliant", "check_id": "26032", "n": i}))
+        self.spool_waiting(4)
         self.server.set_mode("partial")
         p = self.run_prog(cfg)
         self.assertEqual(p.returncode, 0)
@@ -355,11 +363,7 @@ class ReportTests(unittest.TestCase):
 
     def test_runs_started_together_send_each_event_once(self):
         cfg = self.config()
-        os.makedirs(self.spool, mode=0o700)
-        for i in range(40):
-            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
-                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
-                f.write(json.dumps({"status": "compliant", "check_id": "26032", "n": i}))
+        self.spool_waiting(40)
         # Only the registry file is shared: each run has its own log.
         procs = [subprocess.Popen(self.w.args()[:-2] + ["--log-file", self.w.log + str(k),
                                                         "--config", cfg],
@@ -378,12 +382,7 @@ class ReportTests(unittest.TestCase):
 
     def test_batches_of_at_most_100(self):
         cfg = self.config()
-        os.makedirs(self.spool, mode=0o700)
-        result = json.dumps({"status": "compliant", "check_id": "26032"})
-        for i in range(150):
-            with open(os.path.join(self.spool, "%012d-00000001-0000%04x.event.json"
-                                   % (1000 + i, i)), "w", encoding="utf-8") as f:
-                f.write(result)
+        self.spool_waiting(150, numbered=False)
         p = self.run_prog(cfg)
         self.assertEqual(p.returncode, 0)
         sizes = [len(json.loads(r["body"])["events"]) for r in self.server.requests("/events")]

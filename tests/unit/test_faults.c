@@ -128,21 +128,6 @@ static void assert_file_is(const char *path, const char *text)
 	free(now);
 }
 
-/* Regular files in a folder (0 when there is no such folder). */
-static size_t count_files(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	size_t n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* No temporary file of an interrupted atomic write is left in path. */
 static void assert_no_temp(const char *path)
 {
@@ -304,7 +289,7 @@ static void assert_backup_of_zero(const ar_result *r)
 	reg_value v;
 
 	ck_assert_ptr_nonnull(r->backup);
-	ck_assert_uint_eq(count_files(backups), 1);
+	ck_assert_uint_eq(unit_count_files(backups), 1);
 	v = value_in(r->backup);
 	ck_assert(reg_value_is_dword(&v, 0));
 	reg_value_free(&v);
@@ -318,7 +303,7 @@ START_TEST(read_denied)
 	assert_failed_with(&r, "cannot read " KEY "\\" NAME ": access denied reading");
 	ck_assert(!r.have_before && !r.have_after);
 	assert_file_is(regpath, WITH_0);
-	ck_assert_uint_eq(count_files(backups), 0);
+	ck_assert_uint_eq(unit_count_files(backups), 0);
 	assert_no_temp(dir);
 	result_free(&r);
 }
@@ -414,7 +399,7 @@ START_TEST(folder_takes_the_file_name)
 	ck_assert_ptr_nonnull(strstr(r.error, "Is a directory"));
 	ck_assert_int_eq(stat(regpath, &sb), 0);
 	ck_assert(S_ISDIR(sb.st_mode));
-	ck_assert_uint_eq(count_files(regpath), 0);
+	ck_assert_uint_eq(unit_count_files(regpath), 0);
 	assert_backup_of_zero(&r);
 	assert_no_temp(dir);
 	result_free(&r);
@@ -548,7 +533,7 @@ START_TEST(read_only_file_system)
 		free(after);
 	}
 	free(before);
-	ck_assert_uint_eq(count_files(ro_mnt), 1);
+	ck_assert_uint_eq(unit_count_files(ro_mnt), 1);
 }
 END_TEST
 
@@ -578,7 +563,7 @@ START_TEST(log_on_a_full_disk)
 	v = value_in(regpath);
 	ck_assert(reg_value_is_dword(&v, 1));
 	reg_value_free(&v);
-	ck_assert_uint_eq(count_files(backups), 1);
+	ck_assert_uint_eq(unit_count_files(backups), 1);
 	assert_no_temp(dir);
 	assert_no_temp(full_mnt);
 }
@@ -664,7 +649,7 @@ START_TEST(backup_on_a_full_disk)
 		free(after);
 	}
 	free(before);
-	ck_assert_uint_eq(count_files(target), 0);
+	ck_assert_uint_eq(unit_count_files(target), 0);
 	assert_no_temp(dir);
 }
 END_TEST
@@ -716,7 +701,7 @@ START_TEST(spool_on_a_full_disk)
 	ck_assert_int_eq(mkdir(spool, 0700), 0);
 	fill(full_mnt);
 	spool_refuses(spool, "No space left on device");
-	ck_assert_uint_eq(count_files(spool), 0);
+	ck_assert_uint_eq(unit_count_files(spool), 0);
 }
 END_TEST
 

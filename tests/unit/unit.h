@@ -1,10 +1,11 @@
 /* What every unit suite shares: its main(), which runs the suite and makes
- * the process fail when any check failed, and reading the samples in
- * tests/data. */
+ * the process fail when any check failed, counting files, and reading the
+ * samples in tests/data. */
 #ifndef UNIT_H
 #define UNIT_H
 
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,21 @@ static inline int unit_run(Suite *s)
 	{                                                                                          \
 		return unit_run(make_suite());                                                     \
 	}
+
+/* Files in a folder, dot files left out (0 when there is no such folder). */
+static inline size_t unit_count_files(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
 
 #ifdef TESTS_DATA_DIR
 /* A sample message under tests/data (rel: "ours_26032_failed.json",
