@@ -142,6 +142,18 @@ static void assert_no_temp(const char *path)
 	closedir(d);
 }
 
+/* The file holds before, byte for byte; frees before. */
+static void assert_unchanged(const char *path, char *before, size_t before_len)
+{
+	size_t after_len;
+	char *after = read_all(path, &after_len);
+
+	ck_assert_uint_eq(after_len, before_len);
+	ck_assert_mem_eq(after, before, before_len);
+	free(after);
+	free(before);
+}
+
 /* The value in a .reg file, read with the program's own parser: proves the
  * file whole (it parses) and says what it holds. */
 static reg_value value_in(const char *path)
@@ -525,34 +537,34 @@ START_TEST(read_only_file_system)
 	assert_has(o.err, "Read-only file system");
 	log = assert_one_result(log_path, "failed");
 	free(log);
-	{
-		size_t after_len;
-		char *after = read_all(regpath, &after_len);
-		ck_assert_uint_eq(after_len, before_len);
-		ck_assert_mem_eq(after, before, before_len);
-		free(after);
-	}
-	free(before);
+	assert_unchanged(regpath, before, before_len);
 	ck_assert_uint_eq(unit_count_files(ro_mnt), 1);
 }
 END_TEST
+
+/* A log path on the full mount. Backups go beside the log: their folder is
+ * pointed at a disk with room, so that only the log meets the full disk. */
+static void log_on_full_mount(char *log, size_t len)
+{
+	char link_to[200];
+
+	snprintf(link_to, sizeof(link_to), "%s/" PROG "-backups", full_mnt);
+	ck_assert_int_eq(mkdir(backups, 0700), 0);
+	ck_assert_int_eq(symlink(backups, link_to), 0);
+	snprintf(log, len, "%s/active-responses.log", full_mnt);
+}
 
 /* The log on a full disk: the registry is still remediated and the exit
  * status says so; standard error says the log was not written. */
 START_TEST(log_on_a_full_disk)
 {
-	char log[200], link_to[200];
+	char log[200];
 	reg_value v;
 	run_out o;
 
 	if (!mount_tmpfs(full_mnt, "size=64k"))
 		return;
-	/* Backups go beside the log: point their folder at a disk with room,
-	 * so that only the log meets the full disk. */
-	snprintf(link_to, sizeof(link_to), "%s/" PROG "-backups", full_mnt);
-	ck_assert_int_eq(mkdir(backups, 0700), 0);
-	ck_assert_int_eq(symlink(backups, link_to), 0);
-	snprintf(log, sizeof(log), "%s/active-responses.log", full_mnt);
+	log_on_full_mount(log, sizeof(log));
 	fill(full_mnt);
 	copy_sample("registry/value_0_utf16.reg", regpath);
 	run_app("ours_26032_failed.json", log, &o, NULL);
@@ -573,16 +585,13 @@ END_TEST
  * (the next line would be glued to it). */
 START_TEST(log_never_gets_half_a_line)
 {
-	char log[200], link_to[200], *prior, *after;
+	char log[200], *prior, *after;
 	run_out o;
 	size_t len;
 
 	if (!mount_tmpfs(full_mnt, "size=64k"))
 		return;
-	snprintf(link_to, sizeof(link_to), "%s/" PROG "-backups", full_mnt);
-	ck_assert_int_eq(mkdir(backups, 0700), 0);
-	ck_assert_int_eq(symlink(backups, link_to), 0);
-	snprintf(log, sizeof(log), "%s/active-responses.log", full_mnt);
+	log_on_full_mount(log, sizeof(log));
 	/* Earlier lines fill all but 100 bytes of the log's one page. */
 	prior = malloc(4096 - 100 + 1);
 	ck_assert_ptr_nonnull(prior);
@@ -641,14 +650,7 @@ START_TEST(backup_on_a_full_disk)
 	assert_has(log, "cannot write the backup");
 	ck_assert_ptr_null(strstr(log, "\"backup\":"));
 	free(log);
-	{
-		size_t after_len;
-		char *after = read_all(regpath, &after_len);
-		ck_assert_uint_eq(after_len, before_len);
-		ck_assert_mem_eq(after, before, before_len);
-		free(after);
-	}
-	free(before);
+	assert_unchanged(regpath, before, before_len);
 	ck_assert_uint_eq(unit_count_files(target), 0);
 	assert_no_temp(dir);
 }
