@@ -102,10 +102,25 @@ ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+/* Opens path shared with every other reader and writer (the agent reads
+ * the log while we append to it). */
+static ar_status open_shared(const char *path, DWORD access, DWORD disposition, HANDLE *h,
                              ar_error *err)
 {
 	wchar_t *w = win32_to_wide(path);
+
+	*h = INVALID_HANDLE_VALUE;
+	if (w == NULL)
+		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
+	*h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+	                 disposition, FILE_ATTRIBUTE_NORMAL, NULL);
+	free(w);
+	return *h == INVALID_HANDLE_VALUE ? last_error(err, "cannot open", path) : AR_OK;
+}
+
+ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+                             ar_error *err)
+{
 	HANDLE h;
 	LARGE_INTEGER size;
 	unsigned char *buf = NULL;
@@ -114,13 +129,9 @@ ar_status platform_read_file(const char *path, size_t cap, unsigned char **data,
 
 	*data = NULL;
 	*len = 0;
-	if (w == NULL)
-		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	h = CreateFileW(w, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-	                NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
-	free(w);
-	if (h == INVALID_HANDLE_VALUE)
-		return last_error(err, "cannot open", path);
+	st = open_shared(path, GENERIC_READ, OPEN_EXISTING, &h, err);
+	if (st != AR_OK)
+		return st;
 	if (!GetFileSizeEx(h, &size)) {
 		st = last_error(err, "cannot read", path);
 		goto out;
@@ -213,20 +224,14 @@ out:
 
 ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
 {
-	wchar_t *w = win32_to_wide(path);
 	HANDLE h;
 	DWORD put = 0;
-	ar_status st = AR_OK;
-
-	if (w == NULL)
-		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 	/* FILE_APPEND_DATA alone makes every write land at the end, as
 	 * O_APPEND does, even with the agent reading the file. */
-	h = CreateFileW(w, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-	                NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-	free(w);
-	if (h == INVALID_HANDLE_VALUE)
-		return last_error(err, "cannot open", path);
+	ar_status st = open_shared(path, FILE_APPEND_DATA, OPEN_ALWAYS, &h, err);
+
+	if (st != AR_OK)
+		return st;
 	if (!WriteFile(h, line, (DWORD)len, &put, NULL) || put != len)
 		st = last_error(err, "cannot append to", path);
 	CloseHandle(h);
@@ -270,22 +275,16 @@ struct platform_lock {
 
 ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
 {
-	wchar_t *w = win32_to_wide(path);
 	OVERLAPPED ov = {0};
 	HANDLE h;
+	ar_status st;
 
 	*out = NULL;
-	if (w == NULL)
-		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE,
-	                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_ALWAYS,
-	                FILE_ATTRIBUTE_NORMAL, NULL);
-	free(w);
-	if (h == INVALID_HANDLE_VALUE)
-		return last_error(err, "cannot open", path);
+	st = open_shared(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &h, err);
+	if (st != AR_OK)
+		return st;
 	if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov)) {
 		DWORD e = GetLastError();
-		ar_status st = AR_OK;
 		if (e != ERROR_LOCK_VIOLATION && e != ERROR_IO_PENDING)
 			st = last_error(err, "cannot lock", path);
 		CloseHandle(h);
