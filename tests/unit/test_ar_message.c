@@ -2,6 +2,7 @@
  * command, the options and the SCA finding the matcher reads. */
 #include "ar_message.h"
 
+#include "ar_message_checks.h"
 #include "unit.h"
 
 #include <check.h>
@@ -23,21 +24,6 @@
 	"\"program\":\"active-response/bin/win_ms_network_client_sign_if_server_agrees\"}}"
 
 #define CHECK_26032 "{\"id\":\"26032\",\"result\":\"failed\"}"
-
-static ar_status parse_text(const char *line, ar_message *m, ar_error *err)
-{
-	return ar_message_parse(line, strlen(line), m, err);
-}
-
-static void text_fails(const char *line, const char *want)
-{
-	ar_message m;
-	ar_error err = {0};
-
-	ck_assert_msg(parse_text(line, &m, &err) == AR_E_INVALID, "accepted: %s", line);
-	ck_assert_msg(strstr(err.msg, want) != NULL, "error \"%s\" lacks \"%s\"", err.msg, want);
-	ck_assert_ptr_null(m.root);
-}
 
 static void sample_parses(const char *name, ar_message *m)
 {

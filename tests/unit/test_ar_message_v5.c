@@ -4,6 +4,7 @@
 #include "ar_message.h"
 #include "sca_match.h"
 
+#include "ar_message_checks.h"
 #include "unit.h"
 
 #include <check.h>
@@ -46,11 +47,6 @@ static ar_status parse_sample(const char *name, ar_message *m, ar_error *err)
 	return st;
 }
 
-static ar_status parse_text(const char *line, ar_message *m, ar_error *err)
-{
-	return ar_message_parse(line, strlen(line), m, err);
-}
-
 /* Parses a sample that must be valid and says whether it is ours. */
 static bool sample_is_ours(const char *name, char *reason, size_t reason_len)
 {
@@ -67,16 +63,6 @@ static bool sample_is_ours(const char *name, char *reason, size_t reason_len)
 		snprintf(reason, reason_len, "%s", r.reason);
 	ar_message_free(&m);
 	return yes;
-}
-
-static void text_fails(const char *line, const char *want)
-{
-	ar_message m;
-	ar_error err = {0};
-
-	ck_assert_msg(parse_text(line, &m, &err) == AR_E_INVALID, "accepted: %s", line);
-	ck_assert_msg(strstr(err.msg, want) != NULL, "error \"%s\" lacks \"%s\"", err.msg, want);
-	ck_assert_ptr_null(m.root);
 }
 
 START_TEST(enable_fills_the_finding)
