@@ -152,11 +152,17 @@ out:
 	return st;
 }
 
-static char *token_path(const report_config *cfg)
+/* A file of the reporter's own in the spool folder (not an event). */
+static char *spool_file(const report_config *cfg, const char *name)
 {
 	strbuf sb = {0};
-	strbuf_addf(&sb, "%s%ctoken", cfg->spool_dir, platform_dir_sep());
+	strbuf_addf(&sb, "%s%c%s", cfg->spool_dir, platform_dir_sep(), name);
 	return strbuf_take(&sb, NULL);
+}
+
+static char *token_path(const report_config *cfg)
+{
+	return spool_file(cfg, "token");
 }
 
 static int b64url_value(char c)
@@ -478,12 +484,9 @@ static ar_status connect_and_drain(session *s, report_outcome *out, ar_error *er
  * get it leaves its event for that run or a later one. */
 static platform_lock *send_lock(session *s, ar_error *err)
 {
-	strbuf sb = {0};
-	char *path;
+	char *path = spool_file(s->cfg, "sending.lock");
 	platform_lock *lock = NULL;
 
-	strbuf_addf(&sb, "%s%csending.lock", s->cfg->spool_dir, platform_dir_sep());
-	path = strbuf_take(&sb, NULL);
 	if (path == NULL) {
 		ar_error_set(err, AR_E_NOMEM, "out of memory");
 		return NULL;
