@@ -1,7 +1,7 @@
 /* wazuh-execd starts this with the alert on standard input; all the work is
  * in lib/ (app_main), so tests and fuzzers drive the same code. */
 #include "app.h"
-#include "platform.h"
+#include "platform/platform.h"
 
 #include <stdio.h>
 

@@ -3,13 +3,13 @@
 #include "ar_channel.h"
 #include "ar_log.h"
 #include "ar_message.h"
-#include "platform.h"
-#include "registry.h"
+#include "platform/platform.h"
+#include "registry/registry.h"
 #include "remediate.h"
-#include "report.h"
+#include "report/report.h"
 #include "result.h"
 #include "sca_match.h"
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

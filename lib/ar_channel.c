@@ -1,6 +1,6 @@
 #include "ar_channel.h"
 
-#include "json_strict.h"
+#include "util/json_strict.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

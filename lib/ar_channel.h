@@ -5,7 +5,7 @@
 #ifndef AR_CHANNEL_H
 #define AR_CHANNEL_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

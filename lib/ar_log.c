@@ -1,7 +1,7 @@
 #include "ar_log.h"
 
-#include "platform.h"
-#include "strbuf.h"
+#include "platform/platform.h"
+#include "util/strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 #ifndef AR_LOG_H
 #define AR_LOG_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <time.h>
 

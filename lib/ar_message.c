@@ -1,9 +1,8 @@
 #include "ar_message.h"
 
-#include "json_strict.h"
+#include "util/json_strict.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -211,9 +210,7 @@ static ar_status check_active_response(const cJSON *ar, ar_error *err)
 		                    "message: \"wazuh.active_response.type\" must be \"stateless\" "
 		                    "or \"stateful\"");
 	if (timeout != NULL && !cJSON_IsNull(timeout) &&
-	    !(cJSON_IsNumber(timeout) && timeout->valuedouble >= 0 &&
-	      timeout->valuedouble <= 2147483647.0 &&
-	      floor(timeout->valuedouble) == timeout->valuedouble))
+	    !json_whole_number(timeout, 0, 2147483647.0, NULL))
 		return ar_error_set(err, AR_E_INVALID,
 		                    "message: \"wazuh.active_response.stateful_timeout\" must be a "
 		                    "whole number of seconds");
@@ -316,12 +313,12 @@ void ar_message_free(ar_message *msg)
 const char *ar_finding_check_id(const sca_finding *f, char *buf, size_t buflen)
 {
 	const cJSON *id = f->check_id;
+	long long n;
 
 	if (cJSON_IsString(id))
 		return id->valuestring;
-	if (cJSON_IsNumber(id) && isfinite(id->valuedouble) && id->valuedouble >= 0 &&
-	    id->valuedouble < 1e15 && floor(id->valuedouble) == id->valuedouble) {
-		snprintf(buf, buflen, "%.0f", id->valuedouble);
+	if (json_whole_number(id, 0, 999999999999999.0, &n)) {
+		snprintf(buf, buflen, "%lld", n);
 		return buf;
 	}
 	return NULL;

@@ -4,7 +4,7 @@
 #ifndef AR_MESSAGE_H
 #define AR_MESSAGE_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>

@@ -1,8 +1,8 @@
 #include "remediate.h"
 
-#include "platform.h"
-#include "regfile.h"
-#include "strbuf.h"
+#include "platform/platform.h"
+#include "registry/regfile.h"
+#include "util/strbuf.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef REMEDIATE_H
 #define REMEDIATE_H
 
-#include "registry.h"
+#include "registry/registry.h"
 #include "result.h"
 
 #include <stdbool.h>

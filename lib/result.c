@@ -1,7 +1,7 @@
 #include "result.h"
 
-#include "strbuf.h"
-#include "utf16.h"
+#include "util/strbuf.h"
+#include "util/utf16.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>

@@ -3,9 +3,9 @@
 #ifndef RESULT_H
 #define RESULT_H
 
-#include "registry.h"
+#include "registry/registry.h"
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdbool.h>
 

@@ -1,7 +1,7 @@
 #include "sca_match.h"
 
-#include "json_strict.h"
-#include "registry.h"
+#include "util/json_strict.h"
+#include "registry/registry.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* What the API sends back: the /events answer, matched against a batch,
  * and the login token. */
-#include "report.h"
+#include "report/report.h"
 
 #include <stdbool.h>
 #include <stdint.h>

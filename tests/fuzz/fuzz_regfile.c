@@ -1,7 +1,7 @@
 /* The .reg parser and writer: whatever parses must encode and parse back to
  * the same entries (kinds, keys, names, values), and setting our value must
  * leave a file that parses back with the value set. */
-#include "regfile.h"
+#include "registry/regfile.h"
 
 #include <stdint.h>
 #include <stdlib.h>

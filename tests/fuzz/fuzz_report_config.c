@@ -1,7 +1,7 @@
 /* The reporting configuration as the program reads it: report_config_load
  * on a file holding the bytes. The file lives in $TMPDIR (tests/fuzz/run.sh
  * points that at a folder it removes). */
-#include "report_config.h"
+#include "report/report_config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -11,8 +11,8 @@
  *   get past any of these. Mounting needs CAP_SYS_ADMIN: without it those
  *   tests say they were skipped and pass. */
 #include "app.h"
-#include "platform.h"
-#include "regfile.h"
+#include "platform/platform.h"
+#include "registry/regfile.h"
 #include "remediate.h"
 
 #include "unit.h"

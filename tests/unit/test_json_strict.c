@@ -1,5 +1,5 @@
 /* What cJSON lets through and an untrusted input must not. */
-#include "json_strict.h"
+#include "util/json_strict.h"
 
 #include "unit.h"
 

@@ -1,5 +1,5 @@
 /* The POSIX side of platform.h. */
-#include "platform.h"
+#include "platform/platform.h"
 
 #include "unit.h"
 

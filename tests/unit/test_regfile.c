@@ -1,5 +1,5 @@
 /* The .reg grammar: parsing, edits that keep every other byte, encodings. */
-#include "regfile.h"
+#include "registry/regfile.h"
 
 #include "unit.h"
 

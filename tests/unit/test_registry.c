@@ -1,5 +1,5 @@
 /* The registry interface's shared half: key paths, types, values. */
-#include "registry.h"
+#include "registry/registry.h"
 
 #include "unit.h"
 

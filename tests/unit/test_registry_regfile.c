@@ -2,8 +2,8 @@
  * it: reads find keys whatever their case, a write creates what is missing
  * and replaces the file whole in its own encoding, and a write that changes
  * nothing leaves the file alone. */
-#include "platform.h"
-#include "registry.h"
+#include "platform/platform.h"
+#include "registry/registry.h"
 
 #include "unit.h"
 

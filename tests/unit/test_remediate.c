@@ -2,8 +2,8 @@
  * that restore, no write when compliant, dry-run, restore's limits. The
  * failure paths through a registry that fails on purpose are in
  * test_faults.c. */
-#include "platform.h"
-#include "regfile.h"
+#include "platform/platform.h"
+#include "registry/regfile.h"
 #include "remediate.h"
 
 #include "unit.h"

@@ -2,7 +2,7 @@
  * POST /events answer took (only those leave the spool), and the lifetime
  * of a login token. The conversation itself runs against a real HTTPS
  * server in tests/api/. */
-#include "report.h"
+#include "report/report.h"
 
 #include "unit.h"
 

@@ -1,5 +1,5 @@
 /* The reporting configuration: strict, with messages that name the key. */
-#include "report_config.h"
+#include "report/report_config.h"
 
 #include "unit.h"
 

@@ -1,5 +1,5 @@
 /* The durable report queue: order, caps, atomic files, owner-only. */
-#include "spool.h"
+#include "report/spool.h"
 
 #include "unit.h"
 

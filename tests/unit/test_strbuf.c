@@ -1,6 +1,6 @@
 /* The growable buffer: bytes kept exactly, always NUL-terminated, and a
  * failure that sticks until the caller takes or frees the buffer. */
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include "unit.h"
 

@@ -1,5 +1,5 @@
 /* UTF-8 <-> UTF-16LE, strict both ways so a round trip is exact. */
-#include "utf16.h"
+#include "util/utf16.h"
 
 #include "unit.h"
 

@@ -6,7 +6,7 @@
 #ifndef REGFILE_H
 #define REGFILE_H
 
-#include "registry.h"
+#include "registry/registry.h"
 
 typedef enum regfile_encoding {
 	REGFILE_UTF8,

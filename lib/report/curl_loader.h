@@ -5,7 +5,7 @@
 #ifndef CURL_LOADER_H
 #define CURL_LOADER_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <curl/curl.h>
 

@@ -4,7 +4,7 @@
 #ifndef JSON_STRICT_H
 #define JSON_STRICT_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -19,5 +19,10 @@ bool utf8_valid(const unsigned char *buf, size_t len);
 const cJSON *json_get_object(const cJSON *obj, const char *key);
 const cJSON *json_get_array(const cJSON *obj, const char *key);
 const char *json_get_string(const cJSON *obj, const char *key);
+
+/* True when v is a JSON number holding a whole value in [min, max] (both
+ * below 2^53, so exact as doubles); the value is stored in *out when out is
+ * not NULL. */
+bool json_whole_number(const cJSON *v, double min, double max, long long *out);
 
 #endif

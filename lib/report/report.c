@@ -8,13 +8,13 @@
  * not send the same events twice. The manager takes
  * 30 requests a minute on /events for the whole fleet, so the log line stays
  * the primary channel and the API a best-effort copy that is never lost. */
-#include "report.h"
+#include "report/report.h"
 
-#include "curl_loader.h"
-#include "json_strict.h"
-#include "platform.h"
-#include "spool.h"
-#include "strbuf.h"
+#include "report/curl_loader.h"
+#include "util/json_strict.h"
+#include "platform/platform.h"
+#include "report/spool.h"
+#include "util/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

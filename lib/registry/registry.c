@@ -1,5 +1,5 @@
 /* Backend-independent half of registry.h: dispatch and value helpers. */
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -10,11 +10,11 @@
  *   bytes   := [ byte { ws* ',' ws* [ '\' ws* EOL ws* ] byte } [','] ]
  *   string  := '"' { char | '\' ( '\' | '"' | 'n' | 'r' | '0' ) } '"'
  */
-#include "regfile.h"
+#include "registry/regfile.h"
 
-#include "json_strict.h"
-#include "strbuf.h"
-#include "utf16.h"
+#include "util/json_strict.h"
+#include "util/strbuf.h"
+#include "util/utf16.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* The registry backend over the live Windows registry: wide-character API,
  * always the 64-bit view (KEY_WOW64_64KEY), values read with their exact
  * type and bytes. */
-#include "registry.h"
-#include "win32_text.h"
+#include "registry/registry.h"
+#include "platform/win32_text.h"
 
 #include <windows.h>
 

@@ -4,8 +4,8 @@
 #ifndef REPORT_H
 #define REPORT_H
 
-#include "ar_error.h"
-#include "report_config.h"
+#include "util/ar_error.h"
+#include "report/report_config.h"
 
 #include <stdbool.h>
 #include <stddef.h>

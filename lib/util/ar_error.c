@@ -1,4 +1,4 @@
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdarg.h>
 #include <stdio.h>

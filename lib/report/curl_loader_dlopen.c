@@ -1,4 +1,4 @@
-#include "curl_loader.h"
+#include "report/curl_loader.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>

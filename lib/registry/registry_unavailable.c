@@ -1,6 +1,6 @@
 /* Builds without a live registry (every non-Windows one): only the .reg file
  * backend exists there. */
-#include "registry.h"
+#include "registry/registry.h"
 
 #include <stddef.h>
 

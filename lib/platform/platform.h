@@ -4,7 +4,7 @@
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #ifndef STRBUF_H
 #define STRBUF_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
-#include "utf16.h"
+#include "util/utf16.h"
 
-#include "json_strict.h"
+#include "util/json_strict.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef REGISTRY_H
 #define REGISTRY_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

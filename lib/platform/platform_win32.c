@@ -1,6 +1,6 @@
 /* Windows side of platform.h: wide-character file APIs behind UTF-8 paths. */
-#include "platform.h"
-#include "win32_text.h"
+#include "platform/platform.h"
+#include "platform/win32_text.h"
 
 #include <windows.h>
 #include <aclapi.h>

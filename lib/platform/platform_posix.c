@@ -1,5 +1,5 @@
 /* POSIX side of platform.h. */
-#include "platform.h"
+#include "platform/platform.h"
 
 #include <dirent.h>
 #include <errno.h>

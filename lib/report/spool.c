@@ -1,7 +1,7 @@
-#include "spool.h"
+#include "report/spool.h"
 
-#include "platform.h"
-#include "strbuf.h"
+#include "platform/platform.h"
+#include "util/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

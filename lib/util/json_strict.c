@@ -1,4 +1,4 @@
-#include "json_strict.h"
+#include "util/json_strict.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -133,4 +133,23 @@ const char *json_get_string(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+bool json_whole_number(const cJSON *v, double min, double max, long long *out)
+{
+	double d;
+	long long n;
+
+	if (!cJSON_IsNumber(v))
+		return false;
+	d = v->valuedouble;
+	/* NaN fails both comparisons; inside the range the cast is defined. */
+	if (!(d >= min && d <= max))
+		return false;
+	n = (long long)d;
+	if ((double)n != d)
+		return false;
+	if (out != NULL)
+		*out = n;
+	return true;
 }

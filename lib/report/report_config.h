@@ -2,7 +2,7 @@
 #ifndef REPORT_CONFIG_H
 #define REPORT_CONFIG_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stdbool.h>
 #include <stddef.h>

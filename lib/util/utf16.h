@@ -4,7 +4,7 @@
 #ifndef UTF16_H
 #define UTF16_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stddef.h>
 

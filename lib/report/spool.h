@@ -4,7 +4,7 @@
 #ifndef SPOOL_H
 #define SPOOL_H
 
-#include "ar_error.h"
+#include "util/ar_error.h"
 
 #include <stddef.h>
 

@@ -1,9 +1,9 @@
 /* The registry backend over a .reg file: every read loads the file afresh,
  * so a read-back after a write reads what is on disk; every write that
  * changes something replaces the file atomically in its own encoding. */
-#include "regfile.h"
-#include "platform.h"
-#include "registry.h"
+#include "registry/regfile.h"
+#include "platform/platform.h"
+#include "registry/registry.h"
 
 #include <stdlib.h>
 #include <string.h>

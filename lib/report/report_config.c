@@ -1,7 +1,7 @@
-#include "report_config.h"
+#include "report/report_config.h"
 
-#include "json_strict.h"
-#include "platform.h"
+#include "util/json_strict.h"
+#include "platform/platform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
