@@ -8,15 +8,17 @@
 int main(int argc, char **argv)
 {
 	char **args = NULL;
+	int nargs = 0;
 	ar_error err = {0};
 	int code;
 
 	platform_stdio_binary();
-	if (platform_utf8_argv(argc, argv, &args, &err) != AR_OK) {
+	/* One source for the arguments and their count. */
+	if (platform_utf8_argv(argc, argv, &nargs, &args, &err) != AR_OK) {
 		fprintf(stderr, "%s: %s\n", AR_PROGRAM_NAME, err.msg);
 		return 1;
 	}
-	code = app_main(argc, args, stdin, stdout, stderr);
-	platform_free_argv(argc, args);
+	code = app_main(nargs, args, stdin, stdout, stderr);
+	platform_free_argv(nargs, args);
 	return code;
 }

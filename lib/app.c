@@ -3,12 +3,14 @@
 #include "ar_channel.h"
 #include "ar_log.h"
 #include "ar_message.h"
+#include "history.h"
 #include "platform/platform.h"
 #include "registry/registry.h"
 #include "remediate.h"
 #include "report/report.h"
 #include "result.h"
 #include "sca_match.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
@@ -31,11 +33,23 @@ typedef struct app_paths {
 	char *spool_dir;
 } app_paths;
 
+/* Where the agent's MSI puts the program. */
+#define AR_WINDOWS_EXE                                                                             \
+	"C:\\Program Files (x86)\\ossec-agent\\active-response\\bin\\" AR_PROGRAM_NAME ".exe"
+
 static const char USAGE[] =
         "Usage: " AR_PROGRAM_NAME " [OPTION]... < message.json\n"
         "Wazuh active response: remediates CIS 2.3.8.2 (SCA check 26032 and its twins)\n"
         "by setting HKLM\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters\n"
-        "EnableSecuritySignature to REG_DWORD 1. Reads one message line on standard input.\n"
+        "EnableSecuritySignature to REG_DWORD 1.\n"
+        "\n"
+        "Standard input holds one of:\n"
+        "  - the message wazuh-execd writes (4.x or 5.x), answered with a check_keys line;\n"
+        "  - a Wazuh alert, as a line of alerts.json holds it;\n"
+        "  - the dashboard's JSON of an alert (Discover, expand the alert, JSON);\n"
+        "  - a 5.x SCA state document (wazuh-states-sca).\n"
+        "One line or pretty-printed; UTF-8 or UTF-16LE (with BOM); LF or CRLF. Standard\n"
+        "input is waited on at most 10 s for the message and 10 s for execd's reply.\n"
         "\n"
         "  --registry-file PATH  use a .reg file as the registry (created when missing)\n"
         "  --log-file PATH       log here instead of the agent's active-responses.log\n"
@@ -44,6 +58,24 @@ static const char USAGE[] =
         "  --restore FILE        apply a backup .reg file written by an earlier run\n"
         "  --version             print the version and exit\n"
         "  --help                print this help and exit\n"
+        "\n"
+        "By hand (in the folder holding the .json files; --dry-run changes nothing):\n"
+        "  Linux, where the registry is a .reg file:\n"
+        "    AR=\"" AR_PROGRAM_NAME " --registry-file registry.reg --log-file ar.log\"\n"
+        "    $AR < alert.json\n"
+        "    grep '\"id\":\"26032\"' /var/ossec/logs/alerts/alerts.json | tail -n 1 | $AR\n"
+        "    $AR < dashboard.json\n"
+        "  Windows cmd, as Administrator:\n"
+        "    set AR=\"" AR_WINDOWS_EXE "\"\n"
+        "    type alert.json | %AR%\n"
+        "    findstr /c:\"\\\"id\\\":\\\"26032\\\"\" alerts.json | %AR%\n"
+        "    type dashboard.json | %AR%\n"
+        "  Windows PowerShell, as Administrator:\n"
+        "    $AR = \"" AR_WINDOWS_EXE "\"\n"
+        "    Get-Content alert.json | & $AR\n"
+        "    Select-String -Path alerts.json -SimpleMatch '\"id\":\"26032\"' |\n"
+        "      Select-Object -Last 1 | ForEach-Object Line | & $AR\n"
+        "    Get-Content dashboard.json | & $AR\n"
         "\n"
         "Exit status: 0 compliant, 1 remediation failed, 2 invalid input,\n"
         "3 not this program's alert or aborted, 4 a change would be made (--dry-run).\n";
@@ -90,47 +122,34 @@ static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err
 	return err->status;
 }
 
-static char *join(const char *dir, const char *name)
-{
-	strbuf sb = {0};
-	strbuf_addf(&sb, "%s%c%s", dir, platform_dir_sep(), name);
-	return strbuf_take(&sb, NULL);
-}
-
-static char *dir_of(const char *path)
-{
-	const char *a = strrchr(path, '/'), *b = strrchr(path, '\\');
-	const char *cut = (a > b) ? a : b;
-	strbuf sb = {0};
-
-	if (cut == NULL)
-		strbuf_adds(&sb, ".");
-	else
-		strbuf_add(&sb, path, cut == path ? 1 : (size_t)(cut - path));
-	return strbuf_take(&sb, NULL);
-}
-
 static ar_status resolve_paths(const app_opts *o, const char *argv0, app_paths *p, ar_error *err)
 {
-	char *agent = NULL, *log_dir = NULL;
+	char *agent = NULL, *log_dir = NULL, *kept = NULL;
 	ar_status st = AR_OK;
 
 	memset(p, 0, sizeof(*p));
 	if (o->log_file == NULL) {
 		st = platform_agent_dir(argv0, &agent, err);
-		if (st == AR_OK)
-			p->log_file = join(agent, platform_log_relpath());
+		if (st == AR_OK) {
+			p->log_file = path_join(agent, platform_log_relpath());
+			/* The agent's uninstaller deletes every folder of its own but
+			 * "backup" and "upgrade": backups outlive the agent there. */
+			if ((kept = path_join(agent, "backup")) != NULL)
+				p->backup_dir = path_join(kept, AR_PROGRAM_NAME);
+		}
 	} else {
 		p->log_file = strdup(o->log_file);
 	}
-	if (st == AR_OK && p->log_file != NULL && (log_dir = dir_of(p->log_file)) != NULL) {
-		/* Backups and the spool live beside the log the agent already keeps. */
-		p->backup_dir = join(log_dir, AR_PROGRAM_NAME "-backups");
-		p->spool_dir = join(log_dir, AR_PROGRAM_NAME "-spool");
+	if (st == AR_OK && p->log_file != NULL && (log_dir = path_dir(p->log_file)) != NULL) {
+		/* The spool, and backups when the log is elsewhere, live beside the log. */
+		if (o->log_file != NULL)
+			p->backup_dir = path_join(log_dir, AR_PROGRAM_NAME "-backups");
+		p->spool_dir = path_join(log_dir, AR_PROGRAM_NAME "-spool");
 	}
 	if (st == AR_OK && (p->log_file == NULL || p->backup_dir == NULL || p->spool_dir == NULL))
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 	free(agent);
+	free(kept);
 	free(log_dir);
 	return st;
 }
@@ -140,14 +159,6 @@ static void free_paths(app_paths *p)
 	free(p->log_file);
 	free(p->backup_dir);
 	free(p->spool_dir);
-}
-
-static const remediate_target *target_of(const sca_control *c, remediate_target *t)
-{
-	t->key = c->registry_key;
-	t->value_name = c->value_name;
-	t->dword = c->dword;
-	return t;
 }
 
 static registry *open_registry(const app_opts *o, ar_result *r)
@@ -180,35 +191,35 @@ static void describe_finding(const ar_message *m, ar_result *r)
 }
 
 /* Reads the message and returns it parsed, or fills r and returns false. */
-static bool read_message(FILE *in, ar_message *msg, ar_result *r)
+static bool read_message(ar_channel *ch, ar_message *msg, ar_result *r)
 {
-	char *line = NULL;
+	char *text = NULL;
 	size_t len = 0;
 	bool eof = false;
 	ar_error err = {0};
-	ar_status st = ar_channel_read_line(in, AR_MESSAGE_MAX, &line, &len, &eof, &err);
+	ar_status st = ar_channel_read_message(ch, &text, &len, &eof, &err);
 
 	if (st == AR_OK && eof)
 		st = ar_error_set(&err, AR_E_INVALID, "no message on standard input");
 	if (st == AR_OK)
-		st = ar_message_parse(line, len, msg, &err);
-	free(line);
-	if (st != AR_OK)
-		result_set_error(
-		        r, st == AR_E_NOMEM || st == AR_E_IO ? RESULT_FAILED : RESULT_INVALID_INPUT,
-		        "%s", err.msg);
+		st = ar_message_parse(text, len, msg, &err);
+	free(text);
+	if (st == AR_OK)
+		r->input = ar_input_form_name(msg->form);
+	else
+		result_set_error(r, result_status_for(st), "%s", err.msg);
 	return st == AR_OK;
 }
 
 /* execd may answer "abort" when the same keys are already being handled. */
-static bool handshake(FILE *in, FILE *out, ar_result *r)
+static bool handshake(ar_channel *ch, FILE *out, ar_result *r)
 {
 	/* The check id is what repeats when the same finding fires again. */
 	const char *keys[1] = {r->check_id ? r->check_id : "unknown"};
 	ar_reply reply = AR_REPLY_CONTINUE;
 	ar_error err = {0};
 
-	if (ar_channel_check_keys(in, out, AR_PROGRAM_NAME, keys, 1, &reply, &err) != AR_OK) {
+	if (ar_channel_check_keys(ch, out, AR_PROGRAM_NAME, keys, 1, &reply, &err) != AR_OK) {
 		result_set_error(r, RESULT_INVALID_INPUT, "%s", err.msg);
 		return false;
 	}
@@ -219,50 +230,62 @@ static bool handshake(FILE *in, FILE *out, ar_result *r)
 	return true;
 }
 
+/* The history settings: the configuration's "history" object, or defaults. */
+static void history_settings_of(const app_opts *o, history_settings *hs, ar_result *r)
+{
+	ar_error err = {0};
+
+	history_settings_default(hs);
+	if (o->config != NULL && history_settings_load(o->config, hs, &err) != AR_OK)
+		result_add_warning(r, "%s: the history uses its defaults", err.msg);
+}
+
 static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *out, ar_result *r)
 {
-	ar_message msg;
+	ar_channel ch;
+	ar_message msg = {0};
 	sca_match_result m;
-	remediate_target t;
 	registry *reg;
 
-	if (!read_message(in, &msg, r))
-		return;
+	ar_channel_init(&ch, in);
+	if (!read_message(&ch, &msg, r))
+		goto out;
 	describe_finding(&msg, r);
 	r->dry_run = o->dry_run || msg.dry_run;
 	if (msg.command == AR_CMD_DELETE) {
 		result_set_reason(r, RESULT_KEPT, "the hardening is kept when the timeout ends");
 		goto out;
 	}
-	if (!handshake(in, out, r))
+	/* Only execd is there to answer check_keys. */
+	if (msg.form == AR_FORM_EXECD && !handshake(&ch, out, r))
 		goto out;
 	if (!sca_match(&msg.finding, &m)) {
 		result_set_reason(r, RESULT_NOT_APPLICABLE, "%s", m.reason);
 		goto out;
 	}
-	target_of(m.row->control, &t);
-	r->registry_path = t.key;
-	r->value_name = t.value_name;
+	/* m.control is r->control: every row of the table points at the one
+	 * control this program remediates. */
 	reg = open_registry(o, r);
 	if (reg != NULL) {
-		remediate_apply(reg, &t, r->dry_run, p->backup_dir, r);
+		history_settings hs;
+		history_settings_of(o, &hs, r);
+		remediate_apply_tracked(reg, r->control, p->backup_dir, &hs, r);
 		registry_close(reg);
 	}
 out:
 	ar_message_free(&msg);
+	ar_channel_free(&ch);
 }
 
 static void run_restore(const app_opts *o, const app_paths *p, ar_result *r)
 {
-	remediate_target t;
 	registry *reg;
 	ar_error err = {0};
 
-	target_of(&sca_control_smb_client_signing, &t);
 	r->command = strdup("restore");
 	reg = open_registry(o, r);
 	if (reg != NULL) {
-		remediate_restore(reg, &t, o->restore, p->backup_dir, r, &err);
+		remediate_restore(reg, r->control, o->restore, p->backup_dir, r, &err);
 		registry_close(reg);
 	}
 }
@@ -316,6 +339,8 @@ static void finish(const app_opts *o, const app_paths *p, const ar_result *r, FI
 
 	if (json == NULL || ar_log_append(p->log_file, AR_PROGRAM_NAME, json, &err) != AR_OK)
 		strbuf_addf(&note, "; log not written: %s", json ? err.msg : "out of memory");
+	for (size_t i = 0; i < r->warning_count; i++)
+		log_warning(&(warn_ctx){.log_file = p->log_file, .note = &note}, r->warnings[i]);
 	if (json != NULL && o->config != NULL)
 		report(o, p, json, &note);
 	fprintf(errf, "%s%s\n", text ? text : AR_PROGRAM_NAME ": out of memory",
@@ -335,8 +360,8 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 	int code;
 
 	result_init(&r);
-	r.registry_path = sca_control_smb_client_signing.registry_key;
-	r.value_name = sca_control_smb_client_signing.value_name;
+	/* Every result names the one control this program remediates. */
+	r.control = &sca_control_smb_client_signing;
 	if (parse_options(argc, argv, &o, &err) != AR_OK)
 		result_set_error(&r, RESULT_INVALID_INPUT, "%s", err.msg);
 	if (err.status == AR_OK && (o.help || o.version)) {
@@ -349,6 +374,11 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 		code = EXIT_FAILED;
 		goto out;
 	}
+	/* An agent upgrade resets the ACLs of its tree, opening the backups to
+	 * its users: every run closes them again (a failure shows at the next
+	 * backup, which needs the same ACL). */
+	if (platform_exists(p.backup_dir))
+		(void)platform_private_dir(p.backup_dir, NULL);
 	if (r.error == NULL && o.restore != NULL)
 		run_restore(&o, &p, &r);
 	else if (r.error == NULL)

@@ -1,7 +1,17 @@
-/* The conversation with wazuh-execd over standard input and output: one
- * message line in, at most one check_keys line out, one reply line in.
- * Reads exactly one line at a time: execd keeps the pipe open, so reading
- * to end of input would wait forever. */
+/* Standard input as wazuh-execd and people give it, and the check_keys
+ * handshake with execd.
+ *
+ * execd writes one line, reads at most one check_keys line back, answers
+ * with one line, and keeps the pipe open until the program ends: so input is
+ * read one line at a time and never to its end. A person's file may be
+ * pretty-printed over several lines, start with a UTF-8 or UTF-16LE
+ * byte-order mark and end its lines with CRLF: all read here, so that what
+ * leaves this module is UTF-8 text without a mark.
+ *
+ * Every wait is bounded: the message must be complete within
+ * message_wait_ms of the first read, and the reply must come within
+ * reply_wait_ms of the check_keys line; whatever a writer does, the program
+ * does not wait on its input longer than the two together. */
 #ifndef AR_CHANNEL_H
 #define AR_CHANNEL_H
 
@@ -14,17 +24,45 @@
 /* Messages are capped: larger input is refused, never buffered whole. */
 #define AR_MESSAGE_MAX (1024u * 1024u)
 
-/* Reads one line (without its "\n" or "\r\n"). *eof is true when the input
- * ended before any byte. AR_E_TOO_LARGE past cap bytes. */
-ar_status ar_channel_read_line(FILE *in, size_t cap, char **line, size_t *len, bool *eof,
-                               ar_error *err);
+/* The stated bounds (milliseconds). execd writes the message before the
+ * program can read it and answers check_keys at once: these are for
+ * writers that stall, never reached under execd. */
+#define AR_MESSAGE_WAIT_MS 10000u
+#define AR_REPLY_WAIT_MS   10000u
+
+typedef struct ar_channel {
+	FILE *in;
+	unsigned message_wait_ms; /* AR_MESSAGE_WAIT_MS unless a test sets it */
+	unsigned reply_wait_ms;   /* AR_REPLY_WAIT_MS unless a test sets it */
+	unsigned char *buf;       /* bytes read and not yet taken: buf[off..len) */
+	size_t off, len, size;
+	bool eof;
+	bool started; /* the byte-order mark has been looked for */
+	bool utf16;   /* the input is UTF-16LE (it began with FF FE) */
+} ar_channel;
+
+void ar_channel_init(ar_channel *ch, FILE *in);
+void ar_channel_free(ar_channel *ch);
+
+/* Reads the message: its first line, and further lines while that line
+ * opens a JSON object or array it does not close (a pretty-printed
+ * document), so that a one-line message is never waited past. *text is
+ * NUL-terminated UTF-8 (caller frees); lines are joined with "\n". *eof is
+ * true, and *text NULL, when the input ended before any byte. Errors:
+ * AR_E_TOO_LARGE past AR_MESSAGE_MAX bytes, AR_E_TIMEOUT past
+ * message_wait_ms, AR_E_INVALID for text that is not UTF-16 where the mark
+ * says it is. */
+ar_status ar_channel_read_message(ar_channel *ch, char **text, size_t *len, bool *eof,
+                                  ar_error *err);
 
 typedef enum ar_reply { AR_REPLY_CONTINUE, AR_REPLY_ABORT } ar_reply;
 
 /* Writes the check_keys line naming keys, flushes, and reads execd's answer:
  * a message whose command is "continue" or "abort" (the bare words are
- * accepted too, for people). End of input counts as continue. */
-ar_status ar_channel_check_keys(FILE *in, FILE *out, const char *program, const char *const *keys,
-                                size_t nkeys, ar_reply *reply, ar_error *err);
+ * accepted too, for people). Blank lines are passed over; end of input
+ * counts as continue. AR_E_TIMEOUT when no answer came in reply_wait_ms. */
+ar_status ar_channel_check_keys(ar_channel *ch, FILE *out, const char *program,
+                                const char *const *keys, size_t nkeys, ar_reply *reply,
+                                ar_error *err);
 
 #endif

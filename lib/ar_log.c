@@ -1,6 +1,7 @@
 #include "ar_log.h"
 
 #include "platform/platform.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 
 #include <stdlib.h>
@@ -16,26 +17,15 @@ char *ar_log_format(const char *program, const char *text, time_t when)
 	strftime(stamp, sizeof(stamp), "%Y/%m/%d %H:%M:%S", &tm);
 	strbuf_addf(&sb, "%s active-response/bin/%s: ", stamp, program);
 	/* A line break inside would split one record into two. */
-	for (const char *p = text; *p; p++)
-		strbuf_add(&sb, (*p == '\n' || *p == '\r') ? " " : p, 1);
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\r\n");
+		strbuf_add(&sb, p, n);
+		if (p[n] != '\0')
+			strbuf_adds(&sb, " ");
+		p += n + (p[n] != '\0');
+	}
 	strbuf_adds(&sb, "\n");
 	return strbuf_take(&sb, NULL);
-}
-
-static char *parent_dir(const char *path)
-{
-	const char *a = strrchr(path, '/'), *b = strrchr(path, '\\');
-	const char *cut = (a > b) ? a : b;
-	char *d;
-
-	if (cut == NULL || cut == path)
-		return NULL;
-	d = malloc((size_t)(cut - path) + 1);
-	if (d != NULL) {
-		memcpy(d, path, (size_t)(cut - path));
-		d[cut - path] = '\0';
-	}
-	return d;
 }
 
 ar_status ar_log_append(const char *path, const char *program, const char *text, ar_error *err)
@@ -47,7 +37,7 @@ ar_status ar_log_append(const char *path, const char *program, const char *text,
 	if (line == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	st = platform_append_line(path, line, strlen(line), err);
-	if (st == AR_E_NOT_FOUND && (dir = parent_dir(path)) != NULL &&
+	if (st == AR_E_NOT_FOUND && (dir = path_dir(path)) != NULL &&
 	    platform_mkdir_p(dir, NULL) == AR_OK)
 		st = platform_append_line(path, line, strlen(line), err);
 	free(dir);

@@ -1,6 +1,7 @@
 #include "ar_message.h"
 
 #include "util/json_strict.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -49,7 +50,12 @@ static void finding_from_alert(const cJSON *alert, sca_finding *f)
 	if (cJSON_IsObject(check)) {
 		f->check_id = cJSON_GetObjectItemCaseSensitive(check, "id");
 		f->result = json_get_string(check, "result");
+		f->title = json_get_string(check, "title");
+		f->compliance = cJSON_GetObjectItemCaseSensitive(check, "compliance");
 		f->registry = cJSON_GetObjectItemCaseSensitive(check, "registry");
+		/* Not in the decoder's alerts; present in one built from the
+		 * server API's view of a check. */
+		f->rules = cJSON_GetObjectItemCaseSensitive(check, "rules");
 	}
 }
 
@@ -127,15 +133,6 @@ static const char *field5_string(const cJSON *root, const char *group, const cha
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static bool equals_ci(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return false;
-	}
-	return *a == *b;
-}
-
 /* 5.x: a finding document with a "wazuh" object; SCA findings carry a check
  * and the policy it belongs to. */
 static void finding_from_document(const cJSON *root, sca_finding *f)
@@ -148,8 +145,13 @@ static void finding_from_document(const cJSON *root, sca_finding *f)
 	f->policy_id = field5_string(root, "policy", "id");
 	f->policy_name = field5_string(root, "policy", "name");
 	f->result = field5_string(root, "check", "result");
+	/* 5.x names the title "name" (its first pre-releases: "title"). */
+	f->title = field5_string(root, "check", "name");
+	if (f->title == NULL)
+		f->title = field5_string(root, "check", "title");
+	f->compliance = field5(root, "check", "compliance");
 	/* The result's case is not fixed in 5.x ("failed", "Not run"). */
-	if (f->result != NULL && equals_ci(f->result, "failed"))
+	if (f->result != NULL && text_equal_ci(f->result, "failed"))
 		f->result = "failed";
 	/* Kept as sent: the matcher refuses rules it cannot read rather than
 	 * skipping the cross-check. */
@@ -264,9 +266,80 @@ static bool has_v4_member(const cJSON *root)
 	       cJSON_GetObjectItemCaseSensitive(root, "parameters") != NULL;
 }
 
+/* What wazuh-execd writes: a command, in the 4.x or the 5.x shape. */
+static bool is_execd_form(const cJSON *root)
+{
+	return cJSON_GetObjectItemCaseSensitive(root, "command") != NULL || has_v4_member(root) ||
+	       json_get_object(json_get_object(root, "wazuh"), "active_response") != NULL;
+}
+
+static ar_status parse_execd(ar_message *msg, ar_error *err)
+{
+	const cJSON *wazuh = cJSON_GetObjectItemCaseSensitive(msg->root, "wazuh");
+
+	msg->form = AR_FORM_EXECD;
+	msg->command_name = json_get_string(msg->root, "command");
+	if (msg->command_name == NULL)
+		return ar_error_set(err, AR_E_INVALID, "message: \"command\" must be a string");
+	/* The shapes differ in structure: 5.x has a "wazuh" object and no
+	 * "parameters"; 4.x has "version", "origin" and "parameters". */
+	if (wazuh != NULL && cJSON_GetObjectItemCaseSensitive(msg->root, "parameters") == NULL)
+		return cJSON_IsObject(wazuh) ? parse_v5(msg, wazuh, err)
+		                             : ar_error_set(err, AR_E_INVALID,
+		                                            "message: \"wazuh\" must be an object");
+	if (wazuh == NULL && !has_v4_member(msg->root))
+		return ar_error_set(
+		        err, AR_E_INVALID,
+		        "message: neither the 5.x shape (a \"wazuh\" object) nor the 4.x "
+		        "shape (\"version\", \"origin\", \"parameters\")");
+	return parse_v4(msg, err);
+}
+
+/* A group of 5.x fields, nested ("check": {"id": ...}) or flat ("check.id"). */
+static bool has_group(const cJSON *doc, const char *group)
+{
+	char dotted[32];
+
+	snprintf(dotted, sizeof(dotted), "%s.id", group);
+	return json_get_object(doc, group) != NULL ||
+	       cJSON_GetObjectItemCaseSensitive(doc, dotted) != NULL;
+}
+
+/* An alert or a state document with no execd around it: nothing to answer,
+ * and the request is to act. An alert always has "rule" and "agent" (each
+ * line of alerts.json); an SCA state document, "check" and "policy". */
+static ar_status parse_bare(ar_message *msg, const cJSON *doc, ar_error *err)
+{
+	bool in_document = msg->form == AR_FORM_INDEXER_DOCUMENT;
+
+	msg->command = AR_CMD_ADD;
+	msg->command_name = "add";
+	if (json_get_object(doc, "rule") != NULL && json_get_object(doc, "agent") != NULL) {
+		msg->form = in_document ? msg->form : AR_FORM_ALERT;
+		msg->wazuh_major = 4;
+		finding_from_alert(doc, &msg->finding);
+		return AR_OK;
+	}
+	if (has_group(doc, "check") && has_group(doc, "policy")) {
+		msg->form = in_document ? msg->form : AR_FORM_SCA_STATE;
+		msg->wazuh_major = 5;
+		finding_from_document(doc, &msg->finding);
+		return AR_OK;
+	}
+	return ar_error_set(err, AR_E_INVALID,
+	                    in_document ? "message: the document's \"_source\" is neither a Wazuh "
+	                                  "alert (\"rule\" and \"agent\") nor an SCA state "
+	                                  "document (\"check\" and \"policy\")"
+	                                : "message: not a form this program reads; expected the "
+	                                  "message wazuh-execd writes (\"command\"), a Wazuh alert "
+	                                  "as alerts.json holds it (\"rule\" and \"agent\"), the "
+	                                  "dashboard's JSON of one (\"_source\"), or an SCA state "
+	                                  "document (\"check\" and \"policy\")");
+}
+
 ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_error *err)
 {
-	const cJSON *wazuh;
+	const cJSON *source;
 	ar_status st;
 
 	memset(msg, 0, sizeof(*msg));
@@ -275,33 +348,36 @@ ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_err
 	st = json_parse_strict(line, len, &msg->root, err);
 	if (st != AR_OK)
 		return ar_error_prefix(err, st, "message");
+	source = cJSON_GetObjectItemCaseSensitive(msg->root, "_source");
 	if (!cJSON_IsObject(msg->root)) {
 		st = ar_error_set(err, AR_E_INVALID, "message: not a JSON object");
-		goto out;
-	}
-	msg->command_name = json_get_string(msg->root, "command");
-	if (msg->command_name == NULL) {
-		st = ar_error_set(err, AR_E_INVALID, "message: \"command\" must be a string");
-		goto out;
-	}
-	/* The shapes differ in structure: 5.x has a "wazuh" object and no
-	 * "parameters"; 4.x has "version", "origin" and "parameters". */
-	wazuh = cJSON_GetObjectItemCaseSensitive(msg->root, "wazuh");
-	if (wazuh != NULL && cJSON_GetObjectItemCaseSensitive(msg->root, "parameters") == NULL) {
-		st = cJSON_IsObject(wazuh) ? parse_v5(msg, wazuh, err)
-		                           : ar_error_set(err, AR_E_INVALID,
-		                                          "message: \"wazuh\" must be an object");
-	} else if (wazuh == NULL && !has_v4_member(msg->root)) {
-		st = ar_error_set(err, AR_E_INVALID,
-		                  "message: neither the 5.x shape (a \"wazuh\" object) nor the 4.x "
-		                  "shape (\"version\", \"origin\", \"parameters\")");
+	} else if (source != NULL) {
+		/* The indexer's document, as the dashboard shows it: the alert
+		 * or the state document is its "_source". */
+		msg->form = AR_FORM_INDEXER_DOCUMENT;
+		st = cJSON_IsObject(source)
+		             ? parse_bare(msg, source, err)
+		             : ar_error_set(err, AR_E_INVALID,
+		                            "message: \"_source\" must be an object");
 	} else {
-		st = parse_v4(msg, err);
+		st = is_execd_form(msg->root) ? parse_execd(msg, err)
+		                              : parse_bare(msg, msg->root, err);
 	}
-out:
 	if (st != AR_OK)
 		ar_message_free(msg);
 	return st;
+}
+
+static const char *const form_names[] = {
+        [AR_FORM_EXECD] = "execd",
+        [AR_FORM_ALERT] = "alert",
+        [AR_FORM_INDEXER_DOCUMENT] = "indexer_document",
+        [AR_FORM_SCA_STATE] = "sca_state",
+};
+
+const char *ar_input_form_name(ar_input_form form)
+{
+	return form_names[form];
 }
 
 void ar_message_free(ar_message *msg)

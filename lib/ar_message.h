@@ -15,23 +15,38 @@ typedef enum ar_command {
 	AR_CMD_DELETE /* 4.x "delete", 5.x "disable": the timeout ran out */
 } ar_command;
 
+/* The forms a message comes in. Only wazuh-execd's takes part in the
+ * check_keys handshake; the others are what a person has at hand, and
+ * each is read as an "add" request. */
+typedef enum ar_input_form {
+	AR_FORM_EXECD,            /* what wazuh-execd writes (4.x or 5.x shape) */
+	AR_FORM_ALERT,            /* a bare 4.x alert: one line of alerts.json */
+	AR_FORM_INDEXER_DOCUMENT, /* the indexer's document (the dashboard's JSON):
+	                             an alert or SCA state under "_source" */
+	AR_FORM_SCA_STATE         /* a bare 5.x SCA state document (wazuh-states-sca) */
+} ar_input_form;
+
 /* The fields of an SCA check result the matcher reads. Pointers borrow from
- * the message's JSON tree; NULL where the alert has no such field. */
+ * the message's JSON tree; NULL where the alert has no such field. Lists
+ * are kept as sent: the matcher reads each form they arrive in. */
 typedef struct sca_finding {
 	bool in_sca_group;       /* the alert is an SCA event */
 	const char *event_type;  /* "check", "summary", ... */
 	const cJSON *check_id;   /* string or number, as sent */
 	const char *result;      /* "failed", "passed", "not applicable" */
+	const char *title;       /* 4.x check.title, 5.x check.name */
+	const cJSON *compliance; /* {"cis": "2.3.8.2", ...} (4.x), {"cis": [...]} (5.x) */
 	const char *policy_name; /* e.g. "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0" */
 	const char *policy_id;   /* e.g. "cis_win11_enterprise" (5.x only) */
-	const cJSON *registry;   /* 4.x check.registry: array, or a string holding one */
-	const cJSON *rules;      /* 5.x check.rules as sent: an array of rule strings */
+	const cJSON *registry;   /* 4.x check.registry: the key of each registry rule */
+	const cJSON *rules;      /* check.rules: 5.x, or an alert built from the API's check */
 	const char *agent_id;
 	const char *agent_name;
 } sca_finding;
 
 typedef struct ar_message {
 	cJSON *root;     /* owned */
+	ar_input_form form;
 	int wazuh_major; /* 4 or 5: the shape it came in */
 	ar_command command;
 	const char *command_name; /* as sent */
@@ -39,10 +54,13 @@ typedef struct ar_message {
 	sca_finding finding;
 } ar_message;
 
-/* Parses and validates one message line. Errors (AR_E_INVALID) say which
- * field is wrong. */
+/* Parses and validates one message, in any of the forms. Errors
+ * (AR_E_INVALID) say which field is wrong, or what forms were expected. */
 ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_error *err);
 void ar_message_free(ar_message *msg);
+
+/* "execd", "alert", "indexer_document", "sca_state": the result's "input". */
+const char *ar_input_form_name(ar_input_form form);
 
 /* The check id as text ("26032"), or NULL when absent or of another type. */
 const char *ar_finding_check_id(const sca_finding *f, char *buf, size_t buflen);

@@ -2,9 +2,11 @@
 
 #include "platform/platform.h"
 #include "registry/regfile.h"
+#include "util/dword.h"
+#include "util/path.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,21 +30,23 @@ static char *backup_name(const char *dir, const char *value_name, ar_error *err)
 	time_t now = time(NULL);
 	struct tm tm;
 	strbuf sb = {0};
-	char *path;
+	char *name, *path = NULL;
 
 	/* gmtime keeps names sortable across time zone changes. */
 	tm = *gmtime(&now);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	(void)platform_random(rnd, sizeof(rnd), NULL);
-	strbuf_addf(&sb, "%s%c%s-%s-%lu-%02x%02x%02x%02x.reg", dir, platform_dir_sep(), value_name,
-	            stamp, platform_pid(), rnd[0], rnd[1], rnd[2], rnd[3]);
-	path = strbuf_take(&sb, NULL);
+	strbuf_addf(&sb, "%s-%s-%lu-%02x%02x%02x%02x.reg", value_name, stamp, platform_pid(),
+	            rnd[0], rnd[1], rnd[2], rnd[3]);
+	if ((name = strbuf_take(&sb, NULL)) != NULL)
+		path = path_join(dir, name);
+	free(name);
 	if (path == NULL)
 		ar_error_set(err, AR_E_NOMEM, "out of memory");
 	return path;
 }
 
-ar_status remediate_write_backup(const remediate_target *t, const reg_value *state,
+ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
                                  const char *backup_dir, char **path, ar_error *err)
 {
 	char *line = regfile_value_line(t->value_name, state, "\r\n");
@@ -55,8 +59,8 @@ ar_status remediate_write_backup(const remediate_target *t, const reg_value *sta
 	ar_status st = AR_OK;
 
 	*path = NULL;
-	strbuf_addf(&sb, "Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n%s\r\n\r\n", t->key,
-	            line ? line : "");
+	strbuf_addf(&sb, "Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n%s\r\n\r\n",
+	            t->registry_key, line ? line : "");
 	text = strbuf_take(&sb, &len);
 	if (line == NULL || text == NULL) {
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
@@ -69,7 +73,7 @@ ar_status remediate_write_backup(const remediate_target *t, const reg_value *sta
 	rf->encoding = REGFILE_UTF16LE;
 	st = regfile_encode(rf, &bytes, &blen, err);
 	if (st == AR_OK)
-		st = platform_mkdir_p(backup_dir, err);
+		st = platform_private_dir(backup_dir, err);
 	if (st == AR_OK && (*path = backup_name(backup_dir, t->value_name, err)) == NULL)
 		st = AR_E_NOMEM;
 	if (st == AR_OK)
@@ -105,7 +109,7 @@ static bool copy_value(reg_value *dst, const reg_value *src)
 
 /* Writes desired (or removes the value when !desired->exists) after a
  * backup of r->before, then reads back into r->after. */
-static void change_and_verify(registry *reg, const remediate_target *t, const reg_value *desired,
+static void change_and_verify(registry *reg, const sca_control *t, const reg_value *desired,
                               const char *backup_dir, ar_result *r)
 {
 	ar_error err = {0};
@@ -118,14 +122,14 @@ static void change_and_verify(registry *reg, const remediate_target *t, const re
 		return;
 	}
 	if (desired->exists)
-		st = registry_write(reg, t->key, t->value_name, desired, &err);
+		st = registry_write(reg, t->registry_key, t->value_name, desired, &err);
 	else
-		st = registry_remove(reg, t->key, t->value_name, &err);
+		st = registry_remove(reg, t->registry_key, t->value_name, &err);
 	if (st != AR_OK) {
 		result_set_error(r, RESULT_FAILED, "write failed: %s", err.msg);
 		return;
 	}
-	st = registry_read(reg, t->key, t->value_name, &r->after, &err);
+	st = registry_read(reg, t->registry_key, t->value_name, &r->after, &err);
 	if (st != AR_OK) {
 		result_set_error(r, RESULT_FAILED, "read-back failed: %s", err.msg);
 		return;
@@ -138,31 +142,27 @@ static void change_and_verify(registry *reg, const remediate_target *t, const re
 	r->status = RESULT_REMEDIATED;
 }
 
-static bool read_before(registry *reg, const remediate_target *t, ar_result *r)
+static bool read_before(registry *reg, const sca_control *t, ar_result *r)
 {
 	ar_error err = {0};
 
-	if (registry_read(reg, t->key, t->value_name, &r->before, &err) != AR_OK) {
-		result_set_error(r, RESULT_FAILED, "cannot read %s\\%s: %s", t->key, t->value_name,
-		                 err.msg);
+	if (registry_read(reg, t->registry_key, t->value_name, &r->before, &err) != AR_OK) {
+		result_set_error(r, RESULT_FAILED, "cannot read %s\\%s: %s", t->registry_key,
+		                 t->value_name, err.msg);
 		return false;
 	}
 	r->have_before = true;
 	return true;
 }
 
-void remediate_apply(registry *reg, const remediate_target *t, bool dry_run, const char *backup_dir,
+void remediate_apply(registry *reg, const sca_control *t, bool dry_run, const char *backup_dir,
                      ar_result *r)
 {
-	unsigned char le[4] = {
-	        (unsigned char)(t->dword & 0xFF), (unsigned char)((t->dword >> 8) & 0xFF),
-	        (unsigned char)((t->dword >> 16) & 0xFF), (unsigned char)((t->dword >> 24) & 0xFF)};
+	unsigned char le[4];
 	reg_value desired = {
 	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
 
-	r->registry_path = t->key;
-	r->value_name = t->value_name;
-	r->dry_run = dry_run;
+	dword_pack(t->dword, le);
 	if (!read_before(reg, t, r))
 		return;
 	if (reg_value_is_dword(&r->before, t->dword)) {
@@ -178,29 +178,169 @@ void remediate_apply(registry *reg, const remediate_target *t, bool dry_run, con
 	change_and_verify(reg, t, &desired, backup_dir, r);
 }
 
-static bool name_equal_ci(const char *a, const char *b)
+/* The GPO as a person would name it. */
+static const char *gpo_label(const gpo_evidence *e)
 {
-	for (; *a && *b; a++, b++) {
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return false;
+	return e->gpo_name ? e->gpo_name : e->gpo_id ? e->gpo_id : "(a GPO without a name)";
+}
+
+static history *open_history(const char *backup_dir, bool lock, ar_result *r)
+{
+	history *h = NULL;
+	char *why = NULL;
+	ar_error err = {0};
+
+	if (history_open(backup_dir, lock, &h, &why, &err) != AR_OK)
+		result_add_warning(r, "history not used this run: %s", err.msg);
+	if (why != NULL)
+		result_add_warning(r, "%s", why);
+	free(why);
+	return h;
+}
+
+/* A value this program set, found changed again: a revert (recorded once
+ * per set, and only by a run that may write). */
+static void note_revert(history *h, const history_settings *hs, ar_result *r)
+{
+	long long now = (long long)time(NULL), last_set = 0;
+	bool armed;
+
+	if (h == NULL || !history_last_set(h, &last_set))
+		return;
+	armed = history_armed(h);
+	if (armed && !r->dry_run)
+		history_add(h, HISTORY_REVERT, now);
+	r->reverted.present = true;
+	r->reverted.last_set = last_set;
+	r->reverted.window_days = hs->revert_window_days;
+	r->reverted.count = history_reverts_since(h, now - 86400LL * hs->revert_window_days) +
+	                    (armed && r->dry_run);
+}
+
+static bool contested(const ar_result *r, const history_settings *hs)
+{
+	return r->reverted.present && r->reverted.count >= hs->revert_threshold;
+}
+
+/* One sentence: what this most likely is, and what to do. */
+static void warn_revert(const sca_control *c, const history_settings *hs, ar_result *r)
+{
+	const gpo_evidence *e = &r->managed_by;
+	char who[320], when[32];
+	time_t t = (time_t)r->reverted.last_set;
+	const char *verdict = !contested(r, hs)          ? ""
+	                      : hs->write_when_contested ? "it is contested and was written again "
+	                                                   "to keep the hardening; "
+	                                                 : "it is contested and was not written "
+	                                                   "again; ";
+
+	if (e->found)
+		snprintf(who, sizeof(who), "Group Policy \"%s\" (its security template sets %s)",
+		         gpo_label(e), e->setting);
+	else
+		snprintf(who, sizeof(who), "a domain Group Policy's Security Options");
+	if (!r->reverted.present && e->found)
+		result_add_warning(r,
+		                   "%s manages %s: it will most likely change it back at its next "
+		                   "refresh; fix that GPO or exempt this host from the check",
+		                   who, c->value_name);
+	if (!r->reverted.present)
+		return;
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	result_add_warning(r,
+	                   "%s was changed back %u time%s in %u days after this program set it "
+	                   "(last on %s), most likely by %s: %sfix that GPO or exempt this host "
+	                   "from the check",
+	                   c->value_name, r->reverted.count, r->reverted.count == 1 ? "" : "s",
+	                   r->reverted.window_days, when, who, verdict);
+}
+
+static void save_history(history *h, ar_result *r)
+{
+	ar_error err = {0};
+
+	if (h != NULL && history_save(h, &err) != AR_OK)
+		result_add_warning(r, "history not saved: %s", err.msg);
+}
+
+/* A restore puts back what a backup held, on purpose: from then on the
+ * value is no longer this program's to watch. */
+static void note_restore(const char *backup_dir, ar_result *r)
+{
+	history *h = open_history(backup_dir, true, r);
+
+	if (h != NULL) {
+		history_add(h, HISTORY_RESTORE, (long long)time(NULL));
+		save_history(h, r);
 	}
-	return *a == *b;
+	history_close(h);
+}
+
+/* Forgets what a look read, before the next one. */
+static void forget_values(ar_result *r)
+{
+	reg_value_free(&r->before);
+	reg_value_free(&r->after);
+	r->have_before = r->have_after = false;
+}
+
+void remediate_apply_tracked(registry *reg, const sca_control *t, const char *backup_dir,
+                             const history_settings *hs, ar_result *r)
+{
+	bool dry_run = r->dry_run;
+	history *h;
+
+	/* A look first, without the lock: a compliant run costs no more. */
+	remediate_apply(reg, t, true, backup_dir, r);
+	if (r->status != RESULT_WOULD_REMEDIATE)
+		return;
+	(void)gpo_find(reg, t->registry_key, t->value_name, &r->managed_by);
+	h = open_history(backup_dir, !dry_run, r);
+	if (!dry_run && h != NULL) {
+		/* Under the lock, again: another run may have fixed it meanwhile. */
+		forget_values(r);
+		remediate_apply(reg, t, true, backup_dir, r);
+	}
+	if (r->status == RESULT_WOULD_REMEDIATE) {
+		note_revert(h, hs, r);
+		warn_revert(t, hs, r);
+	}
+	if (dry_run || r->status != RESULT_WOULD_REMEDIATE)
+		goto out;
+	if (contested(r, hs) && !hs->write_when_contested) {
+		result_set_reason(r, RESULT_CONTESTED,
+		                  "not written: changed back %u times in %u days "
+		                  "(history.write_when_contested is false)",
+		                  r->reverted.count, r->reverted.window_days);
+		goto save;
+	}
+	forget_values(r);
+	remediate_apply(reg, t, false, backup_dir, r);
+	if (r->status == RESULT_REMEDIATED && h != NULL)
+		history_add(h, HISTORY_SET, (long long)time(NULL));
+	if (r->status == RESULT_REMEDIATED && contested(r, hs))
+		r->status = RESULT_CONTESTED;
+save:
+	save_history(h, r);
+out:
+	history_close(h);
 }
 
 /* Only the target value of the target key may appear in a restore file:
  * a backup never holds more, and this program changes nothing else. */
-static ar_status check_restore_file(const regfile *rf, const remediate_target *t, ar_error *err)
+static ar_status check_restore_file(const regfile *rf, const sca_control *t, ar_error *err)
 {
 	size_t values = 0;
 
 	for (size_t i = 0; i < rf->count; i++) {
 		const regfile_entry *e = &rf->entries[i];
-		bool ok = registry_key_equal(e->key, t->key) && e->kind != REGFILE_KEY_DELETE &&
-		          (e->kind == REGFILE_KEY || name_equal_ci(e->name, t->value_name));
+		bool ok = registry_key_equal(e->key, t->registry_key) &&
+		          e->kind != REGFILE_KEY_DELETE &&
+		          (e->kind == REGFILE_KEY || text_equal_ci(e->name, t->value_name));
 		if (!ok)
 			return ar_error_set(err, AR_E_INVALID,
 			                    "line %zu: a restore file may only set \"%s\" in [%s]",
-			                    e->line, t->value_name, t->key);
+			                    e->line, t->value_name, t->registry_key);
 		values += (e->kind != REGFILE_KEY);
 	}
 	if (values == 0)
@@ -208,7 +348,7 @@ static ar_status check_restore_file(const regfile *rf, const remediate_target *t
 	return AR_OK;
 }
 
-ar_status remediate_restore(registry *reg, const remediate_target *t, const char *file,
+ar_status remediate_restore(registry *reg, const sca_control *t, const char *file,
                             const char *backup_dir, ar_result *r, ar_error *err)
 {
 	unsigned char *bytes = NULL;
@@ -217,21 +357,18 @@ ar_status remediate_restore(registry *reg, const remediate_target *t, const char
 	reg_value desired = {0};
 	ar_status st;
 
-	r->registry_path = t->key;
-	r->value_name = t->value_name;
 	st = platform_read_file(file, RESTORE_FILE_MAX, &bytes, &len, err);
 	if (st == AR_OK)
 		st = regfile_parse(bytes, len, &rf, err);
 	if (st == AR_OK)
 		st = check_restore_file(rf, t, err);
 	if (st == AR_OK)
-		st = regfile_get(rf, t->key, t->value_name, &desired, err);
+		st = regfile_get(rf, t->registry_key, t->value_name, &desired, err);
 	if (st != AR_OK) {
 		ar_error_prefix(err, st, "%s", file);
-		if (st != AR_E_NOMEM && st != AR_E_IO && st != AR_E_ACCESS)
+		if (result_status_for(st) == RESULT_INVALID_INPUT)
 			st = AR_E_INVALID;
-		result_set_error(r, st == AR_E_INVALID ? RESULT_INVALID_INPUT : RESULT_FAILED, "%s",
-		                 err->msg);
+		result_set_error(r, result_status_for(st), "%s", err->msg);
 		goto out;
 	}
 	if (!read_before(reg, t, r))
@@ -242,6 +379,8 @@ ar_status remediate_restore(registry *reg, const remediate_target *t, const char
 		goto out;
 	}
 	change_and_verify(reg, t, &desired, backup_dir, r);
+	if (r->status == RESULT_REMEDIATED)
+		note_restore(backup_dir, r);
 out:
 	reg_value_free(&desired);
 	regfile_free(rf);

@@ -3,35 +3,42 @@
 #ifndef REMEDIATE_H
 #define REMEDIATE_H
 
+#include "history.h"
 #include "registry/registry.h"
 #include "result.h"
+#include "sca_match.h"
 
 #include <stdbool.h>
-#include <stdint.h>
-
-typedef struct remediate_target {
-	const char *key; /* full path */
-	const char *value_name;
-	uint32_t dword; /* the compliant REG_DWORD data */
-} remediate_target;
 
 /* Brings the value to REG_DWORD t->dword unless it is already so. Sets
  * r->status to compliant, would_remediate (dry_run), remediated or failed,
  * and r->before/after/backup. A backup is written to backup_dir before any
  * write; no backup, no write. */
-void remediate_apply(registry *reg, const remediate_target *t, bool dry_run, const char *backup_dir,
+void remediate_apply(registry *reg, const sca_control *t, bool dry_run, const char *backup_dir,
                      ar_result *r);
+
+/* remediate_apply, remembering across runs (history.h): a value this
+ * program set and finds changed again is a revert (r->reverted and a
+ * warning); with hs->revert_threshold reverts within hs->revert_window_days
+ * the status is contested, and the value is written again only when
+ * hs->write_when_contested. Before writing it looks for a domain Group
+ * Policy that sets the value (r->managed_by; live registries only). A
+ * history that cannot be used is a warning, never a failure. Writes
+ * nothing when r->dry_run. */
+void remediate_apply_tracked(registry *reg, const sca_control *t, const char *backup_dir,
+                             const history_settings *hs, ar_result *r);
 
 /* Applies a backup file made by remediate_apply (or any .reg file that sets
  * or removes only t's value): backs up the current state first, then
- * writes, then reads back. Returns AR_E_INVALID for a file that is not such
- * a backup (nothing written); r says the rest. */
-ar_status remediate_restore(registry *reg, const remediate_target *t, const char *file,
+ * writes, then reads back, and notes the restore in the history. Returns
+ * AR_E_INVALID for a file that is not such a backup (nothing written); r
+ * says the rest. */
+ar_status remediate_restore(registry *reg, const sca_control *t, const char *file,
                             const char *backup_dir, ar_result *r, ar_error *err);
 
 /* Writes a .reg file (UTF-16LE, as Windows exports) that restores `state`
  * exactly; *path receives the file's name. */
-ar_status remediate_write_backup(const remediate_target *t, const reg_value *state,
+ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
                                  const char *backup_dir, char **path, ar_error *err);
 
 bool reg_value_equal(const reg_value *a, const reg_value *b);

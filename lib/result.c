@@ -1,5 +1,7 @@
 #include "result.h"
 
+#include "sca_match.h"
+#include "util/dword.h"
 #include "util/strbuf.h"
 #include "util/utf16.h"
 
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const status_names[] = {
         [RESULT_REMEDIATED] = "remediated",
@@ -18,6 +21,7 @@ static const char *const status_names[] = {
         [RESULT_FAILED] = "failed",
         [RESULT_ABORTED] = "aborted",
         [RESULT_KEPT] = "kept",
+        [RESULT_CONTESTED] = "contested",
 };
 
 void result_init(ar_result *r)
@@ -38,41 +42,74 @@ void result_free(ar_result *r)
 	free(r->error);
 	reg_value_free(&r->before);
 	reg_value_free(&r->after);
+	gpo_evidence_free(&r->managed_by);
+	for (size_t i = 0; i < r->warning_count; i++)
+		free(r->warnings[i]);
 	memset(r, 0, sizeof(*r));
 }
 
+/* The whole text, however long: messages quote paths and input. */
 static char *vformat(const char *fmt, va_list ap)
 {
 	strbuf sb = {0};
-	char tmp[1024];
-	vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	strbuf_adds(&sb, tmp);
+
+	strbuf_vaddf(&sb, fmt, ap);
 	return strbuf_take(&sb, NULL);
+}
+
+/* Replaces the text in *slot (r->error or r->reason) and sets the status. */
+static void set_text(ar_result *r, char **slot, result_status status, const char *fmt, va_list ap)
+{
+	free(*slot);
+	*slot = vformat(fmt, ap);
+	r->status = status;
 }
 
 void result_set_error(ar_result *r, result_status status, const char *fmt, ...)
 {
 	va_list ap;
+
 	va_start(ap, fmt);
-	free(r->error);
-	r->error = vformat(fmt, ap);
+	set_text(r, &r->error, status, fmt, ap);
 	va_end(ap);
-	r->status = status;
 }
 
 void result_set_reason(ar_result *r, result_status status, const char *fmt, ...)
 {
 	va_list ap;
+
 	va_start(ap, fmt);
-	free(r->reason);
-	r->reason = vformat(fmt, ap);
+	set_text(r, &r->reason, status, fmt, ap);
 	va_end(ap);
-	r->status = status;
+}
+
+void result_add_warning(ar_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->warning_count == RESULT_WARNINGS_MAX)
+		return;
+	va_start(ap, fmt);
+	r->warnings[r->warning_count] = vformat(fmt, ap);
+	va_end(ap);
+	r->warning_count += r->warnings[r->warning_count] != NULL;
 }
 
 const char *result_status_name(result_status s)
 {
-	return (s <= RESULT_KEPT) ? status_names[s] : "failed";
+	return (s <= RESULT_CONTESTED) ? status_names[s] : "failed";
+}
+
+result_status result_status_for(ar_status st)
+{
+	switch (st) {
+	case AR_E_NOMEM:
+	case AR_E_IO:
+	case AR_E_ACCESS:
+		return RESULT_FAILED;
+	default:
+		return RESULT_INVALID_INPUT;
+	}
 }
 
 int result_exit_code(const ar_result *r)
@@ -89,6 +126,9 @@ int result_exit_code(const ar_result *r)
 		return EXIT_NOT_APPLICABLE;
 	case RESULT_INVALID_INPUT:
 		return EXIT_INVALID_INPUT;
+	case RESULT_CONTESTED:
+		/* Compliant when it exits only where it wrote again. */
+		return r->have_after ? EXIT_COMPLIANT : EXIT_FAILED;
 	case RESULT_FAILED:
 	default:
 		return EXIT_FAILED;
@@ -151,8 +191,9 @@ static cJSON *value_data(const reg_value *v)
 	case REGV_QWORD:
 		if (v->len != (v->type == REGV_DWORD ? 4u : 8u))
 			break;
-		for (size_t i = v->len; i-- > 0;)
-			q = (q << 8) | v->data[i];
+		q = dword_unpack(v->data);
+		if (v->len == 8) /* a QWORD is two DWORDs, the low one first */
+			q |= (uint64_t)dword_unpack(v->data + 4) << 32;
 		return cJSON_CreateNumber((double)q);
 	case REGV_SZ:
 	case REGV_EXPAND_SZ:
@@ -193,6 +234,46 @@ static void add_opt_string(cJSON *root, const char *name, const char *s)
 		cJSON_AddStringToObject(root, name, s);
 }
 
+/* "2026-11-25T01:43:38Z" */
+static void utc_text(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm *tm = gmtime(&tt);
+
+	if (tm == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", tm) == 0)
+		snprintf(buf, len, "%lld", t);
+}
+
+static void add_reverted(cJSON *root, const ar_result *r)
+{
+	char when[32];
+	cJSON *o;
+
+	if (!r->reverted.present)
+		return;
+	utc_text(r->reverted.last_set, when, sizeof(when));
+	o = cJSON_AddObjectToObject(root, "reverted");
+	cJSON_AddNumberToObject(o, "count", r->reverted.count);
+	cJSON_AddNumberToObject(o, "window_days", r->reverted.window_days);
+	cJSON_AddStringToObject(o, "last_set", when);
+	add_value(o, "found", r->have_before, &r->before);
+}
+
+static void add_managed_by(cJSON *root, const gpo_evidence *e)
+{
+	cJSON *o;
+
+	if (!e->found)
+		return;
+	o = cJSON_AddObjectToObject(root, "managed_by");
+	cJSON_AddStringToObject(o, "source", "group_policy");
+	add_opt_string(o, "gpo_name", e->gpo_name);
+	add_opt_string(o, "gpo_id", e->gpo_id);
+	add_opt_string(o, "setting", e->setting);
+	add_opt_string(o, "template", e->template_file);
+	cJSON_AddNumberToObject(o, "templates", (double)e->templates);
+}
+
 char *result_to_json(const ar_result *r)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -207,10 +288,13 @@ char *result_to_json(const ar_result *r)
 	add_opt_string(root, "agent_id", r->agent_id);
 	add_opt_string(root, "agent_name", r->agent_name);
 	add_opt_string(root, "command", r->command);
-	cJSON_AddStringToObject(root, "registry_path", r->registry_path ? r->registry_path : "");
-	cJSON_AddStringToObject(root, "value_name", r->value_name ? r->value_name : "");
+	add_opt_string(root, "input", r->input);
+	cJSON_AddStringToObject(root, "registry_path", r->control ? r->control->registry_key : "");
+	cJSON_AddStringToObject(root, "value_name", r->control ? r->control->value_name : "");
 	add_value(root, "before", r->have_before, &r->before);
 	add_value(root, "after", r->have_after, &r->after);
+	add_reverted(root, r);
+	add_managed_by(root, &r->managed_by);
 	add_opt_string(root, "backup", r->backup);
 	add_opt_string(root, "reason", r->reason);
 	add_opt_string(root, "error", r->error);
@@ -251,7 +335,7 @@ char *result_to_text(const ar_result *r)
 	if (r->check_id != NULL)
 		strbuf_addf(&sb, " (check %s)", r->check_id);
 	if (r->have_before || r->have_after) {
-		strbuf_addf(&sb, ": %s was ", r->value_name ? r->value_name : "value");
+		strbuf_addf(&sb, ": %s was ", r->control ? r->control->value_name : "value");
 		describe_value(&sb, r->have_before, &r->before);
 		if (r->have_after) {
 			strbuf_adds(&sb, ", now ");

@@ -1,7 +1,7 @@
 #include "sca_match.h"
 
-#include "util/json_strict.h"
 #include "registry/registry.h"
+#include "sca_rules.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -17,27 +17,7 @@ const sca_control sca_control_smb_client_signing = {
         .dword = 1,
 };
 
-#define SMB_CLIENT (&sca_control_smb_client_signing)
-
-/* Wazuh's stock Windows CIS policies (ruleset/sca/windows). The 2.3.9.3
- * checks 16031 (cis_win2016) and 34541 (cis_win2012) test this same key by
- * an upstream mistake but are titled for the server setting: not ours. */
-static const sca_check_row rows[] = {
-        {"cis_win11_enterprise", "CIS Microsoft Windows 11 Enterprise", "26032", SMB_CLIENT},
-        {"cis_win10_enterprise", "CIS Microsoft Windows 10 Enterprise", "15535", SMB_CLIENT},
-        {"cis_win2012r2", "CIS Microsoft Windows Server 2012 R2", "15036", SMB_CLIENT},
-        {"cis_win2012", "CIS Microsoft Windows Server 2012 (non-R2)", "34537", SMB_CLIENT},
-        {"cis_win2016", "CIS Microsoft Windows Server 2016", "16027", SMB_CLIENT},
-        {"cis_win2019", "CIS Microsoft Windows Server 2019", "16535", SMB_CLIENT},
-        {"cis_win2022", "CIS Microsoft Windows Server 2022", "27038", SMB_CLIENT},
-        {"cis_win2025", "CIS Microsoft Windows Server 2025", "36537", SMB_CLIENT},
-};
-
-const sca_check_row *sca_check_rows(size_t *count)
-{
-	*count = sizeof(rows) / sizeof(rows[0]);
-	return rows;
-}
+static const sca_control *const controls[] = {&sca_control_smb_client_signing};
 
 static bool all_digits(const char *s)
 {
@@ -50,157 +30,198 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-/* Stock policy names run "<product>[ Benchmark][ vX.Y.Z[.]]" and the suffix
- * changes between releases ("CIS Microsoft Windows Server 2016 v2.0.0" has no
- * "Benchmark"): compare the product part, ignoring case. */
-static bool policy_name_matches(const char *sent, const char *known)
+/* One character of a title: the escapes a 4.2.5+ manager writes for
+ * 4.2.0 - 4.2.4 agents ("\x21 \x24 \x27 \x60" for ! $ ' `) decoded, a
+ * typographic quote read as '. Returns the bytes it took. */
+static size_t next_char(const char *s, unsigned char *c)
 {
-	size_t n = strlen(known);
-	for (size_t i = 0; i < n; i++) {
-		if (tolower((unsigned char)sent[i]) != tolower((unsigned char)known[i]))
-			return false;
+	static const char *const escapes[] = {"\\x21", "\\x24", "\\x27", "\\x60"};
+	static const char plain[] = "!$'`";
+
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		if (strncmp(s, escapes[i], 4) == 0) {
+			*c = (unsigned char)plain[i];
+			return 4;
+		}
 	}
-	return sent[n] == '\0' || sent[n] == ' ';
+	if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 && s[2] != '\0' &&
+	    strchr("\x98\x99\x9c\x9d", s[2]) != NULL) {
+		*c = '\'';
+		return 3;
+	}
+	*c = (unsigned char)s[0];
+	return 1;
 }
 
-static const sca_check_row *find_row(const char *id, const sca_finding *f)
+/* A text as compared: quotes dropped, letters lowered, each run of white
+ * space one space. False when it does not fit (no stock title comes near). */
+static bool fold(const char *s, char *out, size_t cap)
 {
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (strcmp(rows[i].check_id, id) != 0)
+	size_t n = 0;
+	bool gap = false;
+	unsigned char c;
+
+	while (*s) {
+		s += next_char(s, &c);
+		if (c == '\'' || c == '"' || c == '`')
 			continue;
-		/* The policy id (5.x) is the stable name of the policy file; its
-		 * display name is compared only when no id came (4.x). */
-		if (f->policy_id != NULL && strcmp(f->policy_id, rows[i].policy_id) != 0)
+		if (isspace(c)) {
+			gap = n > 0;
 			continue;
-		if (f->policy_id == NULL && f->policy_name != NULL &&
-		    !policy_name_matches(f->policy_name, rows[i].policy_name))
-			continue;
-		return &rows[i];
+		}
+		if (n + 2 >= cap)
+			return false;
+		if (gap)
+			out[n++] = ' ';
+		gap = false;
+		out[n++] = (char)tolower(c);
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static bool fold_equal(const char *a, const char *b)
+{
+	char fa[256], fb[256];
+	return fold(a, fa, sizeof(fa)) && fold(b, fb, sizeof(fb)) && strcmp(fa, fb) == 0;
+}
+
+/* The control whose setting the title names, if any. */
+static const sca_control *control_titled(const char *title)
+{
+	char t[1024], want[256];
+
+	if (title == NULL || !fold(title, t, sizeof(t)))
+		return NULL;
+	for (size_t i = 0; i < sizeof(controls) / sizeof(controls[0]); i++) {
+		if (fold(controls[i]->title, want, sizeof(want)) && strstr(t, want) != NULL)
+			return controls[i];
 	}
 	return NULL;
 }
 
-static bool list_names_key(const cJSON *list, const char *key)
+/* Every comma-separated entry of s, trimmed, is want; there is one at least. */
+static bool entries_all(const char *s, const char *want)
 {
-	const cJSON *it;
-	cJSON_ArrayForEach (it, list) {
-		if (cJSON_IsString(it) && registry_key_equal(it->valuestring, key))
+	size_t n = strlen(want);
+
+	for (;;) {
+		const char *end = strchr(s, ',');
+		const char *stop = end ? end : s + strlen(s);
+
+		while (s < stop && isspace((unsigned char)*s))
+			s++;
+		while (stop > s && isspace((unsigned char)stop[-1]))
+			stop--;
+		if ((size_t)(stop - s) != n || strncmp(s, want, n) != 0)
+			return false;
+		if (end == NULL)
 			return true;
+		s = end + 1;
 	}
-	return false;
 }
 
-/* check.registry is a JSON array, or a string holding one (the decoder
- * stores it JSON-encoded). Absent is fine; present must name our key. */
-static bool registry_consistent(const cJSON *reg, const char *key)
+/* compliance.cis: "2.3.8.2" (4.x; entries joined by commas) or a list of
+ * them (5.x). Policies without CIS numbers (sca_win_audit, 5.0) pass. */
+static bool cis_consistent(const cJSON *compliance, const char *cis)
 {
-	cJSON *parsed = NULL;
-	bool ok;
+	const cJSON *v = cJSON_IsObject(compliance)
+	                         ? cJSON_GetObjectItemCaseSensitive(compliance, "cis")
+	                         : NULL;
+	const cJSON *it;
 
-	if (reg == NULL)
+	if (v == NULL)
 		return true;
-	if (cJSON_IsArray(reg))
-		return list_names_key(reg, key);
-	if (!cJSON_IsString(reg))
+	if (cJSON_IsString(v))
+		return entries_all(v->valuestring, cis);
+	if (!cJSON_IsArray(v) || v->child == NULL)
 		return false;
-	if (json_parse_strict(reg->valuestring, strlen(reg->valuestring), &parsed, NULL) != AR_OK)
-		return false;
-	ok = cJSON_IsArray(parsed) && list_names_key(parsed, key);
-	cJSON_Delete(parsed);
-	return ok;
-}
-
-/* The key a registry rule tests: "r:<key> -> <value> -> <data>", possibly
- * negated ("not r:<key>"). Copies it into buf; false for other rules. */
-static bool rule_key(const char *r, char *buf, size_t buflen)
-{
-	const char *end;
-	size_t n;
-
-	while (*r == ' ')
-		r++;
-	if (strncmp(r, "not ", 4) == 0)
-		r += 4;
-	if (strncmp(r, "r:", 2) != 0)
-		return false;
-	r += 2;
-	end = strstr(r, " -> ");
-	n = end ? (size_t)(end - r) : strlen(r);
-	while (n > 0 && r[n - 1] == ' ')
-		n--;
-	if (n >= buflen)
-		return false;
-	memcpy(buf, r, n);
-	buf[n] = '\0';
+	cJSON_ArrayForEach (it, v) {
+		if (!cJSON_IsString(it) || !entries_all(it->valuestring, cis))
+			return false;
+	}
 	return true;
 }
 
-static bool rule_list_names_key(const cJSON *rules, const char *key)
+/* 4.x check.registry lists the key of each registry rule: the control's
+ * key alone. */
+static bool registry_consistent(const cJSON *reg, const sca_control *c)
 {
+	sca_strings keys;
 	const cJSON *it;
-	char path[512];
-
-	cJSON_ArrayForEach (it, rules) {
-		if (cJSON_IsString(it) && rule_key(it->valuestring, path, sizeof(path)) &&
-		    registry_key_equal(path, key))
-			return true;
-	}
-	return false;
-}
-
-/* 5.x check.rules: an array of rule strings, or a string holding one (the
- * agent's database keeps it JSON-encoded). Absent is fine; present, one
- * registry rule must test the key. */
-static bool rules_name_key(const cJSON *rules, const char *key)
-{
-	cJSON *parsed = NULL;
 	bool ok;
 
-	if (rules == NULL)
-		return true;
-	if (cJSON_IsArray(rules))
-		return rule_list_names_key(rules, key);
-	if (!cJSON_IsString(rules))
+	if (!sca_strings_read(reg, &keys))
 		return false;
-	if (json_parse_strict(rules->valuestring, strlen(rules->valuestring), &parsed, NULL) !=
-	    AR_OK)
-		return false;
-	ok = cJSON_IsArray(parsed) && rule_list_names_key(parsed, key);
-	cJSON_Delete(parsed);
+	ok = keys.items->child != NULL;
+	cJSON_ArrayForEach (it, keys.items)
+		ok = ok && registry_key_equal(it->valuestring, c->registry_key);
+	sca_strings_free(&keys);
 	return ok;
+}
+
+/* check.rules: its registry rules test the control's key alone, and one,
+ * not negated, its value and data ("r:KEY -> VALUE -> 1"). */
+static bool rules_consistent(const cJSON *rules, const sca_control *c)
+{
+	sca_strings list;
+	sca_registry_rule r;
+	const cJSON *it;
+	char data[16];
+	bool keys_ok = true, sets = false;
+
+	if (!sca_strings_read(rules, &list))
+		return false;
+	snprintf(data, sizeof(data), "%lu", (unsigned long)c->dword);
+	cJSON_ArrayForEach (it, list.items) {
+		sca_rule_kind kind = sca_registry_rule_parse(it->valuestring, &r);
+		bool ours_key =
+		        kind == SCA_RULE_REGISTRY && registry_key_equal(r.key, c->registry_key);
+
+		keys_ok = keys_ok && (kind == SCA_RULE_OTHER || ours_key);
+		sets = sets || (ours_key && !r.negated && fold_equal(r.value, c->value_name) &&
+		                strcmp(r.data, data) == 0);
+	}
+	sca_strings_free(&list);
+	return keys_ok && sets;
 }
 
 bool sca_match(const sca_finding *f, sca_match_result *m)
 {
 	char buf[32];
 	const char *id = ar_finding_check_id(f, buf, sizeof(buf));
+	const sca_control *c = NULL;
+	char *why = m->reason;
+	size_t n = sizeof(m->reason);
 
-	m->row = NULL;
-	m->reason[0] = '\0';
+	m->control = NULL;
+	why[0] = '\0';
 	if (!f->in_sca_group)
-		snprintf(m->reason, sizeof(m->reason),
-		         "not an SCA finding (4.x: rule.groups has no \"sca\"; 5.x: no check and "
-		         "policy)");
+		snprintf(why, n,
+		         "not an SCA finding (4.x: rule.groups has no \"sca\"; 5.x: no check "
+		         "and policy)");
 	else if (f->event_type == NULL || strcmp(f->event_type, "check") != 0)
-		snprintf(m->reason, sizeof(m->reason),
-		         "SCA event is not a check result (type %.32s)",
+		snprintf(why, n, "SCA event is not a check result (type %.32s)",
 		         f->event_type ? f->event_type : "missing");
 	else if (id == NULL || !all_digits(id))
-		snprintf(m->reason, sizeof(m->reason), "SCA check id is missing or not a number");
-	else if ((m->row = find_row(id, f)) == NULL)
-		snprintf(m->reason, sizeof(m->reason),
-		         "check %s%s%.96s is not one this program remediates", id,
-		         f->policy_name ? " of " : "", f->policy_name ? f->policy_name : "");
+		snprintf(why, n, "SCA check id is missing or not a number");
+	else if ((c = control_titled(f->title)) == NULL)
+		snprintf(why, n, "check %s is not one this program remediates (%s)", id,
+		         f->title ? "its title names another setting" : "it has no title");
+	else if (!cis_consistent(f->compliance, c->cis))
+		snprintf(why, n, "check %s is not one this program remediates (CIS number not %s)",
+		         id, c->cis);
+	else if (f->registry == NULL && f->rules == NULL)
+		snprintf(why, n, "check %s carries no registry key or rule to confirm", id);
+	else if (f->registry != NULL && !registry_consistent(f->registry, c))
+		snprintf(why, n, "check %s does not name the registry key %s", id, c->registry_key);
+	else if (f->rules != NULL && !rules_consistent(f->rules, c))
+		snprintf(why, n, "check %s rules do not test %s -> %s -> %lu", id, c->registry_key,
+		         c->value_name, (unsigned long)c->dword);
 	else if (f->result == NULL || strcmp(f->result, "failed") != 0)
-		snprintf(m->reason, sizeof(m->reason),
-		         "check %s result is \"%.32s\", not \"failed\"", id,
+		snprintf(why, n, "check %s result is \"%.32s\", not \"failed\"", id,
 		         f->result ? f->result : "missing");
-	else if (!registry_consistent(f->registry, m->row->control->registry_key) ||
-	         !rules_name_key(f->rules, m->row->control->registry_key))
-		snprintf(m->reason, sizeof(m->reason), "check %s does not name the registry key %s",
-		         id, m->row->control->registry_key);
 	else
-		return true;
-	m->row = NULL;
-	return false;
+		m->control = c;
+	return m->control != NULL;
 }

@@ -13,7 +13,7 @@ PACKAGES=(
 	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check
 	python3 python3-jsonschema openssl ca-certificates valgrind time
 	clang clang-format libclang-rt-14-dev git
-	mingw-w64 wine64 wine msitools wixl zip unzip dpkg-dev
+	mingw-w64 wine64 wine msitools wixl gcab zip unzip dpkg-dev osslsigncode
 )
 
 install_packages() {
@@ -149,13 +149,22 @@ fi
 
 if [ -x packaging/windows/build.sh ]; then
 	WIN_OUT=$(pwd)/build-win-out
+	# x86_64 and i686 .exes: DIR/<name>.exe, DIR/i686/<name>.exe.
 	run_counted "windows cross build" packaging/windows/build.sh "$WIN_OUT"
+	export AR_WIN_DIR=$WIN_OUT
 	export AR_WIN_EXE=$WIN_OUT/win_ms_network_client_sign_if_server_agrees.exe
 	if [ -x tests/e2e/wine/run.sh ] && [ -f "$AR_WIN_EXE" ]; then
 		run_counted "wine e2e" tests/e2e/wine/run.sh
 	fi
-	if [ -x tests/packaging/test_package.sh ] && [ -f "$AR_WIN_EXE" ]; then
-		run_counted "packaging" tests/packaging/test_package.sh
+	if [ -x tests/e2e/wine/i686.sh ] && [ -f "$AR_WIN_EXE" ]; then
+		run_counted "wine i686 (wine32 if any)" tests/e2e/wine/i686.sh
+	fi
+	if [ -f "$AR_WIN_EXE" ]; then
+		for t in package sign reproducible; do
+			if [ -x "tests/packaging/test_$t.sh" ]; then
+				run_counted "packaging: $t" "tests/packaging/test_$t.sh"
+			fi
+		done
 	fi
 fi
 

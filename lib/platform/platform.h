@@ -1,6 +1,9 @@
 /* Everything that differs between Windows and POSIX, behind one interface:
- * platform_posix.c and platform_win32.c implement it, and nothing else in
- * the tree asks which system it runs on. Paths are UTF-8 everywhere. */
+ * platform.c holds what is the same everywhere (walking a path, filtering
+ * and sorting a listing, size caps), over the small primitives of
+ * platform_sys.h that platform_posix.c and platform_win32.c implement.
+ * Nothing else in the tree asks which system it runs on. Paths are UTF-8
+ * everywhere. */
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
@@ -9,10 +12,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
-/* '\\' on Windows, '/' elsewhere. */
+/* '\\' on Windows, '/' elsewhere: the separator paths are joined with. */
 char platform_dir_sep(void);
+
+/* Whether c separates folders in a path: '/' everywhere, '\\' too on
+ * Windows. */
+bool platform_is_dir_sep(char c);
+
+/* Whether two file names name the same file: byte for byte on POSIX,
+ * ignoring ASCII case on Windows. */
+bool platform_same_name(const char *a, const char *b);
+
+/* Whether platform_file_is_private judges exactly, so that a secret file
+ * it finds readable by others must be refused: POSIX modes do; Windows
+ * ACLs are judged only roughly (a warning then). */
+bool platform_private_check_is_strict(void);
 
 /* Puts standard input and output in binary mode (no CRLF translation). */
 void platform_stdio_binary(void);
@@ -45,6 +62,12 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
  * owner-only (0700; on Windows Administrators and SYSTEM only). An existing
  * folder is left as it is. */
 ar_status platform_mkdir_p(const char *path, ar_error *err);
+
+/* As platform_mkdir_p, and makes path itself owner-only again when it
+ * exists: an agent upgrade resets the ACLs of its whole tree. On Windows a
+ * protected DACL (Administrators and SYSTEM) that the files inside inherit;
+ * elsewhere mode 0700. */
+ar_status platform_private_dir(const char *path, ar_error *err);
 
 /* An exclusive advisory lock on a file, held until released or until the
  * process ends (a crash releases it too). */
@@ -84,6 +107,14 @@ unsigned long platform_pid(void);
 /* Sleeps for ms milliseconds. */
 void platform_sleep_ms(unsigned ms);
 
+/* Reads what the stream's file (standard input) holds, at most cap bytes,
+ * waiting at most timeout_ms for the first byte: AR_E_TIMEOUT when none
+ * came, *got == 0 at end of input. Bypasses the stream's buffer, so the
+ * stream must not be read otherwise. Whatever the file is (a pipe, a
+ * terminal or console, a regular file), the wait is bounded. */
+ar_status platform_read_timed(FILE *stream, void *buf, size_t cap, unsigned timeout_ms, size_t *got,
+                              ar_error *err);
+
 /* Fills buf with len unpredictable bytes (OS entropy). */
 ar_status platform_random(void *buf, size_t len, ar_error *err);
 
@@ -91,9 +122,11 @@ ar_status platform_random(void *buf, size_t len, ar_error *err);
  * so); caller frees. Falls back to a copy of path. */
 char *platform_abspath(const char *path);
 
-/* The command line as UTF-8: on Windows rebuilt from the wide command line,
- * elsewhere argv itself. Free with platform_free_argv. */
-ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err);
+/* The command line as UTF-8 and its count: on Windows both from the wide
+ * command line (the C runtime's argc may count odd quoting differently),
+ * elsewhere argc and argv themselves. Free with platform_free_argv(*out_argc,
+ * *out). */
+ar_status platform_utf8_argv(int argc, char **argv, int *out_argc, char ***out, ar_error *err);
 void platform_free_argv(int argc, char **argv);
 
 #endif

@@ -1,10 +1,15 @@
-/* POSIX side of platform.h. */
+/* POSIX side of platform.h: its facts, and the primitives of
+ * platform_sys.h. */
 #include "platform/platform.h"
+
+#include "platform/platform_sys.h"
+#include "util/path.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +23,21 @@
 char platform_dir_sep(void)
 {
 	return '/';
+}
+
+bool platform_is_dir_sep(char c)
+{
+	return c == '/';
+}
+
+bool platform_same_name(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+bool platform_private_check_is_strict(void)
+{
+	return true;
 }
 
 void platform_stdio_binary(void)
@@ -49,117 +69,84 @@ static ar_status errno_status(int e)
 	}
 }
 
-/* Folder part of a path, "." when there is none; caller frees. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *d;
-
-	if (slash == NULL)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	d = malloc((size_t)(slash - path) + 1);
-	if (d != NULL) {
-		memcpy(d, path, (size_t)(slash - path));
-		d[slash - path] = '\0';
-	}
-	return d;
-}
-
-static bool ends_with_dir(const char *dir, const char *tail)
-{
-	size_t dl = strlen(dir), tl = strlen(tail);
-	return dl >= tl && strcmp(dir + dl - tl, tail) == 0 &&
-	       (dl == tl || dir[dl - tl - 1] == '/');
-}
-
-ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err)
+ar_status sys_exe_path(char **out, ar_error *err)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *dir = NULL;
-	ar_status st = AR_OK;
 
-	(void)argv0;
 	*out = NULL;
-	if (n > 0) {
-		exe[n] = '\0';
-		dir = dir_of(exe);
-		if (dir != NULL && ends_with_dir(dir, "active-response/bin")) {
-			dir[strlen(dir) - strlen("/active-response/bin")] = '\0';
-			*out = dir;
-			return AR_OK;
-		}
-		free(dir);
-	}
-	if (getcwd(exe, sizeof(exe)) == NULL)
-		st = ar_error_set(err, errno_status(errno), "cannot read the working folder: %s",
-		                  strerror(errno));
-	else if ((*out = strdup(exe)) == NULL)
-		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
-	return st;
+	if (n <= 0)
+		return ar_error_set(err, AR_E_NOT_FOUND, "cannot find the executable");
+	exe[n] = '\0';
+	*out = strdup(exe);
+	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
-                             ar_error *err)
+ar_status sys_cwd(char **out, ar_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	unsigned char *buf = NULL;
-	size_t used = 0, size = 0;
-	ar_status st = AR_OK;
+	char dir[PATH_MAX];
 
-	*data = NULL;
-	*len = 0;
-	if (fd < 0)
-		return ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
+	*out = NULL;
+	if (getcwd(dir, sizeof(dir)) == NULL)
+		return ar_error_set(err, errno_status(errno), "cannot read the working folder: %s",
 		                    strerror(errno));
-	for (;;) {
-		ssize_t got;
-		if (size - used < 2) {
-			size_t want = size ? size * 2 : 4096;
-			unsigned char *nb;
-			if (want > cap + 2)
-				want = cap + 2;
-			if (want <= size) {
-				st = ar_error_set(err, AR_E_TOO_LARGE,
-				                  "%s is larger than %zu bytes", path, cap);
-				goto out;
-			}
-			nb = realloc(buf, want);
-			if (nb == NULL) {
-				st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s",
-				                  path);
-				goto out;
-			}
-			buf = nb;
-			size = want;
-		}
-		got = read(fd, buf + used, size - used - 1);
-		if (got < 0 && errno == EINTR)
+	*out = strdup(dir);
+	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
+}
+
+static ar_status open_fd(const char *path, int flags, sys_file *f, ar_error *err)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0600);
+
+	*f = fd;
+	return fd < 0 ? ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
+	                             strerror(errno))
+	              : AR_OK;
+}
+
+ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
+{
+	return open_fd(path, O_RDONLY, f, err);
+}
+
+ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
+{
+	return open_fd(path, O_RDWR | O_CREAT, f, err);
+}
+
+ar_status sys_read(sys_file f, const char *path, void *buf, size_t cap, size_t *got, ar_error *err)
+{
+	ssize_t n;
+
+	do
+		n = read((int)f, buf, cap);
+	while (n < 0 && errno == EINTR);
+	*got = n > 0 ? (size_t)n : 0;
+	return n < 0 ? ar_error_set(err, errno_status(errno), "cannot read %s: %s", path,
+	                            strerror(errno))
+	             : AR_OK;
+}
+
+void sys_close(sys_file f)
+{
+	(void)close((int)f);
+}
+
+ar_status sys_lock_nowait(sys_file f, const char *path, bool *held, ar_error *err)
+{
+	/* flock, not fcntl locks: those are per process and dropped by any
+	 * close of the file in it. */
+	while (flock((int)f, LOCK_EX | LOCK_NB) != 0) {
+		*held = false;
+		if (errno == EINTR)
 			continue;
-		if (got < 0) {
-			st = ar_error_set(err, errno_status(errno), "cannot read %s: %s", path,
-			                  strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		used += (size_t)got;
-		if (used > cap) {
-			st = ar_error_set(err, AR_E_TOO_LARGE, "%s is larger than %zu bytes", path,
-			                  cap);
-			goto out;
-		}
+		return errno == EWOULDBLOCK
+		               ? AR_OK
+		               : ar_error_set(err, errno_status(errno), "cannot lock %s: %s", path,
+		                              strerror(errno));
 	}
-	buf[used] = '\0';
-	*data = buf;
-	*len = used;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return st;
+	*held = true;
+	return AR_OK;
 }
 
 /* *done (may be NULL) counts the bytes written, also when it fails. */
@@ -186,61 +173,45 @@ static ar_status write_all(int fd, const void *data, size_t len, size_t *done)
 	return st;
 }
 
-ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,
-                                     bool private_file, ar_error *err)
+ar_status sys_write_new(const char *tmp, const char *like, const void *data, size_t len,
+                        bool private_file, ar_error *err)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 32);
-	char *dir = dir_of(path);
 	mode_t mode = private_file ? 0600 : 0644;
 	struct stat old;
-	int fd = -1, dfd;
+	int fd;
 	ar_status st = AR_OK;
 
-	if (tmp == NULL || dir == NULL) {
-		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
-		goto out;
-	}
 	/* A file being replaced keeps its permissions. */
-	if (!private_file && stat(path, &old) == 0)
+	if (!private_file && stat(like, &old) == 0)
 		mode = old.st_mode & 07777;
-	snprintf(tmp, plen + 32, "%s.tmp%lu", path, (unsigned long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
-		st = ar_error_set(err, errno_status(errno), "cannot create %s: %s", tmp,
-		                  strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len, NULL) != AR_OK || fsync(fd) != 0) {
+	if (fd < 0)
+		return ar_error_set(err, errno_status(errno), "cannot create %s: %s", tmp,
+		                    strerror(errno));
+	if (fchmod(fd, mode) != 0 || write_all(fd, data, len, NULL) != AR_OK || fsync(fd) != 0)
 		st = ar_error_set(err, errno_status(errno), "cannot write %s: %s", tmp,
 		                  strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
+	if (close(fd) != 0 && st == AR_OK)
 		st = ar_error_set(err, AR_E_IO, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		st = ar_error_set(err, errno_status(errno), "cannot replace %s: %s", path,
-		                  strerror(errno));
-		goto out;
-	}
+	return st;
+}
+
+ar_status sys_replace(const char *from, const char *to, ar_error *err)
+{
+	char *dir;
+	int dfd;
+
+	if (rename(from, to) != 0)
+		return ar_error_set(err, errno_status(errno), "cannot replace %s: %s", to,
+		                    strerror(errno));
 	/* The rename itself must survive a crash too. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
+	if ((dir = path_dir(to)) != NULL &&
+	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		(void)fsync(dfd);
 		close(dfd);
 	}
-out:
-	if (fd >= 0)
-		close(fd);
-	if (st != AR_OK && tmp != NULL)
-		(void)unlink(tmp);
-	free(tmp);
 	free(dir);
-	return st;
+	return AR_OK;
 }
 
 /* A line cut short (a full disk) is cut off again: the next line must not
@@ -273,72 +244,26 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
 	return st;
 }
 
-ar_status platform_mkdir_p(const char *path, ar_error *err)
+ar_status sys_mkdir(const char *path, ar_error *err)
 {
-	char *p = strdup(path);
-	ar_status st = AR_OK;
-	size_t n;
-
-	if (p == NULL)
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		p[--n] = '\0';
-	for (char *s = p + 1; st == AR_OK; s++) {
-		bool last = (*s == '\0');
-		if (*s != '/' && !last)
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			st = ar_error_set(err, errno_status(errno), "cannot create folder %s: %s",
-			                  p, strerror(errno));
-		if (last)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return st;
-}
-
-struct platform_lock {
-	int fd;
-};
-
-ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	ar_status st = AR_OK;
-
-	*out = NULL;
-	if (fd < 0)
-		return ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return ar_error_set(err, errno_status(errno), "cannot create folder %s: %s", path,
 		                    strerror(errno));
-	/* flock, not fcntl locks: those are per process and dropped by any
-	 * close of the file in it. */
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK)
-			st = ar_error_set(err, errno_status(errno), "cannot lock %s: %s", path,
-			                  strerror(errno));
-		(void)close(fd);
-		return st;
-	}
-	*out = malloc(sizeof(**out));
-	if (*out == NULL) {
-		(void)close(fd);
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	}
-	(*out)->fd = fd;
 	return AR_OK;
 }
 
-void platform_lock_release(platform_lock *lock)
+ar_status platform_private_dir(const char *path, ar_error *err)
 {
-	if (lock == NULL)
-		return;
-	(void)close(lock->fd); /* closing the last descriptor releases the lock */
-	free(lock);
+	ar_status st = platform_mkdir_p(path, err);
+	struct stat sb;
+
+	/* Already owner-only: nothing to write (this runs at every start). */
+	if (st == AR_OK && stat(path, &sb) == 0 && (sb.st_mode & 07777) == 0700)
+		return AR_OK;
+	if (st == AR_OK && chmod(path, 0700) != 0)
+		st = ar_error_set(err, errno_status(errno), "cannot restrict %s: %s", path,
+		                  strerror(errno));
+	return st;
 }
 
 bool platform_exists(const char *path)
@@ -355,62 +280,21 @@ ar_status platform_remove(const char *path, ar_error *err)
 	return AR_OK;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, size_t *count,
-                            ar_error *err)
+ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err)
 {
 	DIR *d = opendir(dir);
-	char **list = NULL;
-	size_t n = 0, cap = 0, sl = strlen(suffix);
 	struct dirent *e;
 	ar_status st = AR_OK;
 
-	*names = NULL;
-	*count = 0;
 	if (d == NULL)
 		return ar_error_set(err, errno_status(errno), "cannot list %s: %s", dir,
 		                    strerror(errno));
-	while ((e = readdir(d)) != NULL) {
-		size_t l = strlen(e->d_name);
-		if (e->d_name[0] == '.' || l < sl || strcmp(e->d_name + l - sl, suffix) != 0)
-			continue;
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **nl = realloc(list, nc * sizeof(*nl));
-			if (nl == NULL) {
-				st = ar_error_set(err, AR_E_NOMEM, "out of memory listing %s", dir);
-				goto out;
-			}
-			list = nl;
-			cap = nc;
-		}
-		if ((list[n] = strdup(e->d_name)) == NULL) {
-			st = ar_error_set(err, AR_E_NOMEM, "out of memory listing %s", dir);
-			goto out;
-		}
-		n++;
+	while (st == AR_OK && (e = readdir(d)) != NULL) {
+		if (e->d_type != DT_DIR)
+			st = each(ctx, e->d_name, err);
 	}
-	if (n > 1)
-		qsort(list, n, sizeof(*list), cmp_str);
-	*names = list;
-	*count = n;
-	list = NULL;
-	n = 0;
-out:
-	platform_free_list(list, n);
 	closedir(d);
 	return st;
-}
-
-void platform_free_list(char **names, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
 }
 
 ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
@@ -453,6 +337,34 @@ void platform_sleep_ms(unsigned ms)
 		;
 }
 
+ar_status platform_read_timed(FILE *stream, void *buf, size_t cap, unsigned timeout_ms, size_t *got,
+                              ar_error *err)
+{
+	struct pollfd p = {.fd = fileno(stream), .events = POLLIN};
+	int rc;
+	ssize_t n;
+
+	*got = 0;
+	if (p.fd < 0)
+		return ar_error_set(err, AR_E_IO, "standard input has no file to read");
+	do
+		rc = poll(&p, 1, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc == 0)
+		return ar_error_set(err, AR_E_TIMEOUT, "nothing to read after %u ms", timeout_ms);
+	if (rc < 0 || (p.revents & POLLNVAL))
+		return ar_error_set(err, AR_E_IO, "cannot wait for standard input: %s",
+		                    rc < 0 ? strerror(errno) : "not open");
+	do
+		n = read(p.fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return ar_error_set(err, AR_E_IO, "cannot read standard input: %s",
+		                    strerror(errno));
+	*got = (size_t)n;
+	return AR_OK;
+}
+
 ar_status platform_random(void *buf, size_t len, ar_error *err)
 {
 	unsigned char *p = buf;
@@ -474,11 +386,11 @@ char *platform_abspath(const char *path)
 	return r != NULL ? r : strdup(path);
 }
 
-ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err)
+ar_status platform_utf8_argv(int argc, char **argv, int *out_argc, char ***out, ar_error *err)
 {
 	/* POSIX arguments are bytes already; UTF-8 is the locale's concern. */
-	(void)argc;
 	(void)err;
+	*out_argc = argc;
 	*out = argv;
 	return AR_OK;
 }

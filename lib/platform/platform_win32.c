@@ -1,6 +1,11 @@
-/* Windows side of platform.h: wide-character file APIs behind UTF-8 paths. */
+/* Windows side of platform.h, its facts and the primitives of
+ * platform_sys.h: wide-character file APIs behind UTF-8 paths. */
 #include "platform/platform.h"
+
+#include "platform/platform_sys.h"
 #include "platform/win32_text.h"
+#include "util/path.h"
+#include "util/text.h"
 
 #include <windows.h>
 #include <aclapi.h>
@@ -23,6 +28,21 @@ char platform_dir_sep(void)
 	return '\\';
 }
 
+bool platform_is_dir_sep(char c)
+{
+	return c == '\\' || c == '/';
+}
+
+bool platform_same_name(const char *a, const char *b)
+{
+	return text_equal_ci(a, b);
+}
+
+bool platform_private_check_is_strict(void)
+{
+	return false;
+}
+
 void platform_stdio_binary(void)
 {
 	_setmode(_fileno(stdin), _O_BINARY);
@@ -34,38 +54,13 @@ const char *platform_log_relpath(void)
 	return "active-response\\active-responses.log";
 }
 
-wchar_t *win32_to_wide(const char *s)
-{
-	int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
-	wchar_t *w;
-
-	if (n <= 0 || (w = malloc((size_t)n * sizeof(*w))) == NULL)
-		return NULL;
-	MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, -1, w, n);
-	return w;
-}
-
-char *win32_to_utf8(const wchar_t *w)
-{
-	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
-	char *s;
-
-	if (n <= 0 || (s = malloc((size_t)n)) == NULL)
-		return NULL;
-	WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL);
-	return s;
-}
-
 static ar_status last_error(ar_error *err, const char *what, const char *path)
 {
 	DWORD code = GetLastError();
-	char text[256] = "";
-	DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-	                         code, 0, text, sizeof(text), NULL);
+	char text[256];
 	ar_status st = AR_E_IO;
 
-	while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == '.'))
-		text[--n] = '\0';
+	win32_error_text(code, text, sizeof(text));
 	if (code == ERROR_ACCESS_DENIED || code == ERROR_WRITE_PROTECT)
 		st = AR_E_ACCESS;
 	else if (code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND)
@@ -73,29 +68,24 @@ static ar_status last_error(ar_error *err, const char *what, const char *path)
 	return ar_error_set(err, st, "%s %s: %s", what, path, text);
 }
 
-static bool ends_with_ci(const wchar_t *s, const wchar_t *tail)
-{
-	size_t sl = wcslen(s), tl = wcslen(tail);
-	return sl >= tl && _wcsicmp(s + sl - tl, tail) == 0;
-}
-
-ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err)
+ar_status sys_exe_path(char **out, ar_error *err)
 {
 	wchar_t path[MAX_PATH * 4];
 	DWORD n = GetModuleFileNameW(NULL, path, sizeof(path) / sizeof(path[0]));
-	wchar_t *slash;
 
-	(void)argv0;
 	*out = NULL;
-	if (n > 0 && n < sizeof(path) / sizeof(path[0]) && (slash = wcsrchr(path, L'\\')) != NULL) {
-		*slash = L'\0';
-		if (ends_with_ci(path, L"\\active-response\\bin")) {
-			path[wcslen(path) - wcslen(L"\\active-response\\bin")] = L'\0';
-			*out = win32_to_utf8(path);
-			return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
-		}
-	}
-	n = GetCurrentDirectoryW(sizeof(path) / sizeof(path[0]), path);
+	if (n == 0 || n >= sizeof(path) / sizeof(path[0]))
+		return ar_error_set(err, AR_E_NOT_FOUND, "cannot find the executable");
+	*out = win32_to_utf8(path);
+	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
+}
+
+ar_status sys_cwd(char **out, ar_error *err)
+{
+	wchar_t path[MAX_PATH * 4];
+	DWORD n = GetCurrentDirectoryW(sizeof(path) / sizeof(path[0]), path);
+
+	*out = NULL;
 	if (n == 0 || n >= sizeof(path) / sizeof(path[0]))
 		return last_error(err, "reading", "the working folder");
 	*out = win32_to_utf8(path);
@@ -118,107 +108,116 @@ static ar_status open_shared(const char *path, DWORD access, DWORD disposition, 
 	return *h == INVALID_HANDLE_VALUE ? last_error(err, "cannot open", path) : AR_OK;
 }
 
-ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
-                             ar_error *err)
+ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
 {
 	HANDLE h;
-	LARGE_INTEGER size;
-	unsigned char *buf = NULL;
-	DWORD got = 0;
-	ar_status st = AR_OK;
+	ar_status st = open_shared(path, GENERIC_READ, OPEN_EXISTING, &h, err);
 
-	*data = NULL;
-	*len = 0;
-	st = open_shared(path, GENERIC_READ, OPEN_EXISTING, &h, err);
-	if (st != AR_OK)
-		return st;
-	if (!GetFileSizeEx(h, &size)) {
-		st = last_error(err, "cannot read", path);
-		goto out;
-	}
-	if ((unsigned long long)size.QuadPart > cap) {
-		st = ar_error_set(err, AR_E_TOO_LARGE, "%s is larger than %zu bytes", path, cap);
-		goto out;
-	}
-	buf = malloc((size_t)size.QuadPart + 1);
-	if (buf == NULL) {
-		st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s", path);
-		goto out;
-	}
-	if (size.QuadPart > 0 &&
-	    (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL) || got != (DWORD)size.QuadPart)) {
-		st = last_error(err, "cannot read", path);
-		goto out;
-	}
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
-	buf = NULL;
-out:
-	free(buf);
-	CloseHandle(h);
+	*f = (sys_file)h;
 	return st;
 }
 
-static bool private_attributes(SECURITY_ATTRIBUTES *sa)
+ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
+{
+	HANDLE h;
+	ar_status st = open_shared(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &h, err);
+
+	*f = (sys_file)h;
+	return st;
+}
+
+ar_status sys_read(sys_file f, const char *path, void *buf, size_t cap, size_t *got, ar_error *err)
+{
+	DWORD n = 0;
+
+	*got = 0;
+	if (!ReadFile((HANDLE)f, buf, cap > 0x10000000u ? 0x10000000u : (DWORD)cap, &n, NULL))
+		return last_error(err, "cannot read", path);
+	*got = n;
+	return AR_OK;
+}
+
+void sys_close(sys_file f)
+{
+	CloseHandle((HANDLE)f);
+}
+
+ar_status sys_lock_nowait(sys_file f, const char *path, bool *held, ar_error *err)
+{
+	OVERLAPPED ov = {0};
+	DWORD e;
+
+	*held = LockFileEx((HANDLE)f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0,
+	                   &ov) != 0;
+	if (*held || (e = GetLastError()) == ERROR_LOCK_VIOLATION || e == ERROR_IO_PENDING)
+		return AR_OK;
+	return last_error(err, "cannot lock", path);
+}
+
+/* sa filled for PRIVATE_SDDL, or NULL when that cannot be built (the
+ * folder's inherited ACL then applies). Release with free_attributes. */
+static SECURITY_ATTRIBUTES *private_attributes(SECURITY_ATTRIBUTES *sa)
 {
 	PSECURITY_DESCRIPTOR sd = NULL;
 
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PRIVATE_SDDL, SDDL_REVISION_1,
 	                                                          &sd, NULL))
-		return false;
+		return NULL;
 	sa->nLength = sizeof(*sa);
 	sa->lpSecurityDescriptor = sd;
 	sa->bInheritHandle = FALSE;
-	return true;
+	return sa;
 }
 
-ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,
-                                     bool private_file, ar_error *err)
+static void free_attributes(SECURITY_ATTRIBUTES *sa)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 32);
-	wchar_t *wtmp = NULL, *wpath = win32_to_wide(path);
-	SECURITY_ATTRIBUTES sa = {0};
-	bool have_sa = private_file && private_attributes(&sa);
-	HANDLE h = INVALID_HANDLE_VALUE;
+	if (sa != NULL)
+		LocalFree(sa->lpSecurityDescriptor);
+}
+
+ar_status sys_write_new(const char *tmp, const char *like, const void *data, size_t len,
+                        bool private_file, ar_error *err)
+{
+	/* Not private: the file takes the ACL its folder passes on, as the one
+	 * it replaces did. */
+	wchar_t *w = win32_to_wide(tmp);
+	SECURITY_ATTRIBUTES buf = {0};
+	SECURITY_ATTRIBUTES *sa = private_file ? private_attributes(&buf) : NULL;
+	HANDLE h;
 	DWORD put = 0;
 	ar_status st = AR_OK;
 
-	if (tmp == NULL || wpath == NULL) {
-		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	(void)like;
+	if (w == NULL) {
+		st = ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 		goto out;
 	}
-	snprintf(tmp, plen + 32, "%s.tmp%lu", path, (unsigned long)GetCurrentProcessId());
-	if ((wtmp = win32_to_wide(tmp)) == NULL) {
-		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
-		goto out;
-	}
-	h = CreateFileW(wtmp, GENERIC_WRITE, 0, have_sa ? &sa : NULL, CREATE_NEW,
-	                FILE_ATTRIBUTE_NORMAL, NULL);
+	h = CreateFileW(w, GENERIC_WRITE, 0, sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
 		st = last_error(err, "cannot create", tmp);
 		goto out;
 	}
 	if ((len > 0 && (!WriteFile(h, data, (DWORD)len, &put, NULL) || put != len)) ||
-	    !FlushFileBuffers(h)) {
+	    !FlushFileBuffers(h))
 		st = last_error(err, "cannot write", tmp);
-		goto out;
-	}
 	CloseHandle(h);
-	h = INVALID_HANDLE_VALUE;
-	if (!MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-		st = last_error(err, "cannot replace", path);
 out:
-	if (h != INVALID_HANDLE_VALUE)
-		CloseHandle(h);
-	if (st != AR_OK && wtmp != NULL)
-		DeleteFileW(wtmp);
-	if (have_sa)
-		LocalFree(sa.lpSecurityDescriptor);
-	free(wtmp);
-	free(wpath);
-	free(tmp);
+	free_attributes(sa);
+	free(w);
+	return st;
+}
+
+ar_status sys_replace(const char *from, const char *to, ar_error *err)
+{
+	wchar_t *wfrom = win32_to_wide(from), *wto = win32_to_wide(to);
+	ar_status st = AR_OK;
+
+	if (wfrom == NULL || wto == NULL)
+		st = ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
+	else if (!MoveFileExW(wfrom, wto, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+		st = last_error(err, "cannot replace", to);
+	free(wfrom);
+	free(wto);
 	return st;
 }
 
@@ -238,73 +237,57 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
 	return st;
 }
 
-ar_status platform_mkdir_p(const char *path, ar_error *err)
+ar_status sys_mkdir(const char *path, ar_error *err)
 {
-	wchar_t *w = win32_to_wide(path);
-	SECURITY_ATTRIBUTES sa = {0};
-	bool have_sa = private_attributes(&sa);
+	wchar_t *w;
+	SECURITY_ATTRIBUTES buf = {0}, *sa;
 	ar_status st = AR_OK;
-	size_t n;
 
-	if (w == NULL)
+	/* "C:" is a drive, not a folder to make. */
+	if (strlen(path) == 2 && path[1] == ':')
+		return AR_OK;
+	if ((w = win32_to_wide(path)) == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	n = wcslen(w);
-	while (n > 3 && (w[n - 1] == L'\\' || w[n - 1] == L'/'))
-		w[--n] = L'\0';
-	for (size_t i = 1; i <= n && st == AR_OK; i++) {
-		wchar_t c = w[i];
-		if (c != L'\\' && c != L'/' && c != L'\0')
-			continue;
-		if (i == 2 && w[1] == L':')
-			continue; /* "C:" is a drive, not a folder to make */
-		w[i] = L'\0';
-		if (!CreateDirectoryW(w, have_sa ? &sa : NULL) &&
-		    GetLastError() != ERROR_ALREADY_EXISTS)
-			st = last_error(err, "cannot create folder", path);
-		w[i] = c;
-	}
-	if (have_sa)
-		LocalFree(sa.lpSecurityDescriptor);
+	sa = private_attributes(&buf);
+	if (!CreateDirectoryW(w, sa) && GetLastError() != ERROR_ALREADY_EXISTS)
+		st = last_error(err, "cannot create folder", path);
+	free_attributes(sa);
 	free(w);
 	return st;
 }
 
-struct platform_lock {
-	HANDLE h;
-};
-
-ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
+ar_status platform_private_dir(const char *path, ar_error *err)
 {
-	OVERLAPPED ov = {0};
-	HANDLE h;
-	ar_status st;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PACL dacl = NULL;
+	BOOL present = FALSE, defaulted = FALSE;
+	wchar_t *w = NULL;
+	DWORD rc;
+	ar_status st = platform_mkdir_p(path, err);
 
-	*out = NULL;
-	st = open_shared(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &h, err);
 	if (st != AR_OK)
 		return st;
-	if (!LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov)) {
-		DWORD e = GetLastError();
-		if (e != ERROR_LOCK_VIOLATION && e != ERROR_IO_PENDING)
-			st = last_error(err, "cannot lock", path);
-		CloseHandle(h);
-		return st;
+	if ((w = win32_to_wide(path)) == NULL)
+		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PRIVATE_SDDL, SDDL_REVISION_1,
+	                                                          &sd, NULL) ||
+	    !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
+		st = last_error(err, "cannot build the ACL for", path);
+		goto out;
 	}
-	*out = malloc(sizeof(**out));
-	if (*out == NULL) {
-		CloseHandle(h);
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	/* Protected: nothing inherited from the agent's folder; Windows passes
+	 * the inheritable entries on to the files inside. */
+	rc = SetNamedSecurityInfoW(w, SE_FILE_OBJECT,
+	                           DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+	                           NULL, NULL, dacl, NULL);
+	if (rc != ERROR_SUCCESS) {
+		SetLastError(rc);
+		st = last_error(err, "cannot restrict the ACL of", path);
 	}
-	(*out)->h = h;
-	return AR_OK;
-}
-
-void platform_lock_release(platform_lock *lock)
-{
-	if (lock == NULL)
-		return;
-	CloseHandle(lock->h); /* closing the handle releases the lock */
-	free(lock);
+out:
+	LocalFree(sd);
+	free(w);
+	return st;
 }
 
 bool platform_exists(const char *path)
@@ -328,83 +311,34 @@ ar_status platform_remove(const char *path, ar_error *err)
 	return st;
 }
 
-static int cmp_str(const void *a, const void *b)
+ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, size_t *count,
-                            ar_error *err)
-{
-	size_t dl = strlen(dir), sl = strlen(suffix), n = 0, cap = 0;
-	char *pattern = malloc(dl + 3);
-	wchar_t *w = NULL;
+	char *pattern = path_join(dir, "*");
+	wchar_t *w = pattern ? win32_to_wide(pattern) : NULL;
 	WIN32_FIND_DATAW fd;
-	HANDLE h = INVALID_HANDLE_VALUE;
-	char **list = NULL;
+	HANDLE h;
 	ar_status st = AR_OK;
 
-	*names = NULL;
-	*count = 0;
-	if (pattern == NULL)
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	memcpy(pattern, dir, dl);
-	memcpy(pattern + dl, "\\*", 3);
-	w = win32_to_wide(pattern);
 	free(pattern);
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 	h = FindFirstFileW(w, &fd);
 	free(w);
-	if (h == INVALID_HANDLE_VALUE) {
-		if (GetLastError() == ERROR_FILE_NOT_FOUND)
-			return AR_OK;
-		return last_error(err, "cannot list", dir);
-	}
+	if (h == INVALID_HANDLE_VALUE)
+		return GetLastError() == ERROR_FILE_NOT_FOUND ? AR_OK
+		                                              : last_error(err, "cannot list", dir);
 	do {
 		char *name;
-		size_t l;
 		if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
 			continue;
-		if ((name = win32_to_utf8(fd.cFileName)) == NULL) {
-			st = ar_error_set(err, AR_E_NOMEM, "out of memory");
-			break;
-		}
-		l = strlen(name);
-		if (name[0] == '.' || l < sl || strcmp(name + l - sl, suffix) != 0) {
-			free(name);
-			continue;
-		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **nl = realloc(list, nc * sizeof(*nl));
-			if (nl == NULL) {
-				free(name);
-				st = ar_error_set(err, AR_E_NOMEM, "out of memory");
-				break;
-			}
-			list = nl;
-			cap = nc;
-		}
-		list[n++] = name;
-	} while (FindNextFileW(h, &fd));
+		if ((name = win32_to_utf8(fd.cFileName)) == NULL)
+			st = ar_error_set(err, AR_E_NOMEM, "out of memory listing %s", dir);
+		else
+			st = each(ctx, name, err);
+		free(name);
+	} while (st == AR_OK && FindNextFileW(h, &fd));
 	FindClose(h);
-	if (st != AR_OK) {
-		platform_free_list(list, n);
-		return st;
-	}
-	if (n > 1)
-		qsort(list, n, sizeof(*list), cmp_str);
-	*names = list;
-	*count = n;
-	return AR_OK;
-}
-
-void platform_free_list(char **names, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
+	return st;
 }
 
 /* True for SYSTEM, Administrators and the file's owner: the principals that
@@ -475,6 +409,85 @@ void platform_sleep_ms(unsigned ms)
 	Sleep(ms);
 }
 
+/* A read that may block (a pipe, a console) runs on a thread of its own,
+ * waited for at most the time left: PeekNamedPipe would do for Windows' own
+ * pipes, but not for every handle a pipe can be (Wine's, a console), and a
+ * thread bounds them all. A read still blocked when the time is up is left
+ * behind (the process ends soon after); the state is freed by whichever
+ * side is done last. */
+typedef struct timed_read {
+	HANDLE h;
+	DWORD want, got, error;
+	LONG refs;
+	unsigned char buf[];
+} timed_read;
+
+static void timed_read_release(timed_read *t)
+{
+	if (InterlockedDecrement(&t->refs) == 0)
+		free(t);
+}
+
+static DWORD WINAPI timed_read_run(LPVOID arg)
+{
+	timed_read *t = arg;
+
+	t->error = ReadFile(t->h, t->buf, t->want, &t->got, NULL) ? 0 : GetLastError();
+	timed_read_release(t);
+	return 0;
+}
+
+static ar_status read_on_thread(HANDLE h, void *buf, DWORD want, unsigned timeout_ms, size_t *got,
+                                ar_error *err)
+{
+	timed_read *t = calloc(1, sizeof(*t) + want);
+	HANDLE th = NULL;
+	ar_status st = AR_OK;
+
+	if (t == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory reading input");
+	t->h = h;
+	t->want = want;
+	t->refs = 2;
+	if ((th = CreateThread(NULL, 0, timed_read_run, t, 0, NULL)) == NULL) {
+		free(t);
+		return ar_error_set(err, AR_E_IO, "cannot read standard input (error %lu)",
+		                    (unsigned long)GetLastError());
+	}
+	if (WaitForSingleObject(th, timeout_ms) != WAIT_OBJECT_0) {
+		CancelSynchronousIo(th);
+		st = ar_error_set(err, AR_E_TIMEOUT, "nothing to read after %u ms", timeout_ms);
+	} else if (t->error != 0 && t->error != ERROR_BROKEN_PIPE && t->error != ERROR_HANDLE_EOF) {
+		st = ar_error_set(err, AR_E_IO, "cannot read standard input (error %lu)",
+		                  (unsigned long)t->error);
+	} else {
+		memcpy(buf, t->buf, t->got);
+		*got = t->got;
+	}
+	CloseHandle(th);
+	timed_read_release(t);
+	return st;
+}
+
+ar_status platform_read_timed(FILE *stream, void *buf, size_t cap, unsigned timeout_ms, size_t *got,
+                              ar_error *err)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(_fileno(stream));
+	DWORD n = 0, want = cap > 65536 ? 65536 : (DWORD)cap;
+
+	*got = 0;
+	if (h == INVALID_HANDLE_VALUE || h == NULL)
+		return ar_error_set(err, AR_E_IO, "standard input has no file to read");
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return read_on_thread(h, buf, want, timeout_ms, got, err);
+	/* A file never waits. */
+	if (!ReadFile(h, buf, want, &n, NULL) && GetLastError() != ERROR_HANDLE_EOF)
+		return ar_error_set(err, AR_E_IO, "cannot read standard input (error %lu)",
+		                    (unsigned long)GetLastError());
+	*got = n;
+	return AR_OK;
+}
+
 ar_status platform_random(void *buf, size_t len, ar_error *err)
 {
 	if (!BCRYPT_SUCCESS(
@@ -495,14 +508,17 @@ char *platform_abspath(const char *path)
 	return r;
 }
 
-ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err)
+ar_status platform_utf8_argv(int argc, char **argv, int *out_argc, char ***out, ar_error *err)
 {
 	int n = 0;
 	wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &n);
 	char **args;
 
+	/* The C runtime's argc and argv come from its own parser: only the wide
+	 * command line is used, for the arguments and their count alike. */
 	(void)argc;
 	(void)argv;
+	*out_argc = 0;
 	*out = NULL;
 	if (wargv == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "cannot read the command line");
@@ -516,6 +532,7 @@ ar_status platform_utf8_argv(int argc, char **argv, char ***out, ar_error *err)
 	LocalFree(wargv);
 	if (args == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	*out_argc = n;
 	*out = args;
 	return AR_OK;
 }

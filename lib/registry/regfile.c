@@ -12,11 +12,12 @@
  */
 #include "registry/regfile.h"
 
+#include "util/dword.h"
 #include "util/json_strict.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/utf16.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,6 @@ typedef struct parser {
 	size_t line;
 	ar_error *err;
 } parser;
-
-static char *dup_range(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (d != NULL) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
 
 static bool at_eol(const parser *p)
 {
@@ -78,13 +69,34 @@ static void skip_to_eol(parser *p)
 		p->pos++;
 }
 
+/* The end of a piece of data read into out: done, unless memory ran out. */
+static ar_status data_read(parser *p, const strbuf *out)
+{
+	return out->failed ? ar_error_set(p->err, AR_E_NOMEM, "out of memory") : AR_OK;
+}
+
+static bool special_in_string(char c)
+{
+	return c == '"' || c == '\\' || c == '\r' || c == '\n';
+}
+
 static ar_status parse_string(parser *p, strbuf *out)
 {
 	p->pos++; /* opening quote */
 	while (p->pos < p->len) {
-		char c = p->s[p->pos++];
+		/* Plain characters in one piece, up to what needs a look. */
+		size_t n = 0;
+		char c;
+
+		while (p->pos + n < p->len && !special_in_string(p->s[p->pos + n]))
+			n++;
+		strbuf_add(out, p->s + p->pos, n);
+		p->pos += n;
+		if (p->pos >= p->len)
+			break;
+		c = p->s[p->pos++];
 		if (c == '"')
-			return AR_OK;
+			return data_read(p, out);
 		if (c == '\n' || c == '\r')
 			break;
 		if (c == '\\') {
@@ -105,8 +117,25 @@ static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = (char)tolower((unsigned char)c);
+	c = text_lower(c);
 	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/* Reads up to 8 hex digits into *v; returns how many there were (9 when
+ * there were more, the 9th left unread). */
+static size_t read_hex32(parser *p, uint32_t *v)
+{
+	size_t digits = 0;
+	int h;
+
+	*v = 0;
+	while (p->pos < p->len && (h = hexval(p->s[p->pos])) >= 0) {
+		if (++digits > 8)
+			break;
+		*v = *v * 16 + (uint32_t)h;
+		p->pos++;
+	}
+	return digits;
 }
 
 static ar_status parse_hex_bytes(parser *p, strbuf *out)
@@ -124,7 +153,7 @@ static ar_status parse_hex_bytes(parser *p, strbuf *out)
 			skip_ws(p);
 		}
 		if (at_eol(p) || p->s[p->pos] == ';')
-			return AR_OK;
+			return data_read(p, out);
 		if (p->pos + 1 >= p->len || (hi = hexval(p->s[p->pos])) < 0 ||
 		    (lo = hexval(p->s[p->pos + 1])) < 0)
 			return fail(p, "hex data must be two-digit bytes separated by commas");
@@ -136,7 +165,7 @@ static ar_status parse_hex_bytes(parser *p, strbuf *out)
 			p->pos++;
 			continue;
 		}
-		return AR_OK;
+		return data_read(p, out);
 	}
 }
 
@@ -152,62 +181,49 @@ static bool take_word(parser *p, const char *w)
 
 static ar_status parse_dword(parser *p, regfile_entry *e)
 {
-	unsigned long v = 0;
-	size_t digits = 0;
+	uint32_t v;
 	unsigned char le[4];
-	int h;
+	size_t digits = read_hex32(p, &v);
 
-	while (p->pos < p->len && (h = hexval(p->s[p->pos])) >= 0) {
-		if (++digits > 8)
-			return fail(p, "dword has more than 8 hex digits");
-		v = v * 16 + (unsigned long)h;
-		p->pos++;
-	}
+	if (digits > 8)
+		return fail(p, "dword has more than 8 hex digits");
 	if (digits == 0)
 		return fail(p, "dword needs hex digits");
-	for (int i = 0; i < 4; i++)
-		le[i] = (unsigned char)((v >> (8 * i)) & 0xFF);
+	dword_pack(v, le);
 	return reg_value_set(&e->value, REGV_DWORD, le, 4, p->err);
 }
 
 static ar_status parse_hex_type(parser *p, uint32_t *type)
 {
-	unsigned long t = 0;
-	size_t digits = 0;
-	int h;
+	size_t digits;
 
 	*type = REGV_BINARY;
 	if (p->pos >= p->len || p->s[p->pos] != '(')
 		return AR_OK;
 	p->pos++;
-	while (p->pos < p->len && (h = hexval(p->s[p->pos])) >= 0 && digits < 8) {
-		t = t * 16 + (unsigned long)h;
-		digits++;
-		p->pos++;
-	}
-	if (digits == 0 || p->pos >= p->len || p->s[p->pos] != ')')
+	digits = read_hex32(p, type);
+	if (digits == 0 || digits > 8 || p->pos >= p->len || p->s[p->pos] != ')')
 		return fail(p, "hex(type) needs a hex type number");
 	p->pos++;
-	*type = (uint32_t)t;
 	return AR_OK;
 }
 
+/* REG_SZ data: the text in UTF-16LE and its terminator. */
 static ar_status sz_value(regfile_entry *e, const char *utf8, size_t len, ar_error *err)
 {
-	unsigned char *w = NULL, *with_nul;
+	unsigned char *w = NULL;
 	size_t wlen = 0;
+	strbuf sb = {0};
 	ar_status st = utf8_to_utf16le(utf8, len, &w, &wlen, err);
 
 	if (st != AR_OK)
 		return st;
-	with_nul = realloc(w, wlen + 2);
-	if (with_nul == NULL) {
-		free(w);
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	}
-	with_nul[wlen] = with_nul[wlen + 1] = 0;
-	st = reg_value_set(&e->value, REGV_SZ, with_nul, wlen + 2, err);
-	free(with_nul);
+	strbuf_add(&sb, w, wlen);
+	strbuf_add(&sb, "\0\0", 2);
+	st = sb.failed ? ar_error_set(err, AR_E_NOMEM, "out of memory")
+	               : reg_value_set(&e->value, REGV_SZ, sb.buf, sb.len, err);
+	strbuf_free(&sb);
+	free(w);
 	return st;
 }
 
@@ -221,8 +237,6 @@ static ar_status parse_data(parser *p, regfile_entry *e)
 		e->kind = REGFILE_VALUE_DELETE;
 	} else if (p->pos < p->len && p->s[p->pos] == '"') {
 		st = parse_string(p, &sb);
-		if (st == AR_OK && sb.failed)
-			st = ar_error_set(p->err, AR_E_NOMEM, "out of memory");
 		if (st == AR_OK)
 			st = sz_value(e, sb.buf ? sb.buf : "", sb.len, p->err);
 	} else if (take_word(p, "dword:")) {
@@ -234,8 +248,6 @@ static ar_status parse_data(parser *p, regfile_entry *e)
 			st = fail(p, "expected ':' after hex");
 		if (st == AR_OK)
 			st = parse_hex_bytes(p, &sb);
-		if (st == AR_OK && sb.failed)
-			st = ar_error_set(p->err, AR_E_NOMEM, "out of memory");
 		if (st == AR_OK)
 			st = reg_value_set(&e->value, type, sb.buf, sb.len, p->err);
 	} else {
@@ -274,7 +286,7 @@ static ar_status parse_value(parser *p, regfile_entry *e)
 		if (!at_eol(p))
 			st = fail(p, "unexpected text after the value");
 	}
-	if (st == AR_OK && (e->name = dup_range(name.buf ? name.buf : "", name.len)) == NULL)
+	if (st == AR_OK && (e->name = text_dup_n(name.buf ? name.buf : "", name.len)) == NULL)
 		st = ar_error_set(p->err, AR_E_NOMEM, "out of memory");
 	strbuf_free(&name);
 	return st;
@@ -304,24 +316,11 @@ static ar_status parse_key(parser *p, regfile_entry *e)
 	}
 	if (close <= open)
 		return fail(p, "empty key name");
-	e->key = dup_range(p->s + open, close - open);
+	e->key = text_dup_n(p->s + open, close - open);
 	if (e->key == NULL)
 		return ar_error_set(p->err, AR_E_NOMEM, "out of memory");
 	if (!registry_split_root(e->key, &root, &sub))
 		return fail(p, "key does not start with a registry root (HKEY_...)");
-	return AR_OK;
-}
-
-static ar_status add_entry(regfile *rf, const regfile_entry *e)
-{
-	if ((rf->count & (rf->count - 1)) == 0) {
-		size_t cap = rf->count ? rf->count * 2 : 8;
-		regfile_entry *ne = realloc(rf->entries, cap * sizeof(*ne));
-		if (ne == NULL)
-			return AR_E_NOMEM;
-		rf->entries = ne;
-	}
-	rf->entries[rf->count++] = *e;
 	return AR_OK;
 }
 
@@ -355,9 +354,11 @@ static ar_status parse_header(parser *p)
 	return AR_OK;
 }
 
+/* Parses every line after the header into rf->entries (which were none). */
 static ar_status parse_lines(parser *p, regfile *rf)
 {
 	const char *section = NULL;
+	strbuf list = {0}; /* regfile_entry[] */
 	ar_status st = AR_OK;
 
 	while (st == AR_OK && p->pos < p->len) {
@@ -383,7 +384,7 @@ static ar_status parse_lines(parser *p, regfile *rf)
 				st = fail(p, "value outside any [key] section");
 			else
 				st = parse_value(p, &e);
-			if (st == AR_OK && (e.key = dup_range(section, strlen(section))) == NULL)
+			if (st == AR_OK && (e.key = text_dup_n(section, strlen(section))) == NULL)
 				st = ar_error_set(p->err, AR_E_NOMEM, "out of memory");
 		} else {
 			st = fail(p, "expected a [key], a \"value\"=, a ; comment or a blank line");
@@ -391,7 +392,9 @@ static ar_status parse_lines(parser *p, regfile *rf)
 		e.end = p->pos;
 		eat_eol(p);
 		e.next = p->pos;
-		if (st == AR_OK && add_entry(rf, &e) != AR_OK)
+		if (st == AR_OK)
+			strbuf_add(&list, &e, sizeof(e));
+		if (st == AR_OK && list.failed)
 			st = ar_error_set(p->err, AR_E_NOMEM, "out of memory");
 		if (st != AR_OK)
 			entry_free(&e);
@@ -399,6 +402,9 @@ static ar_status parse_lines(parser *p, regfile *rf)
 		if (st == AR_OK && e.kind == REGFILE_KEY_DELETE)
 			section = NULL;
 	}
+	/* Also when it failed: the entries made so far are freed with rf. */
+	rf->entries = (regfile_entry *)list.buf;
+	rf->count = list.len / sizeof(regfile_entry);
 	return st;
 }
 
@@ -451,7 +457,7 @@ static ar_status decode(const unsigned char *b, size_t len, regfile *rf, ar_erro
 	if (!utf8_valid(b, len))
 		return ar_error_set(err, AR_E_INVALID,
 		                    "file is neither UTF-16LE with BOM nor UTF-8");
-	rf->text = dup_range((const char *)b, len);
+	rf->text = text_dup_n((const char *)b, len);
 	rf->len = len;
 	return rf->text ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
@@ -485,7 +491,7 @@ ar_status regfile_new(regfile_encoding encoding, regfile **out, ar_error *err)
 	regfile *rf = calloc(1, sizeof(*rf));
 
 	*out = NULL;
-	if (rf == NULL || (rf->text = dup_range(text, (size_t)n)) == NULL) {
+	if (rf == NULL || (rf->text = text_dup_n(text, (size_t)n)) == NULL) {
 		free(rf);
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	}
@@ -521,22 +527,9 @@ static bool key_covers(const char *key, const char *target)
 		n--;
 	if (n == 0)
 		return true;
-	if (strlen(st) < n)
+	if (strlen(st) < n || !text_equal_ci_n(sk, st, n))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (tolower((unsigned char)sk[i]) != tolower((unsigned char)st[i]))
-			return false;
-	}
 	return st[n] == '\0' || st[n] == '\\';
-}
-
-static bool name_equal(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-			return false;
-	}
-	return *a == *b;
 }
 
 /* Index of the first entry after the last deletion of key (or an ancestor). */
@@ -563,7 +556,7 @@ ar_status regfile_get(const regfile *rf, const char *key, const char *name, reg_
 		if (e->kind == REGFILE_KEY && key_covers(key, e->key))
 			out->key_exists = true;
 		else if ((e->kind == REGFILE_VALUE || e->kind == REGFILE_VALUE_DELETE) &&
-		         registry_key_equal(e->key, key) && name_equal(e->name, name))
+		         registry_key_equal(e->key, key) && text_equal_ci(e->name, name))
 			found = e;
 	}
 	if (found == NULL || found->kind == REGFILE_VALUE_DELETE)
@@ -665,7 +658,7 @@ ar_status regfile_set(regfile *rf, const char *key, const char *name, const reg_
 		for (size_t i = rf->count; i-- > from && st == AR_OK;) {
 			regfile_entry *e = &rf->entries[i];
 			if (e->kind == REGFILE_VALUE && registry_key_equal(e->key, key) &&
-			    name_equal(e->name, name))
+			    text_equal_ci(e->name, name))
 				st = splice(rf, e->start, e->next, "", err);
 		}
 		*changed = (st == AR_OK);
@@ -679,7 +672,7 @@ ar_status regfile_set(regfile *rf, const char *key, const char *name, const reg_
 	for (size_t i = from; i < rf->count; i++) {
 		const regfile_entry *e = &rf->entries[i];
 		if ((e->kind == REGFILE_VALUE || e->kind == REGFILE_VALUE_DELETE) &&
-		    registry_key_equal(e->key, key) && name_equal(e->name, name))
+		    registry_key_equal(e->key, key) && text_equal_ci(e->name, name))
 			last = i;
 	}
 	if (last < rf->count)
@@ -695,38 +688,26 @@ out:
 
 ar_status regfile_encode(const regfile *rf, unsigned char **out, size_t *len, ar_error *err)
 {
-	unsigned char *w = NULL, *buf;
+	unsigned char *w = NULL;
 	size_t wlen = 0;
-	ar_status st;
+	strbuf sb = {0};
+	ar_status st = AR_OK;
 
 	*out = NULL;
-	if (rf->encoding != REGFILE_UTF16LE) {
-		size_t bom = (rf->encoding == REGFILE_UTF8_BOM) ? 3 : 0;
-		buf = malloc(rf->len + bom + 1);
-		if (buf == NULL)
-			return ar_error_set(err, AR_E_NOMEM, "out of memory");
-		memcpy(buf, "\xEF\xBB\xBF", bom);
-		memcpy(buf + bom, rf->text, rf->len);
-		*out = buf;
-		*len = rf->len + bom;
-		return AR_OK;
+	if (rf->encoding == REGFILE_UTF16LE) {
+		st = utf8_to_utf16le(rf->text, rf->len, &w, &wlen, err);
+		strbuf_add(&sb, "\xFF\xFE", 2);
+		strbuf_add(&sb, w, wlen);
+	} else {
+		if (rf->encoding == REGFILE_UTF8_BOM)
+			strbuf_add(&sb, "\xEF\xBB\xBF", 3);
+		strbuf_add(&sb, rf->text, rf->len);
 	}
-	st = utf8_to_utf16le(rf->text, rf->len, &w, &wlen, err);
-	if (st != AR_OK)
-		return st;
-	buf = malloc(wlen + 2);
-	if (buf == NULL) {
-		free(w);
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	}
-	buf[0] = 0xFF;
-	buf[1] = 0xFE;
-	if (wlen > 0)
-		memcpy(buf + 2, w, wlen);
 	free(w);
-	*out = buf;
-	*len = wlen + 2;
-	return AR_OK;
+	if (st == AR_OK && (*out = (unsigned char *)strbuf_take(&sb, len)) == NULL)
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	strbuf_free(&sb);
+	return st;
 }
 
 static void add_quoted(strbuf *sb, const char *s, size_t n)
@@ -791,8 +772,7 @@ char *regfile_value_line(const char *name, const reg_value *value, const char *n
 	if (!value->exists) {
 		strbuf_adds(&sb, "-");
 	} else if (value->type == REGV_DWORD && value->len == 4) {
-		strbuf_addf(&sb, "dword:%02x%02x%02x%02x", value->data[3], value->data[2],
-		            value->data[1], value->data[0]);
+		strbuf_addf(&sb, "dword:%08lx", (unsigned long)dword_unpack(value->data));
 	} else if ((sz = plain_sz(value, &n)) != NULL) {
 		add_quoted(&sb, sz, n);
 		free(sz);

@@ -1,7 +1,9 @@
 /* Backend-independent half of registry.h: dispatch and value helpers. */
 #include "registry/registry.h"
 
-#include <ctype.h>
+#include "util/dword.h"
+#include "util/text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,29 +17,23 @@ ar_status registry_read(registry *reg, const char *key, const char *name, reg_va
 ar_status registry_write(registry *reg, const char *key, const char *name, const reg_value *value,
                          ar_error *err)
 {
-	return reg->ops->write(reg, key, name, value, err);
-}
-
-ar_status registry_write_dword(registry *reg, const char *key, const char *name, uint32_t data,
-                               ar_error *err)
-{
-	unsigned char le[4] = {(unsigned char)(data & 0xFF), (unsigned char)((data >> 8) & 0xFF),
-	                       (unsigned char)((data >> 16) & 0xFF),
-	                       (unsigned char)((data >> 24) & 0xFF)};
-	reg_value v = {
-	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
-	return registry_write(reg, key, name, &v, err);
+	return reg->ops->set(reg, key, name, value, err);
 }
 
 ar_status registry_remove(registry *reg, const char *key, const char *name, ar_error *err)
 {
-	return reg->ops->remove(reg, key, name, err);
+	return reg->ops->set(reg, key, name, NULL, err);
 }
 
 void registry_close(registry *reg)
 {
 	if (reg != NULL)
 		reg->ops->close(reg);
+}
+
+char *registry_gp_template_dir(registry *reg)
+{
+	return reg->ops->gp_template_dir != NULL ? reg->ops->gp_template_dir(reg) : NULL;
 }
 
 void reg_value_free(reg_value *v)
@@ -69,9 +65,7 @@ ar_status reg_value_set(reg_value *v, uint32_t type, const void *data, size_t le
 
 bool reg_value_is_dword(const reg_value *v, uint32_t data)
 {
-	return v->exists && v->type == REGV_DWORD && v->len == 4 && v->data[0] == (data & 0xFF) &&
-	       v->data[1] == ((data >> 8) & 0xFF) && v->data[2] == ((data >> 16) & 0xFF) &&
-	       v->data[3] == ((data >> 24) & 0xFF);
+	return v->exists && v->type == REGV_DWORD && v->len == 4 && dword_unpack(v->data) == data;
 }
 
 const char *reg_type_name(uint32_t type)
@@ -105,10 +99,9 @@ static const struct {
 static const char *match_root(const char *path, const char *name)
 {
 	size_t n = strlen(name);
-	for (size_t i = 0; i < n; i++) {
-		if (toupper((unsigned char)path[i]) != name[i])
-			return NULL;
-	}
+
+	if (!text_equal_ci_n(path, name, n))
+		return NULL;
 	if (path[n] == '\\')
 		return path + n + 1;
 	return path[n] == '\0' ? path + n : NULL;
@@ -139,7 +132,7 @@ static bool subkey_equal(const char *a, const char *b)
 			b++;
 		if (*a == '\0' || *b == '\0')
 			return *a == *b;
-		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+		if (text_lower(*a) != text_lower(*b))
 			return false;
 		a++;
 		b++;

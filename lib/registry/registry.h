@@ -44,12 +44,16 @@ typedef struct registry_ops {
 	const char *name; /* "win32", "regfile", ... for messages */
 	ar_status (*read)(registry *reg, const char *key, const char *name, reg_value *out,
 	                  ar_error *err);
-	/* Creates the key when missing; replaces any value of that name. */
-	ar_status (*write)(registry *reg, const char *key, const char *name, const reg_value *value,
-	                   ar_error *err);
-	/* Removing a value that is not there succeeds. */
-	ar_status (*remove)(registry *reg, const char *key, const char *name, ar_error *err);
+	/* Sets the value, creating the key when missing and replacing any value
+	 * of that name; with value NULL removes it (removing a value that is not
+	 * there succeeds). */
+	ar_status (*set)(registry *reg, const char *key, const char *name, const reg_value *value,
+	                 ar_error *err);
 	void (*close)(registry *reg);
+	/* Optional (NULL: none): the folder where Group Policy's Security
+	 * extension caches the security template of each GPO it applied, for
+	 * backends over a live system. Caller frees. */
+	char *(*gp_template_dir)(registry *reg);
 } registry_ops;
 
 struct registry {
@@ -67,10 +71,10 @@ ar_status registry_read(registry *reg, const char *key, const char *name, reg_va
                         ar_error *err);
 ar_status registry_write(registry *reg, const char *key, const char *name, const reg_value *value,
                          ar_error *err);
-ar_status registry_write_dword(registry *reg, const char *key, const char *name, uint32_t data,
-                               ar_error *err);
 ar_status registry_remove(registry *reg, const char *key, const char *name, ar_error *err);
 void registry_close(registry *reg);
+/* The backend's gp_template_dir, or NULL when it has none. */
+char *registry_gp_template_dir(registry *reg);
 
 /* Value helpers shared by the backends and their callers. */
 void reg_value_free(reg_value *v);

@@ -20,11 +20,13 @@ static ar_status load(const char *path, regfile **rf, ar_error *err)
 {
 	unsigned char *bytes = NULL;
 	size_t len = 0;
-	ar_status st;
+	ar_error read_err = {0};
+	ar_status st = platform_read_file(path, REGFILE_MAX_BYTES, &bytes, &len, &read_err);
 
-	if (!platform_exists(path))
+	if (st == AR_E_NOT_FOUND)
 		return regfile_new(REGFILE_UTF16LE, rf, err);
-	st = platform_read_file(path, REGFILE_MAX_BYTES, &bytes, &len, err);
+	if (st != AR_OK && err != NULL)
+		*err = read_err;
 	if (st == AR_OK) {
 		st = regfile_parse(bytes, len, rf, err);
 		if (st != AR_OK)
@@ -59,8 +61,8 @@ static ar_status store(const char *path, const regfile *rf, ar_error *err)
 	return st;
 }
 
-static ar_status rf_change(registry *reg, const char *key, const char *name, const reg_value *value,
-                           ar_error *err)
+static ar_status rf_set(registry *reg, const char *key, const char *name, const reg_value *value,
+                        ar_error *err)
 {
 	regfile_backend *b = reg->impl;
 	regfile *rf = NULL;
@@ -76,17 +78,6 @@ static ar_status rf_change(registry *reg, const char *key, const char *name, con
 	return st;
 }
 
-static ar_status rf_write(registry *reg, const char *key, const char *name, const reg_value *value,
-                          ar_error *err)
-{
-	return rf_change(reg, key, name, value, err);
-}
-
-static ar_status rf_remove(registry *reg, const char *key, const char *name, ar_error *err)
-{
-	return rf_change(reg, key, name, NULL, err);
-}
-
 static void rf_close(registry *reg)
 {
 	regfile_backend *b = reg->impl;
@@ -98,8 +89,7 @@ static void rf_close(registry *reg)
 static const registry_ops regfile_ops = {
         .name = "regfile",
         .read = rf_read,
-        .write = rf_write,
-        .remove = rf_remove,
+        .set = rf_set,
         .close = rf_close,
 };
 

@@ -3,6 +3,7 @@
  * type and bytes. */
 #include "registry/registry.h"
 #include "platform/win32_text.h"
+#include "util/strbuf.h"
 
 #include <windows.h>
 
@@ -11,12 +12,9 @@
 
 static ar_status win_error(ar_error *err, LONG code, const char *what, const char *key)
 {
-	char text[256] = "";
-	DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-	                         (DWORD)code, 0, text, sizeof(text), NULL);
+	char text[256];
 
-	while (n > 0 && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == '.'))
-		text[--n] = '\0';
+	win32_error_text((unsigned long)code, text, sizeof(text));
 	if (code == ERROR_ACCESS_DENIED)
 		return ar_error_set(err, AR_E_ACCESS,
 		                    "access denied %s %s: run as SYSTEM or an administrator", what,
@@ -66,12 +64,31 @@ static ar_status open_key(const char *key, REGSAM access, bool create, HKEY *out
 	                           : win_error(err, rc, create ? "creating" : "opening", key);
 }
 
+/* What every value operation starts with: the value name in UTF-16 (NULL
+ * unless AR_OK; caller frees) and the key opened as open_key does. */
+static ar_status open_value(const char *key, const char *name, REGSAM access, bool create, HKEY *h,
+                            bool *missing, wchar_t **wname, ar_error *err)
+{
+	ar_status st;
+
+	*h = NULL;
+	*missing = false;
+	if ((*wname = win32_to_wide(name)) == NULL)
+		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
+	st = open_key(key, access, create, h, missing, err);
+	if (st != AR_OK) {
+		free(*wname);
+		*wname = NULL;
+	}
+	return st;
+}
+
 static ar_status w32_read(registry *reg, const char *key, const char *name, reg_value *out,
                           ar_error *err)
 {
 	HKEY h;
 	bool missing;
-	wchar_t *wname = win32_to_wide(name);
+	wchar_t *wname;
 	DWORD type = 0, size = 0;
 	unsigned char *data = NULL;
 	LONG rc;
@@ -79,9 +96,7 @@ static ar_status w32_read(registry *reg, const char *key, const char *name, reg_
 
 	(void)reg;
 	memset(out, 0, sizeof(*out));
-	if (wname == NULL)
-		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
-	st = open_key(key, KEY_QUERY_VALUE, false, &h, &missing, err);
+	st = open_value(key, name, KEY_QUERY_VALUE, false, &h, &missing, &wname, err);
 	if (st != AR_OK || missing)
 		goto out;
 	out->key_exists = true;
@@ -115,18 +130,17 @@ out:
 
 /* Sets the value (creating the key) or, with value NULL, removes it (a
  * missing key or value is already the wanted state). */
-static ar_status w32_change(const char *key, const char *name, const reg_value *value,
-                            ar_error *err)
+static ar_status w32_set(registry *reg, const char *key, const char *name, const reg_value *value,
+                         ar_error *err)
 {
 	HKEY h;
 	bool missing;
-	wchar_t *wname = win32_to_wide(name);
-	ar_status st;
+	wchar_t *wname;
 	LONG rc;
+	ar_status st =
+	        open_value(key, name, KEY_SET_VALUE, value != NULL, &h, &missing, &wname, err);
 
-	if (wname == NULL)
-		return ar_error_set(err, AR_E_INVALID, "value name is not valid UTF-8");
-	st = open_key(key, KEY_SET_VALUE, value != NULL, &h, &missing, err);
+	(void)reg;
 	if (st == AR_OK && !missing) {
 		if (value != NULL)
 			rc = RegSetValueExW(h, wname, 0, value->type, value->data,
@@ -142,30 +156,34 @@ static ar_status w32_change(const char *key, const char *name, const reg_value *
 	return st;
 }
 
-static ar_status w32_write(registry *reg, const char *key, const char *name, const reg_value *value,
-                           ar_error *err)
-{
-	(void)reg;
-	return w32_change(key, name, value, err);
-}
-
-static ar_status w32_remove(registry *reg, const char *key, const char *name, ar_error *err)
-{
-	(void)reg;
-	return w32_change(key, name, NULL, err);
-}
-
 static void w32_close(registry *reg)
 {
 	free(reg);
 }
 
+/* %SystemRoot%\security\templates\policies: where the Security extension
+ * keeps a copy of each applied GPO's GptTmpl.inf (gpt00000.inf, ...). */
+static char *w32_gp_template_dir(registry *reg)
+{
+	wchar_t wdir[MAX_PATH];
+	UINT n = GetSystemWindowsDirectoryW(wdir, MAX_PATH);
+	char *dir;
+	strbuf sb = {0};
+
+	(void)reg;
+	if (n == 0 || n >= MAX_PATH || (dir = win32_to_utf8(wdir)) == NULL)
+		return NULL;
+	strbuf_addf(&sb, "%s\\security\\templates\\policies", dir);
+	free(dir);
+	return strbuf_take(&sb, NULL);
+}
+
 static const registry_ops win32_ops = {
         .name = "win32",
         .read = w32_read,
-        .write = w32_write,
-        .remove = w32_remove,
+        .set = w32_set,
         .close = w32_close,
+        .gp_template_dir = w32_gp_template_dir,
 };
 
 ar_status registry_open_live(registry **out, ar_error *err)

@@ -1,6 +1,6 @@
-/* The few libcurl functions the reporter uses, as a table. On Windows they
+/* The few libcurl functions the API client uses, as a table. On Windows they
  * are linked in statically (curl_loader_static.c); elsewhere libcurl is
- * opened with dlopen() only when a report is sent (curl_loader_dlopen.c),
+ * opened with dlopen() only when the API is called (curl_loader_dlopen.c),
  * because linking it loads its 30-odd shared libraries on every run. */
 #ifndef CURL_LOADER_H
 #define CURL_LOADER_H
@@ -17,6 +17,7 @@ typedef struct curl_fns {
 	CURLcode (*easy_perform)(CURL *h);
 	CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
 	void (*easy_cleanup)(CURL *h);
+	void (*easy_reset)(CURL *h);
 	const char *(*easy_strerror)(CURLcode code);
 	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
 	void (*slist_free_all)(struct curl_slist *list);

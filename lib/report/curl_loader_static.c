@@ -14,6 +14,7 @@ ar_status curl_loader_open(curl_fns *fns, ar_error *err)
 	fns->easy_perform = curl_easy_perform;
 	fns->easy_getinfo = curl_easy_getinfo;
 	fns->easy_cleanup = curl_easy_cleanup;
+	fns->easy_reset = curl_easy_reset;
 	fns->easy_strerror = curl_easy_strerror;
 	fns->slist_append = curl_slist_append;
 	fns->slist_free_all = curl_slist_free_all;

@@ -36,7 +36,4 @@ ar_status report_submit(const report_config *cfg, const char *event_json, report
 size_t report_events_taken(const char *body, size_t len, const char *const *events, size_t n,
                            bool *taken);
 
-/* The "exp" claim of a JWT (seconds since 1970), or 0 when unreadable. */
-long long report_jwt_exp(const char *token);
-
 #endif

@@ -2,22 +2,17 @@
 #ifndef REPORT_CONFIG_H
 #define REPORT_CONFIG_H
 
+#include "report/api_config.h"
 #include "util/ar_error.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 typedef struct report_config {
-	char *url; /* base URL, no trailing '/' */
-	char *user;
-	char *password; /* secret: never printed; zeroed when freed */
-	char *ca_file;  /* NULL: the system's trust store */
-	long timeout_seconds;
-	bool allow_plain_http;
+	api_settings api; /* where the API is and how to log in */
 	char *spool_dir;
 	size_t spool_max_events;
 	size_t spool_max_bytes;
-	char warning[256]; /* set when loading found something to warn about */
 } report_config;
 
 /* Parses strictly: unknown keys and wrong types are errors naming the key.

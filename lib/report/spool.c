@@ -1,7 +1,7 @@
 #include "report/spool.h"
 
 #include "platform/platform.h"
-#include "util/strbuf.h"
+#include "util/path.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +10,6 @@
 
 #define SPOOL_SUFFIX    ".event.json"
 #define EVENT_MAX_BYTES (1024u * 1024u)
-
-static char *join(const char *dir, const char *name)
-{
-	strbuf sb = {0};
-	strbuf_addf(&sb, "%s%c%s", dir, platform_dir_sep(), name);
-	return strbuf_take(&sb, NULL);
-}
 
 ar_status spool_put(const char *dir, const char *event, ar_error *err)
 {
@@ -33,7 +26,7 @@ ar_status spool_put(const char *dir, const char *event, ar_error *err)
 	snprintf(name, sizeof(name), "%012llu-%08lu-%02x%02x%02x%02x" SPOOL_SUFFIX,
 	         (unsigned long long)time(NULL), platform_pid() % 100000000ul, rnd[0], rnd[1],
 	         rnd[2], rnd[3]);
-	path = join(dir, name);
+	path = path_join(dir, name);
 	if (path == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	st = platform_write_file_atomic(path, event, strlen(event), true, err);
@@ -69,7 +62,7 @@ ar_status spool_trim(const char *dir, size_t max_events, size_t max_bytes, size_
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *path = join(dir, names[i]);
+		char *path = path_join(dir, names[i]);
 		unsigned char *data = NULL;
 		if (path != NULL &&
 		    platform_read_file(path, EVENT_MAX_BYTES, &data, &sizes[i], NULL) == AR_OK)
@@ -78,7 +71,7 @@ ar_status spool_trim(const char *dir, size_t max_events, size_t max_bytes, size_
 		free(path);
 	}
 	while (first < n && (n - first > max_events || total > max_bytes)) {
-		char *path = join(dir, names[first]);
+		char *path = path_join(dir, names[first]);
 		if (path != NULL && platform_remove(path, NULL) == AR_OK)
 			(*dropped)++;
 		total -= sizes[first];
@@ -111,7 +104,7 @@ ar_status spool_take(const char *dir, size_t max, spool_entry **entries, size_t 
 	for (size_t i = 0; i < n && got < max; i++) {
 		spool_entry *e = &list[got];
 		unsigned char *data = NULL;
-		e->path = join(dir, names[i]);
+		e->path = path_join(dir, names[i]);
 		if (e->path == NULL ||
 		    platform_read_file(e->path, EVENT_MAX_BYTES, &data, &e->len, NULL) != AR_OK) {
 			free(e->path);

@@ -41,11 +41,3 @@ ar_status ar_error_prefix(ar_error *err, ar_status status, const char *fmt, ...)
 	err->status = status;
 	return status;
 }
-
-void ar_error_clear(ar_error *err)
-{
-	if (err != NULL) {
-		err->status = AR_OK;
-		err->msg[0] = '\0';
-	}
-}

@@ -25,7 +25,8 @@ typedef enum ar_status {
 	AR_E_NOMEM,
 	AR_E_UNSUPPORTED, /* operation not available on this build */
 	AR_E_NETWORK,     /* connection, TLS or HTTP failure */
-	AR_E_MISMATCH     /* read-back differs from what was written */
+	AR_E_MISMATCH,    /* read-back differs from what was written */
+	AR_E_TIMEOUT      /* a bounded wait ran out */
 } ar_status;
 
 #define AR_ERROR_MSG_MAX 512
@@ -43,7 +44,5 @@ ar_status ar_error_set(ar_error *err, ar_status status, const char *fmt, ...) AR
  * and returns status, the failure being passed on: callers write
  * `return ar_error_prefix(err, st, "...")`. err may be NULL. */
 ar_status ar_error_prefix(ar_error *err, ar_status status, const char *fmt, ...) AR_PRINTF(3, 4);
-
-void ar_error_clear(ar_error *err);
 
 #endif

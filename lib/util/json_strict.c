@@ -48,6 +48,14 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Objects this small are compared pair by pair, with no allocation. */
+#define FEW_KEYS 16
+
+static const char *key_of(const cJSON *c)
+{
+	return c->string ? c->string : "";
+}
+
 /* Sorting the names keeps a hostile object with many keys O(n log n). */
 static bool object_has_duplicate(const cJSON *obj, bool *nomem)
 {
@@ -59,13 +67,19 @@ static bool object_has_duplicate(const cJSON *obj, bool *nomem)
 		n++;
 	if (n < 2)
 		return false;
+	if (n <= FEW_KEYS) {
+		for (const cJSON *a = obj->child; a != NULL && !dup; a = a->next)
+			for (const cJSON *b = a->next; b != NULL && !dup; b = b->next)
+				dup = strcmp(key_of(a), key_of(b)) == 0;
+		return dup;
+	}
 	names = malloc(n * sizeof(*names));
 	if (names == NULL) {
 		*nomem = true;
 		return true;
 	}
 	for (const cJSON *c = obj->child; c != NULL; c = c->next)
-		names[i++] = c->string ? c->string : "";
+		names[i++] = key_of(c);
 	qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 1; i < n && !dup; i++)
 		dup = strcmp(names[i - 1], names[i]) == 0;

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# Builds the Windows executable on Debian 12:
-#   packaging/windows/build.sh DIR  ->  DIR/win_ms_network_client_sign_if_server_agrees.exe
+# Builds the Windows executables on Debian 12:
+#   packaging/windows/build.sh DIR
+#     -> DIR/win_ms_network_client_sign_if_server_agrees.exe       (x86_64)
+#     -> DIR/i686/win_ms_network_client_sign_if_server_agrees.exe  (32-bit, as the agent)
+#     -> DIR/BUILDINFO  (the Debian source versions linked in, the toolchain)
 # cJSON and curl come from Debian's own source packages (apt-get source),
-# built once for x86_64-w64-mingw32 (curl with Schannel, HTTP and HTTPS only,
+# built once per architecture (curl with Schannel, HTTP and HTTPS only,
 # static) into a cache reused by later runs, keyed by their versions.
+# The .exes are stripped and reproducible: the same commit built in another
+# folder gives the same bytes (no time stamp, no build path).
+# Environment: AR_WIN_BUILD (meson folder, default build-win; the i686 one
+# is AR_WIN_BUILD-i686), AR_WIN_DEPS (the cache, default
+# /var/cache/ar-win-deps), SOURCE_DATE_EPOCH (default: the commit's time),
+# AR_SOURCE_COMMIT (the commit BUILDINFO names, default: git's HEAD).
 set -euo pipefail
 
 OUT=${1:?usage: build.sh DIR}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-HOST=x86_64-w64-mingw32
 CACHE=${AR_WIN_DEPS:-/var/cache/ar-win-deps}
 BUILD=${AR_WIN_BUILD:-$ROOT/build-win}
 EXE=win_ms_network_client_sign_if_server_agrees.exe
 JOBS=$(nproc 2>/dev/null || echo 2)
+# Bumped whenever the way the dependencies are built changes, so that a
+# cache built the old way is not reused.
+RECIPE=2
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -21,7 +32,7 @@ as_root() {
 
 install_tools() {
 	"$ROOT/packaging/ensure-packages.sh" mingw-w64 meson ninja-build pkg-config dpkg-dev make \
-		binutils-mingw-w64-x86-64
+		binutils-mingw-w64-x86-64 binutils-mingw-w64-i686 git
 }
 
 # Source entries mirroring the machine's own Debian binary entries, so that
@@ -62,18 +73,34 @@ src_version() {
 	apt-cache showsrc "$1" 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -V | tail -n 1
 }
 
-fetch_source() {
-	local pkg=$1 dir=$2
+deb_version() {
+	dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown
+}
+
+# The time the build claims: the commit's, so that every build of one
+# commit says the same.
+source_date_epoch() {
+	if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
+		echo "$SOURCE_DATE_EPOCH"
+	elif git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$ROOT" log -1 --format=%ct
+	else
+		stat -c %Y "$ROOT/meson.build"
+	fi
+}
+
+fetch_source() { # fetch_source PACKAGE VERSION DIR
+	local pkg=$1 version=$2 dir=$3
 	mkdir -p "$dir"
-	(cd "$dir" && apt-get source "$pkg" >/dev/null 2>&1)
+	(cd "$dir" && apt-get source "$pkg=$version" >/dev/null 2>&1)
 	find "$dir" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | head -n 1
 }
 
-build_cjson() {
-	local src=$1 prefix=$2
+build_cjson() { # build_cjson HOST SRC PREFIX VERSION
+	local host=$1 src=$2 prefix=$3 version=$4
 	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include/cjson"
-	"$HOST-gcc" -O2 -std=c89 -c "$src/cJSON.c" -o "$prefix/cJSON.o"
-	"$HOST-ar" rcs "$prefix/lib/libcjson.a" "$prefix/cJSON.o"
+	"$host-gcc" -O2 -std=c89 -ffile-prefix-map="$src/=" -c "$src/cJSON.c" -o "$prefix/cJSON.o"
+	"$host-ar" rcsD "$prefix/lib/libcjson.a" "$prefix/cJSON.o"
 	rm -f "$prefix/cJSON.o"
 	cp "$src/cJSON.h" "$prefix/include/cjson/cJSON.h"
 	cat >"$prefix/lib/pkgconfig/libcjson.pc" <<PC
@@ -82,20 +109,22 @@ libdir=\${prefix}/lib
 includedir=\${prefix}/include
 
 Name: libcjson
-Description: cJSON from Debian's source package, static for $HOST
-Version: $(src_version cjson | sed -E 's/-.*//')
+Description: cJSON from Debian's source package, static for $host
+Version: ${version%%-*}
 Libs: -L\${libdir} -lcjson
 Cflags: -I\${includedir} -I\${includedir}/cjson
 PC
 }
 
-build_curl() {
-	local src=$1 prefix=$2
+build_curl() { # build_curl HOST SRC PREFIX
+	local host=$1 src=$2 prefix=$3
 	local b
 	b=$(mktemp -d)
 	(
 		cd "$b"
-		"$src/configure" --host="$HOST" --prefix="$prefix" \
+		# The prefix maps keep the temporary folders out of the objects
+		# (curl names some of its source files in messages).
+		"$src/configure" --host="$host" --prefix="$prefix" \
 			--disable-shared --enable-static --with-schannel \
 			--enable-http --disable-ftp --disable-file --disable-ldap --disable-ldaps \
 			--disable-rtsp --disable-dict --disable-telnet --disable-tftp --disable-pop3 \
@@ -106,8 +135,15 @@ build_curl() {
 			--without-libpsl --without-nghttp2 --without-libssh2 --without-librtmp \
 			--without-ngtcp2 --without-nghttp3 --without-quiche --without-msh3 \
 			--without-ca-bundle --without-ca-path \
-			CFLAGS="-O2" >configure.log 2>&1 || { tail -n 40 configure.log; exit 1; }
-		make -C lib -j"$JOBS" >make.log 2>&1 || { tail -n 40 make.log; exit 1; }
+			CFLAGS="-O2 -ffile-prefix-map=$src/=curl/ -ffile-prefix-map=$b/=curl/" \
+			>configure.log 2>&1 || {
+			tail -n 40 configure.log
+			exit 1
+		}
+		make -C lib -j"$JOBS" ARFLAGS=crD >make.log 2>&1 || {
+			tail -n 40 make.log
+			exit 1
+		}
 		make -C lib install >/dev/null
 		make -C include install >/dev/null
 		make install-pkgconfigDATA >/dev/null
@@ -115,60 +151,109 @@ build_curl() {
 	rm -rf "$b"
 }
 
-build_deps() {
-	local cjson_v curl_v key stamp
+# Sets PREFIX to the cache entry for HOST, building it when missing. One
+# build per entry at a time: a second caller waits for the first.
+build_deps() { # build_deps HOST
+	local host=$1 cjson_v curl_v key
 	cjson_v=$(src_version cjson)
 	curl_v=$(src_version curl)
 	if [ -z "$cjson_v" ] || [ -z "$curl_v" ]; then
 		echo "no source package versions for cjson/curl" >&2
 		exit 1
 	fi
-	key="cjson-$cjson_v+curl-$curl_v"
-	PREFIX="$CACHE/$key"
-	stamp="$PREFIX/.built"
-	[ -f "$stamp" ] && return 0
-	echo "building $key for $HOST into $PREFIX"
-	as_root mkdir -p "$CACHE"
-	rm -rf "$PREFIX"
-	mkdir -p "$PREFIX"
-	local srcdir
-	srcdir=$(mktemp -d)
-	build_cjson "$(fetch_source cjson "$srcdir")" "$PREFIX"
-	build_curl "$(fetch_source curl "$srcdir")" "$PREFIX"
-	rm -rf "$srcdir"
-	touch "$stamp"
+	key="cjson-$cjson_v+curl-$curl_v+r$RECIPE"
+	PREFIX="$CACHE/$host/$key"
+	as_root mkdir -p "$CACHE/$host"
+	(
+		flock 9
+		[ -f "$PREFIX/.built" ] && exit 0
+		echo "building $key for $host into $PREFIX" >&2
+		rm -rf "$PREFIX"
+		mkdir -p "$PREFIX"
+		local srcdir
+		srcdir=$(mktemp -d)
+		build_cjson "$host" "$(fetch_source cjson "$cjson_v" "$srcdir")" "$PREFIX" "$cjson_v"
+		build_curl "$host" "$(fetch_source curl "$curl_v" "$srcdir")" "$PREFIX"
+		rm -rf "$srcdir"
+		printf 'cjson=%s\ncurl=%s\n' "$cjson_v" "$curl_v" >"$PREFIX/SOURCES"
+		printf "[properties]\npkg_config_libdir = '%s'\n" "$PREFIX/lib/pkgconfig" \
+			>"$PREFIX/meson-deps.ini"
+		touch "$PREFIX/.built"
+	) 9>"$CACHE/$host/.lock"
 }
 
-check_imports() {
-	# Only DLLs every Windows has: nothing to ship beside the .exe.
-	local dlls bad
-	dlls=$("$HOST-objdump" -p "$1" | awk '/DLL Name:/ { print toupper($3) }')
-	bad=$(grep -vE '^(KERNEL32|ADVAPI32|WS2_32|CRYPT32|BCRYPT|SECUR32|USER32|SHELL32|MSVCRT|IPHLPAPI|WLDAP32|NORMALIZ|API-MS-WIN-.*)\.DLL$' <<<"$dlls" || true)
-	if [ -n "$bad" ]; then
-		echo "the .exe needs DLLs that Windows does not ship: $bad" >&2
-		exit 1
+PASSED=0
+FAILED=0
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then
+		PASSED=$((PASSED + 1))
+		echo "ok - $what"
+	else
+		FAILED=$((FAILED + 1))
+		echo "not ok - $what"
 	fi
-	echo "imports: $(tr '\n' ' ' <<<"$dlls")"
+}
+
+# shellcheck source=packaging/windows/pe_checks.sh
+. "$HERE/pe_checks.sh"
+
+build_one() { # build_one HOST MESON_DIR OUT_FILE FORMAT MAGIC
+	local host=$1 dir=$2 out=$3 format=$4 magic=$5
+	build_deps "$host"
+	# Stripped at link time, no time stamp in the PE header, no build path.
+	local opts=(--cross-file "$HERE/$host.ini" --cross-file "$PREFIX/meson-deps.ini"
+		"-Dc_args=['-ffile-prefix-map=$ROOT/=', '-ffile-prefix-map=$dir/=']"
+		"-Dc_link_args=['-s', '-Wl,--no-insert-timestamp']")
+	mkdir -p "$(dirname "$dir")"
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$ROOT" "${opts[@]}" >/dev/null
+	else
+		meson setup "$dir" "$ROOT" "${opts[@]}" -Dtests=false -Dbuildtype=release >/dev/null
+	fi
+	meson compile -C "$dir" >"$dir/compile.log" 2>&1 || {
+		tail -n 40 "$dir/compile.log" >&2
+		exit 1
+	}
+	mkdir -p "$(dirname "$out")"
+	cp "$dir/active-response/$EXE" "$out"
+	check "$host: $format" pe_format "$host" "$out" "$format"
+	check "$host: optional header magic $magic" pe_magic "$host" "$out" "$magic"
+	check "$host: imports only system DLLs" system_dlls_only "$host" "$out"
+	check "$host: stripped" stripped "$host" "$out"
+	check "$host: no time stamp" no_time_stamp "$host" "$out"
+	check "$host: no build path inside" no_build_paths "$out" "$ROOT" "$BUILD" "$CACHE"
+	echo "built $out ($(stat -c %s "$out") bytes)"
+	cat "$PREFIX/SOURCES" >"$out.sources"
 }
 
 install_tools
 enable_sources
-build_deps
+SOURCE_DATE_EPOCH=$(source_date_epoch)
+export SOURCE_DATE_EPOCH
 
-cat >"$PREFIX/meson-deps.ini" <<INI
-[properties]
-pkg_config_libdir = '$PREFIX/lib/pkgconfig'
-INI
-if [ -f "$BUILD/build.ninja" ]; then
-	meson setup --reconfigure "$BUILD" "$ROOT" --cross-file "$HERE/$HOST.ini" \
-		--cross-file "$PREFIX/meson-deps.ini"
-else
-	meson setup "$BUILD" "$ROOT" --cross-file "$HERE/$HOST.ini" --cross-file "$PREFIX/meson-deps.ini" \
-		-Dtests=false -Dbuildtype=release -Dstrip=true
-fi
-meson compile -C "$BUILD" >/dev/null
 mkdir -p "$OUT"
-cp "$BUILD/active-response/$EXE" "$OUT/$EXE"
-check_imports "$OUT/$EXE"
-echo "built $OUT/$EXE ($(stat -c %s "$OUT/$EXE") bytes)"
-echo "1 passed, 0 failed"
+OUT=$(cd "$OUT" && pwd)
+# Both caches first: a long dependency build never waits behind a program
+# that does not compile.
+build_deps x86_64-w64-mingw32
+build_deps i686-w64-mingw32
+build_one x86_64-w64-mingw32 "$BUILD" "$OUT/$EXE" pei-x86-64 020b
+build_one i686-w64-mingw32 "$BUILD-i686" "$OUT/i686/$EXE" pei-i386 010b
+
+# What went into the .exes, for the SBOM and for anyone rebuilding them.
+{
+	cat "$OUT/$EXE.sources"
+	echo "source_date_epoch=$SOURCE_DATE_EPOCH"
+	echo "commit=${AR_SOURCE_COMMIT:-$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}"
+	echo "gcc-mingw-w64=$(deb_version gcc-mingw-w64-x86-64-win32)"
+	echo "mingw-w64=$(deb_version mingw-w64-common)"
+	echo "binutils-mingw-w64=$(deb_version binutils-mingw-w64-x86-64)"
+} >"$OUT/BUILDINFO"
+if ! cmp -s "$OUT/$EXE.sources" "$OUT/i686/$EXE.sources"; then
+	check "both architectures link the same dependency versions" false
+fi
+rm -f "$OUT/$EXE.sources" "$OUT/i686/$EXE.sources"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

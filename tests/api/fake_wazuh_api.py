@@ -3,12 +3,22 @@ certificate the tests make, POST /security/user/authenticate (basic auth,
 ?raw=true gives the bare JWT), POST /events with a Bearer token, at most 100
 events a request, a per-minute request limit on /events (429 beyond), and
 switches for failures (403, 503, slow answers, dropped connections, a
-batch only partly forwarded). Every
-request is recorded to a JSONL file with the Authorization value masked.
+batch only partly forwarded, no /events at all as in 5.x). With --fleet,
+the endpoints a sweep uses over that fleet (fleet_api.py), and with
+--api-rate the API's limit on all requests (Wazuh's counter: one window
+from the first request, every request counted, 429 with error 6001 beyond).
+Every request is recorded to a JSONL file with the Authorization value
+masked; each PUT /active-response also records what each agent received.
+
+The mode file holds one switch a line: drop, slow, 503, 403, partial,
+no-events, no-sca (no /sca nor /active-response, as in 5.x), 429xN / 503xN
+(the next N requests answer so), put-delay=S (PUT
+/active-response answers after S seconds, once it has dispatched).
 
 usage: fake_wazuh_api.py --cert C --key K --port-file F --record R
                          [--user U --password P] [--token-ttl S]
-                         [--rate N --window S] [--mode MODE_FILE]"""
+                         [--rate N --window S] [--mode MODE_FILE]
+                         [--fleet FLEET.json] [--api-rate N]"""
 
 import argparse
 import base64
@@ -20,6 +30,8 @@ import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fleet_api import Fleet
 
 SECRET = os.urandom(32)
 
@@ -55,6 +67,13 @@ class State:
         self.lock = threading.Lock()
         self.events_times = []
         self.issued = []
+        self.api_window_start = None
+        self.api_count = 0
+        self.used = {}  # mode line -> how many requests it has answered
+        self.fleet = None
+        if args.fleet:
+            with open(args.fleet, encoding="utf-8") as f:
+                self.fleet = Fleet(json.load(f))
 
     def mode(self):
         try:
@@ -62,6 +81,30 @@ class State:
                 return f.read().strip()
         except (OSError, TypeError):
             return ""
+
+    def forced(self):
+        """The status a "429xN" or "503xN" line still forces, or None."""
+        with self.lock:
+            for line in self.mode().splitlines():
+                code, x, n = line.partition("x")
+                if x and code in ("429", "503") and n.isdigit() and \
+                        self.used.get(line, 0) < int(n):
+                    self.used[line] = self.used.get(line, 0) + 1
+                    return int(code)
+        return None
+
+    def api_rate_ok(self):
+        """Wazuh's general limit (api/api/middlewares.py): a window opened by
+        the first request, reset once a minute has passed, every request
+        counted, refused beyond max."""
+        if not self.args.api_rate:
+            return True
+        with self.lock:
+            now = time.monotonic()
+            if self.api_window_start is None or now - self.api_window_start > self.args.window:
+                self.api_window_start, self.api_count = now, 0
+            self.api_count += 1
+            return self.api_count <= self.args.api_rate
 
     def record(self, entry):
         with self.lock, open(self.args.record, "a", encoding="utf-8") as f:
@@ -80,11 +123,14 @@ class State:
 def handler_for(state):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go in two writes
 
         def log_message(self, fmt, *args):  # keep test output quiet
             pass
 
         def reply(self, code, obj=None, text=None):
+            state.record({"answered": code, "method": self.command, "to": self.path,
+                          "time": time.time()})
             body = text.encode() if text is not None else json.dumps(obj).encode()
             self.send_response(code)
             self.send_header("Content-Type",
@@ -97,6 +143,15 @@ def handler_for(state):
             self.reply(code, {"title": title, "detail": detail, "error": code})
 
         def do_POST(self):
+            self.handle_any("POST")
+
+        def do_GET(self):
+            self.handle_any("GET")
+
+        def do_PUT(self):
+            self.handle_any("PUT")
+
+        def handle_any(self, method):
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length) if length else b""
             headers = {k: v for k, v in self.headers.items()}
@@ -104,9 +159,11 @@ def handler_for(state):
                 scheme = headers["Authorization"].split(" ", 1)[0]
                 headers["Authorization"] = scheme + " <masked>"
             mode = state.mode()
-            state.record({"method": "POST", "path": self.path, "headers": headers,
+            head_len = len(self.requestline) + sum(len(k) + len(v) + 4
+                                                   for k, v in self.headers.items())
+            state.record({"method": method, "path": self.path, "headers": headers,
                           "body": body.decode("utf-8", "replace"), "mode": mode,
-                          "time": time.time()})
+                          "head_bytes": head_len, "time": time.time()})
             if mode == "drop":
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -115,12 +172,38 @@ def handler_for(state):
                 time.sleep(30)
             if mode == "503":
                 return self.error(503, "Service Unavailable", "down for the test")
+            if not state.api_rate_ok():
+                return self.reply(429, {"title": "Too Many Requests", "error": 6001,
+                                        "detail": "Maximum number of requests per minute "
+                                                  "reached"})
+            forced = state.forced()
+            if forced:
+                return self.error(forced, "Forced", "forced by the test")
+            if head_len > 16 * 1024:
+                return self.error(431, "Request Header Fields Too Large", "over 16 KiB")
             path = self.path.split("?", 1)[0]
-            if path == "/security/user/authenticate":
+            if method == "POST" and path == "/security/user/authenticate":
                 return self.authenticate()
-            if path == "/events":
+            if method == "POST" and path == "/events" and "no-events" not in mode:
                 return self.events(body, mode)
+            if "no-sca" in mode and (path.startswith("/sca") or path == "/active-response"):
+                return self.error(404, "Not Found", "no such endpoint (5.x)")
+            if state.fleet is not None and method in ("GET", "PUT"):
+                return self.fleet(method, body, mode)
             return self.error(404, "Not Found", "no such endpoint")
+
+        def fleet(self, method, body, mode):
+            auth = self.headers.get("Authorization", "")
+            if not auth.startswith("Bearer ") or not jwt_valid(auth[7:]):
+                return self.error(401, "Unauthorized", "Invalid token")
+            status, answer, dispatch = state.fleet.handle(method, self.path,
+                                                          body.decode("utf-8", "replace"))
+            if dispatch is not None:
+                state.record({"dispatch": dispatch, "time": time.time()})
+                for line in mode.splitlines():
+                    if line.startswith("put-delay="):
+                        time.sleep(float(line.split("=", 1)[1]))
+            return self.reply(status, answer)
 
         def authenticate(self):
             auth = self.headers.get("Authorization", "")
@@ -196,6 +279,8 @@ def main():
     ap.add_argument("--rate", type=int, default=30)
     ap.add_argument("--window", type=float, default=60.0)
     ap.add_argument("--mode")
+    ap.add_argument("--fleet")
+    ap.add_argument("--api-rate", type=int, default=0)
     args = ap.parse_args()
     state = State(args)
     server = QuietServer(("127.0.0.1", 0), handler_for(state))

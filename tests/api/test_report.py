@@ -45,7 +45,8 @@ def make_pki(d):
 
 
 class Server:
-    def __init__(self, pki, cert="server", token_ttl=900, rate=30, window=60.0):
+    def __init__(self, pki, cert="server", token_ttl=900, rate=30, window=60.0, fleet=None,
+                 api_rate=0):
         self.dir = tempfile.mkdtemp(prefix="ar-api-")
         self.record = os.path.join(self.dir, "requests.jsonl")
         self.mode_file = os.path.join(self.dir, "mode")
@@ -55,7 +56,8 @@ class Server:
              "--cert", os.path.join(pki, cert + ".pem"), "--key", os.path.join(pki, cert + ".key"),
              "--port-file", port_file, "--record", self.record, "--user", USER,
              "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
-             "--window", str(window), "--mode", self.mode_file])
+             "--window", str(window), "--mode", self.mode_file, "--api-rate", str(api_rate)] +
+            (["--fleet", fleet] if fleet else []))
         for _ in range(200):
             if os.path.exists(port_file):
                 break
@@ -379,6 +381,32 @@ class ReportTests(unittest.TestCase):
         sent = [json.loads(e) for e in self.server.events()]
         self.assertEqual(sorted(e["n"] for e in sent if "n" in e), list(range(40)))
         self.assertEqual(len([e for e in sent if "n" not in e]) + len(self.spooled()), 6)
+
+    def test_no_events_endpoint_keeps_reports_and_warns_once(self):
+        """A 5.x server has no POST /events (404): the reports stay in the
+        spool, one warning says why, and later runs do not ask again."""
+        cfg = self.config()
+        self.server.set_mode("no-events")
+        for _ in range(3):
+            self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual(len(self.spooled()), 3)
+        self.assertEqual(len(self.server.requests("/events")), 1)
+        self.assertEqual(len(self.server.requests("/security/user/authenticate")), 1)
+        warnings = [r["warning"] for r in read_log(self.w.log) if "warning" in r]
+        self.assertEqual(warnings, ["this Wazuh server API has no POST /events (Wazuh 5.x "
+                                    "removed it): reports are kept; the log line carries "
+                                    "the result"])
+        self.assertNotIn(b"report not sent", b"".join(self.outputs[-3:]))
+        # A day later the server is asked again; one that takes events
+        # gets all that waited, and the mark is gone.
+        marker = os.path.join(self.spool, "no-events-endpoint")
+        with open(marker, "w", encoding="utf-8") as f:
+            f.write("%d\n" % (time.time() - 25 * 3600))
+        self.server.set_mode("")
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual(len(self.server.events()), 4)
+        self.assertEqual(self.spooled(), [])
+        self.assertFalse(os.path.exists(marker))
 
     def test_batches_of_at_most_100(self):
         cfg = self.config()

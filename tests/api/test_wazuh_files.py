@@ -1,10 +1,13 @@
 """The manager-side files in packaging/wazuh: well-formed XML, a dispatch
-rule that fires for exactly the checks the program remediates, and an
-example configuration that the configuration schema accepts."""
+rule that fires for exactly the checks the program remediates in every
+Wazuh release's Windows policies (the fields analysisd's SCA decoder gives
+the rules, built from the table in tests/data/sca), and an example
+configuration that the configuration schema accepts."""
 
 import json
 import os
 import re
+import sys
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -12,6 +15,8 @@ from jsonschema import Draft202012Validator
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 WAZUH = os.path.join(ROOT, "packaging", "wazuh")
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from sca_table import Table, decoder_fields  # noqa: E402
 
 
 def rules_tree(name):
@@ -20,11 +25,14 @@ def rules_tree(name):
         return ET.fromstring("<root>" + f.read() + "</root>")
 
 
-def table_ids():
-    """The check ids of the table in lib/sca_match.c."""
-    with open(os.path.join(ROOT, "lib", "sca_match.c"), encoding="utf-8") as f:
-        text = f.read()
-    return set(re.findall(r'\{\s*"cis_win[^"]*",\s*"[^"]*",\s*"(\d+)",', text))
+def fires(rule, fields):
+    """Whether every <field> of the rule matches (pcre2 patterns of the
+    kind Python's re reads alike; an absent field never matches)."""
+    for f in rule.findall("field"):
+        value = fields.get(f.get("name"))
+        if value is None or not re.search(f.text, value):
+            return False
+    return True
 
 
 class WazuhFiles(unittest.TestCase):
@@ -34,21 +42,51 @@ class WazuhFiles(unittest.TestCase):
                 with self.subTest(name=name):
                     rules_tree(name)
 
-    def test_dispatch_rule_matches_exactly_our_checks(self):
+    def test_dispatch_rule_fires_for_our_control_in_every_release(self):
         tree = rules_tree("local_rules.xml")
         rule = tree.find(".//rule[@id='100550']")
         self.assertIsNotNone(rule)
         self.assertEqual([s.strip() for s in rule.find("if_sid").text.split(",")],
                          ["19007", "19011", "19014"])
-        field = rule.find("field[@name='sca.check.id']")
-        self.assertEqual(field.get("type"), "pcre2")
-        pattern = re.compile(field.text)
-        ids = table_ids()
-        self.assertEqual(len(ids), 8)
-        for cid in ids:
-            self.assertTrue(pattern.search(cid), cid)
-        for cid in ["16031", "34541", "26031", "260320", "2603", "x26032"]:
-            self.assertFalse(pattern.search(cid), cid)
+        self.assertEqual({f.get("type") for f in rule.findall("field")}, {"pcre2"})
+        # No check id in the rule: ids move between releases.
+        self.assertIsNone(rule.find("field[@name='sca.check.id']"))
+        wrong, ours, seen = [], set(), 0
+        for check, policy, gen in Table().uses():
+            if gen["major"] != 4:
+                continue
+            seen += 1
+            if fires(rule, decoder_fields(check)) != check["ours"]:
+                wrong.append("%s %s %s" % (gen["releases"][0], policy["id"], check["id"]))
+            if check["ours"]:
+                ours.add((gen["releases"][0], policy["id"], check["id"]))
+        self.assertGreater(seen, 30000)
+        self.assertEqual(wrong, [])
+        # Among them the ids of older agents: 4.0 (13015), 4.1 - 4.8 (16023),
+        # 4.3.7 - 4.9 (26035), 4.12 - 4.14.1 (36538), and 4.14.2 on (36537).
+        ids = {i for _, _, i in ours}
+        self.assertTrue({13015, 14014, 16023, 26035, 27040, 36538, 36537, 26032} <= ids, ids)
+
+    def test_dispatch_rule_refuses_look_alikes(self):
+        rule = rules_tree("local_rules.xml").find(".//rule[@id='100550']")
+        key = r"HKEY_LOCAL_MACHINE\System\CurrentControlSet\Services\LanmanWorkstation\Parameters"
+        srv = key.replace("LanmanWorkstation", "LanmanServer")
+        title = ("Ensure 'Microsoft network client: Digitally sign communications "
+                 "(if server agrees)' is set to 'Enabled'.")
+
+        def fields(t, keys):
+            return decoder_fields({"id": 1, "title": t, "compliance": {}, "registry": keys})
+
+        self.assertTrue(fires(rule, fields(title, [key])))
+        self.assertTrue(fires(rule, fields(title.upper(), [key.replace(
+            "HKEY_LOCAL_MACHINE", "HKLM")])))
+        for t, keys in [(title, [srv]), (title, [key, srv]), (title, []),
+                        (title.replace("(if server agrees)", "(always)"), [key]),
+                        (title.replace("client: ", "server: ").replace("server agrees",
+                                                                        "client agrees"),
+                         [key]),
+                        (title, [key + r"\Sub"])]:
+            self.assertFalse(fires(rule, fields(t, keys)), (t, keys))
 
     def test_active_response_wired_to_the_rule(self):
         conf = rules_tree("ossec.conf")

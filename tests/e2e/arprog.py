@@ -129,3 +129,14 @@ def reg_value(raw, key=KEY, name=VALUE):
 def message(name):
     with open(data(name), "rb") as f:
         return f.read()
+
+
+VALIDATE_LOG = os.path.join(HERE, "..", "schema", "validate_log.py")
+
+
+def log_schema_errors(path):
+    """What tests/schema/validate_log.py finds wrong in a log: "" when every
+    line has Wazuh's format and every result matches the result schema."""
+    p = subprocess.run(["/usr/bin/python3", VALIDATE_LOG, path], capture_output=True, text=True,
+                       check=False)
+    return "" if p.returncode == 0 else p.stdout + p.stderr

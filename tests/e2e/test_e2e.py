@@ -5,7 +5,9 @@ the log line."""
 
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import unittest
 
 from arprog import (KEY, PROGRAM, VALUE, Workdir, data, message, program, read_log,
@@ -349,6 +351,47 @@ class LogFailure(Base):
         self.assertIn(b"log not written", p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1)
         os.rmdir(w.log)
+
+
+class AgentFolder(unittest.TestCase):
+    """Without --log-file the log is the agent's: the agent folder is the one
+    the program is installed under (<agent>/active-response/bin), else the
+    working folder."""
+
+    def setUp(self):
+        self.agent = tempfile.mkdtemp(prefix="ar-agent-")
+        self.reg = os.path.join(self.agent, "registry.reg")
+        shutil.copyfile(data("registry", "value_0_utf16.reg"), self.reg)
+
+    def tearDown(self):
+        shutil.rmtree(self.agent, ignore_errors=True)
+
+    def run_from(self, *parts, cwd):
+        folder = os.path.join(self.agent, *parts)
+        os.makedirs(folder)
+        exe = os.path.join(folder, PROGRAM)
+        shutil.copy2(program(), exe)
+        p = subprocess.run([exe, "--registry-file", self.reg],
+                           input=message("ours_26032_failed.json"), capture_output=True,
+                           cwd=cwd, check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def statuses(self, log):
+        return [r["status"] for r in read_log(log) if "status" in r]
+
+    def test_installed_in_active_response_bin(self):
+        self.run_from("active-response", "bin", cwd="/")
+        log = os.path.join(self.agent, "logs", "active-responses.log")
+        self.assertEqual(self.statuses(log), ["remediated"])
+
+    def test_elsewhere_the_working_folder(self):
+        work = os.path.join(self.agent, "work")
+        os.mkdir(work)
+        # POSIX names keep their case: this is not the agent's bin folder.
+        self.run_from("Active-Response", "bin", cwd=work)
+        self.assertEqual(self.statuses(os.path.join(work, "logs", "active-responses.log")),
+                         ["remediated"])
+        self.assertFalse(os.path.exists(os.path.join(self.agent, "logs")))
 
 
 class Cli(unittest.TestCase):

@@ -1,6 +1,11 @@
 /* What the API sends back: the /events answer, matched against a batch,
- * and the login token. */
+ * the login token; for the sweep, a PUT /active-response answer and a check
+ * of GET /sca/{agent_id}/checks/{policy_id} made into an alert and judged. */
+#include "report/api_client.h"
 #include "report/report.h"
+#include "sweep/sweep_alert.h"
+#include "sweep/sweep_dispatch.h"
+#include "util/json_strict.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,6 +13,26 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void sweep_answers(const char *text, size_t size)
+{
+	static const char *const ids[] = {"001", "002"};
+	long codes[2];
+	cJSON *check = NULL, *alert;
+	sca_match_result m;
+
+	sweep_dispatch_read_answer(text, size, ids, 2, codes);
+	for (size_t i = 0; i < 2; i++)
+		if (codes[i] < SWEEP_CODE_UNLISTED)
+			abort(); /* taken, an API code, or not listed: nothing else */
+	if (json_parse_strict(text, size, &check, NULL) != AR_OK)
+		return;
+	alert = sweep_alert_build(check, "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0");
+	if (alert != NULL)
+		(void)sweep_alert_is_ours(alert, "!x.exe", &m);
+	cJSON_Delete(alert);
+	cJSON_Delete(check);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		marked += taken[i] ? 1 : 0;
 	if (took != marked)
 		abort(); /* the count is the number of events marked */
-	(void)report_jwt_exp(text);
+	(void)api_jwt_exp(text);
+	sweep_answers(text, size);
 	free(text);
 	return 0;
 }

@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	(void)ar_finding_check_id(&msg.finding, id, sizeof(id));
-	if (sca_match(&msg.finding, &m) ? m.row == NULL : m.reason[0] == '\0')
-		abort(); /* a match names its row, a refusal its reason */
+	if (sca_match(&msg.finding, &m) ? m.control == NULL : m.reason[0] == '\0')
+		abort(); /* a match names its control, a refusal its reason */
 	ar_message_free(&msg);
 	return 0;
 }

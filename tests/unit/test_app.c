@@ -13,20 +13,15 @@ static char dir[64], reg[128], log_path[128];
 
 static void setup(void)
 {
-	char cmd[256];
-	strcpy(dir, "/tmp/ar-app-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "app");
 	snprintf(reg, sizeof(reg), "%s/r.reg", dir);
 	snprintf(log_path, sizeof(log_path), "%s/ar.log", dir);
-	snprintf(cmd, sizeof(cmd), "cp '%s/registry/value_0_utf16.reg' '%s'", TESTS_DATA_DIR, reg);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_copy_sample("registry/value_0_utf16.reg", reg);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_tree(dir);
 }
 
 static FILE *file_with(const char *sample, const char *after)

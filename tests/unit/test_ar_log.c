@@ -37,11 +37,11 @@ END_TEST
 
 START_TEST(appends_and_creates_the_folder)
 {
-	char dir[] = "/tmp/ar-log-XXXXXX", path[128], buf[512];
+	char dir[64], path[128], buf[512];
 	FILE *f;
 	size_t n;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "log");
 	snprintf(path, sizeof(path), "%s/logs/active-responses.log", dir);
 	ck_assert(ar_log_append(path, "prog", "one", NULL) == AR_OK);
 	ck_assert(ar_log_append(path, "prog", "two", NULL) == AR_OK);

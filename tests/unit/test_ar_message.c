@@ -1,5 +1,7 @@
 /* The Wazuh 4.x message: validated field by field, and reduced to the
- * command, the options and the SCA finding the matcher reads. */
+ * command, the options and the SCA finding the matcher reads; and the forms
+ * a person has at hand (a bare alert, the dashboard's document, a 5.x SCA
+ * state document), told apart by their structure. */
 #include "ar_message.h"
 
 #include "ar_message_checks.h"
@@ -255,10 +257,107 @@ START_TEST(finding_fields_of_the_wrong_type_are_absent)
 }
 END_TEST
 
+/* A sample as it is on disk, over one line or several. */
+static char *read_doc(const char *rel, size_t *len)
+{
+	char path[1024];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", TESTS_DATA_DIR, rel);
+	f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	ck_assert_int_ge(n = ftell(f), 1);
+	rewind(f);
+	ck_assert_ptr_nonnull(buf = malloc((size_t)n + 1));
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+START_TEST(every_form_is_an_add_request)
+{
+	static const struct {
+		const char *name;
+		ar_input_form form;
+		const char *form_name;
+		int major;
+	} cases[] = {
+	        {"ours_26032_failed.json", AR_FORM_EXECD, "execd", 4},
+	        {"forms/execd_26032_pretty.json", AR_FORM_EXECD, "execd", 4},
+	        {"forms/alert_26032.json", AR_FORM_ALERT, "alert", 4},
+	        {"forms/dashboard_26032.json", AR_FORM_INDEXER_DOCUMENT, "indexer_document", 4},
+	        {"forms/sca_state_26032.json", AR_FORM_SCA_STATE, "sca_state", 5},
+	        {"forms/dashboard_sca_state_26032.json", AR_FORM_INDEXER_DOCUMENT,
+	         "indexer_document", 5},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len;
+		char *text = read_doc(cases[i].name, &len), buf[32];
+		ar_message m;
+		ar_error err = {0};
+
+		ck_assert_msg(ar_message_parse(text, len, &m, &err) == AR_OK, "%s: %s",
+		              cases[i].name, err.msg);
+		ck_assert_int_eq(m.form, cases[i].form);
+		ck_assert_str_eq(ar_input_form_name(m.form), cases[i].form_name);
+		ck_assert_int_eq(m.wazuh_major, cases[i].major);
+		ck_assert_int_eq(m.command, AR_CMD_ADD);
+		ck_assert_str_eq(m.command_name, "add");
+		ck_assert(!m.dry_run);
+		ck_assert_str_eq(ar_finding_check_id(&m.finding, buf, sizeof(buf)), "26032");
+		ck_assert_str_eq(m.finding.agent_id, "001");
+		ar_message_free(&m);
+		free(text);
+	}
+}
+END_TEST
+
+START_TEST(form_is_told_by_structure)
+{
+	ar_message m;
+
+	/* A state document carries a "wazuh" object of its own (agent,
+	 * cluster): without "active_response" or a command it is no message
+	 * of execd's. Flat dotted keys count as the nested ones. */
+	ck_assert(parse_text("{\"check.id\":\"26032\",\"policy.id\":\"cis_win11_enterprise\","
+	                     "\"wazuh\":{\"agent\":{\"id\":\"001\"}}}",
+	                     &m, NULL) == AR_OK);
+	ck_assert_int_eq(m.form, AR_FORM_SCA_STATE);
+	ar_message_free(&m);
+	/* A command makes it execd's, judged as such. */
+	text_fails("{\"check\":{\"id\":\"26032\"},\"policy\":{\"id\":\"cis_win11_enterprise\"},"
+	           "\"command\":\"enable\"}",
+	           "neither the 5.x shape");
+	text_fails("{\"wazuh\":{\"active_response\":{\"executable\":\"a\"}},\"check\":{},"
+	           "\"policy\":{}}",
+	           "\"command\" must be a string");
+	text_fails("{}", "not a form this program reads; expected the message wazuh-execd writes "
+	                 "(\"command\"), a Wazuh alert as alerts.json holds it (\"rule\" and "
+	                 "\"agent\"), the dashboard's JSON of one (\"_source\"), or an SCA state "
+	                 "document (\"check\" and \"policy\")");
+	text_fails("{\"rule\":{\"id\":\"19007\"},\"agent\":\"001\"}", "not a form this program");
+	text_fails("{\"check\":{\"id\":\"26032\"},\"policy\":\"cis\"}", "not a form this program");
+	text_fails("{\"_source\":[]}", "\"_source\" must be an object");
+	text_fails("{\"_index\":\"x\",\"_source\":{\"status\":\"active\"}}",
+	           "the document's \"_source\" is neither a Wazuh alert");
+	/* A document holds an alert or a state, never execd's message. */
+	text_fails("{\"_source\":{\"version\":1,\"origin\":{},\"command\":\"add\","
+	           "\"parameters\":{\"alert\":{}}}}",
+	           "is neither a Wazuh alert");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ar_message");
 	TCase *tc = tcase_create("4.x");
+	TCase *forms = tcase_create("forms");
 
 	tcase_add_test(tc, sample_fills_the_finding);
 	tcase_add_test(tc, samples_of_every_kind);
@@ -269,6 +368,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, check_id_forms);
 	tcase_add_test(tc, finding_fields_of_the_wrong_type_are_absent);
 	suite_add_tcase(s, tc);
+	tcase_add_test(forms, every_form_is_an_add_request);
+	tcase_add_test(forms, form_is_told_by_structure);
+	suite_add_tcase(s, forms);
 	return s;
 }
 

@@ -1,6 +1,6 @@
 /* The Wazuh 5.x message: told apart from 4.x by its structure, validated,
- * reduced to the same finding, and matched on (policy id, check id) with the
- * check's rules cross-checked. */
+ * reduced to the same finding, and matched on what the check tests: its
+ * name (the title) and its rules, whatever its policy and check ids. */
 #include "ar_message.h"
 #include "sca_match.h"
 
@@ -58,7 +58,7 @@ static bool sample_is_ours(const char *name, char *reason, size_t reason_len)
 	ck_assert_msg(parse_sample(name, &m, &err) == AR_OK, "%s: %s", name, err.msg);
 	ck_assert_int_eq(m.wazuh_major, 5);
 	yes = sca_match(&m.finding, &r);
-	ck_assert(yes == (r.row != NULL));
+	ck_assert(yes == (r.control != NULL));
 	if (reason != NULL)
 		snprintf(reason, reason_len, "%s", r.reason);
 	ar_message_free(&m);
@@ -228,7 +228,9 @@ START_TEST(the_4x_shape_is_unchanged)
 	        "\"command\":\"add\",\"parameters\":{\"extra_args\":[\"dry-run\"],\"alert\":{"
 	        "\"rule\":{\"groups\":[\"sca\"]},\"agent\":{\"id\":\"007\"},\"data\":{\"sca\":{"
 	        "\"type\":\"check\",\"policy\":\"CIS Microsoft Windows 11 Enterprise Benchmark "
-	        "v3.0.0\",\"check\":{\"id\":\"26032\",\"result\":\"failed\"}}}}}}";
+	        "v3.0.0\",\"check\":{\"id\":\"26032\",\"result\":\"failed\",\"title\":"
+	        "\"Ensure 'Microsoft network client: Digitally sign communications (if server "
+	        "agrees)' is set to 'Enabled'.\",\"registry\":[\"" KEY_J "\"]}}}}}}";
 	ar_message m;
 	ar_error err = {0};
 	sca_match_result r;
@@ -268,7 +270,7 @@ START_TEST(samples_ours_and_not)
 	        {"notours_not_sca.json", false, "not an SCA finding"},
 	        {"notours_trap_16031.json", false, "is not one this program remediates"},
 	        {"notours_wrong_policy.json", false, "is not one this program remediates"},
-	        {"notours_wrong_rules.json", false, "does not name the registry key"},
+	        {"notours_wrong_rules.json", false, "rules do not test"},
 	};
 	char reason[256];
 
@@ -281,7 +283,12 @@ START_TEST(samples_ours_and_not)
 }
 END_TEST
 
-/* A 5.x enable message for check id and policy, with the rules JSON given. */
+#define NAME_J                                                                                     \
+	"\"Ensure 'Microsoft network client: Digitally sign communications (if server agrees)' "   \
+	"is set to 'Enabled'.\""
+
+/* A 5.x enable message for our control's name under check id and policy,
+ * with the rules JSON given. */
 static bool finding_is_ours(const char *id, const char *policy, const char *result,
                             const char *rules, char *reason)
 {
@@ -292,7 +299,8 @@ static bool finding_is_ours(const char *id, const char *policy, const char *resu
 	bool yes;
 
 	snprintf(line, sizeof(line),
-	         "{" AR_OBJ("\"\"") ",\"check\":{\"id\":%s,\"result\":\"%s\"%s%s},"
+	         "{" AR_OBJ("\"\"") ",\"check\":{\"id\":%s,\"name\":" NAME_J
+	                            ",\"result\":\"%s\"%s%s},"
 	                            "\"policy\":{\"id\":\"%s\",\"name\":\"Some Other Name "
 	                            "v1\"},\"command\":\"enable\"}",
 	         id, result, rules ? ",\"rules\":" : "", rules ? rules : "", policy);
@@ -304,31 +312,25 @@ static bool finding_is_ours(const char *id, const char *policy, const char *resu
 	return yes;
 }
 
-START_TEST(matched_on_policy_id_and_check_id)
+/* Any policy, any check id: the name and the rules decide. */
+START_TEST(matched_on_content_not_ids)
 {
-	size_t n;
-	const sca_check_row *rows = sca_check_rows(&n);
-	char id[32];
+	static const char *const policies[] = {"cis_win11_enterprise", "cis_win2019", "cis_win2025",
+	                                       "custom"};
+	static const char *const ids[] = {"\"26032\"", "\"36537\"", "\"16031\"", "1"};
+	const char *rules = "[" RULE_J(KEY_J) "]";
 
-	for (size_t i = 0; i < n; i++) {
-		snprintf(id, sizeof(id), "\"%s\"", rows[i].check_id);
-		/* The policy id decides; the display name is not compared. */
-		ck_assert_msg(finding_is_ours(id, rows[i].policy_id, "Failed", NULL, NULL),
-		              "row %s/%s", rows[i].policy_id, rows[i].check_id);
-		/* The same check id under any other row's policy is not ours. */
-		for (size_t j = 0; j < n; j++) {
-			if (strcmp(rows[j].policy_id, rows[i].policy_id) != 0)
-				ck_assert(!finding_is_ours(id, rows[j].policy_id, "Failed", NULL,
-				                           NULL));
-		}
+	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		for (size_t j = 0; j < sizeof(ids) / sizeof(ids[0]); j++)
+			ck_assert_msg(finding_is_ours(ids[j], policies[i], "Failed", rules, NULL),
+			              "%s/%s", policies[i], ids[j]);
 	}
-	ck_assert(finding_is_ours("26032", "cis_win11_enterprise", "FAILED", NULL, NULL));
-	ck_assert(!finding_is_ours("\"26032\"", "CIS_WIN11_ENTERPRISE", "Failed", NULL, NULL));
-	ck_assert(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Passed", NULL, NULL));
-	ck_assert(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Not applicable", NULL,
+	ck_assert(finding_is_ours("26032", "cis_win11_enterprise", "FAILED", rules, NULL));
+	ck_assert(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Passed", rules, NULL));
+	ck_assert(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Not applicable", rules,
 	                           NULL));
-	ck_assert(!finding_is_ours("\"16031\"", "cis_win2016", "Failed", NULL, NULL));
-	ck_assert(!finding_is_ours("\"34541\"", "cis_win2012", "Failed", NULL, NULL));
+	/* No rules: nothing confirms what the check tests. */
+	ck_assert(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Failed", NULL, NULL));
 }
 END_TEST
 
@@ -341,11 +343,18 @@ START_TEST(rules_cross_check)
 	        "[\"r:HKLM\\\\SYSTEM\\\\CurrentControlSet\\\\Services\\\\LanmanWorkstation\\\\"
 	        "Parameters -> EnableSecuritySignature -> 1\"]",
 	        "[\"r:hkey_local_machine\\\\system\\\\currentcontrolset\\\\services\\\\"
-	        "lanmanworkstation\\\\parameters\"]",
+	        "lanmanworkstation\\\\parameters -> enablesecuritysignature -> 1\"]",
 	        "[\"c:reg query x -> r:y\"," RULE_J(KEY_J) "]",
+	        /* The pieces 5.0 agents send before wazuh/wazuh pull request 38953. */
+	        "[\"[\\\"not r:HKEY_LOCAL_MACHINE\\\\\\\\System\\\\\\\\CurrentControlSet"
+	        "\\\\\\\\Services\\\\\\\\LanmanWorkstation\\\\\\\\Parameters\\\"\","
+	        "\"\\\"r:HKEY_LOCAL_MACHINE\\\\\\\\System\\\\\\\\CurrentControlSet\\\\\\\\"
+	        "Services\\\\\\\\LanmanWorkstation\\\\\\\\Parameters -> "
+	        "EnableSecuritySignature -> 1\\\"]\"]",
 	};
 	const char *bad_rules[] = {
 	        "[]",
+	        "[\"r:" KEY_J "\"]",
 	        "[" RULE_J(SRV_J) "]",
 	        "[\"c:reg query " KEY_J "\"]",
 	        "[\"r:" KEY_J "\\\\Security -> X\"]",
@@ -371,8 +380,7 @@ START_TEST(rules_cross_check)
 		ck_assert_msg(!finding_is_ours("\"26032\"", "cis_win11_enterprise", "Failed",
 		                               bad_rules[i], reason),
 		              "rules %s accepted", bad_rules[i]);
-		ck_assert_msg(strstr(reason, "does not name the registry key") != NULL, "%s",
-		              reason);
+		ck_assert_msg(strstr(reason, "rules do not test") != NULL, "%s", reason);
 	}
 }
 END_TEST
@@ -387,7 +395,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shape_errors_name_the_field);
 	tcase_add_test(tc, the_4x_shape_is_unchanged);
 	tcase_add_test(tc, samples_ours_and_not);
-	tcase_add_test(tc, matched_on_policy_id_and_check_id);
+	tcase_add_test(tc, matched_on_content_not_ids);
 	tcase_add_test(tc, rules_cross_check);
 	suite_add_tcase(s, tc);
 	return s;

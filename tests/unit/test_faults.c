@@ -14,6 +14,7 @@
 #include "platform/platform.h"
 #include "registry/regfile.h"
 #include "remediate.h"
+#include "sca_match.h"
 
 #include "unit.h"
 
@@ -27,11 +28,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
-#define NAME "EnableSecuritySignature"
 #define PROG "win_ms_network_client_sign_if_server_agrees"
 
-static const remediate_target T = {.key = KEY, .value_name = NAME, .dword = 1};
+/* The control the program remediates: KEY, NAME, REG_DWORD 1. */
+#define T sca_control_smb_client_signing
 static const char WITH_0[] =
         "REGEDIT4\r\n\r\n[" KEY "]\r\n\"Other\"=\"x\"\r\n\"" NAME "\"=dword:00000000\r\n";
 
@@ -44,8 +44,7 @@ static char dir[128], regpath[192], backups[192], log_path[192];
 
 static void suite_setup(void)
 {
-	strcpy(base, "/tmp/ar-faults-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(base));
+	unit_temp_dir(base, sizeof(base), "faults");
 	snprintf(full_mnt, sizeof(full_mnt), "%s/full", base);
 	snprintf(ro_mnt, sizeof(ro_mnt), "%s/ro", base);
 	ck_assert_int_eq(mkdir(full_mnt, 0700), 0);
@@ -56,14 +55,11 @@ static void suite_setup(void)
  * the suite, even one a failed test left stacked. */
 static void suite_teardown(void)
 {
-	char cmd[128];
-
 	while (umount2(full_mnt, MNT_DETACH) == 0)
 		;
 	while (umount2(ro_mnt, MNT_DETACH) == 0)
 		;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_tree(base);
 }
 
 static void setup(void)
@@ -81,48 +77,10 @@ static void teardown(void)
 	(void)umount2(ro_mnt, MNT_DETACH);
 }
 
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	write_bytes(path, text, strlen(text));
-}
-
-/* The whole file, NUL-terminated; *len gets its size. */
-static char *read_all(const char *path, size_t *len)
-{
-	unsigned char *data = NULL;
-	size_t n = 0;
-	ar_error err = {0};
-
-	ck_assert_msg(platform_read_file(path, 64u << 20, &data, &n, &err) == AR_OK, "%s", err.msg);
-	if (len != NULL)
-		*len = n;
-	return (char *)data;
-}
-
-static void copy_sample(const char *sample, const char *to)
-{
-	char from[256];
-	size_t len;
-	char *data;
-
-	snprintf(from, sizeof(from), "%s/%s", TESTS_DATA_DIR, sample);
-	data = read_all(from, &len);
-	write_bytes(to, data, len);
-	free(data);
-}
-
 static void assert_file_is(const char *path, const char *text)
 {
 	size_t len;
-	char *now = read_all(path, &len);
+	char *now = unit_read_file(path, &len);
 	ck_assert_uint_eq(len, strlen(text));
 	ck_assert_mem_eq(now, text, len);
 	free(now);
@@ -146,7 +104,7 @@ static void assert_no_temp(const char *path)
 static void assert_unchanged(const char *path, char *before, size_t before_len)
 {
 	size_t after_len;
-	char *after = read_all(path, &after_len);
+	char *after = unit_read_file(path, &after_len);
 
 	ck_assert_uint_eq(after_len, before_len);
 	ck_assert_mem_eq(after, before, before_len);
@@ -159,7 +117,7 @@ static void assert_unchanged(const char *path, char *before, size_t before_len)
 static reg_value value_in(const char *path)
 {
 	size_t len;
-	char *bytes = read_all(path, &len);
+	char *bytes = unit_read_file(path, &len);
 	regfile *rf = NULL;
 	reg_value v = {0};
 	ar_error err = {0};
@@ -235,11 +193,14 @@ static ar_status f_read(registry *reg, const char *key, const char *name, reg_va
 	return st;
 }
 
-static ar_status f_write(registry *reg, const char *key, const char *name, const reg_value *v,
-                         ar_error *err)
+/* Writes meet the fault; removals go through. */
+static ar_status f_set(registry *reg, const char *key, const char *name, const reg_value *v,
+                       ar_error *err)
 {
 	faulty *f = reg->impl;
 
+	if (v == NULL)
+		return registry_remove(f->inner, key, name, err);
 	f->writes++;
 	switch (f->kind) {
 	case F_WRITE_DENIED:
@@ -259,12 +220,6 @@ static ar_status f_write(registry *reg, const char *key, const char *name, const
 	return registry_write(f->inner, key, name, v, err);
 }
 
-static ar_status f_remove(registry *reg, const char *key, const char *name, ar_error *err)
-{
-	faulty *f = reg->impl;
-	return registry_remove(f->inner, key, name, err);
-}
-
 static void f_close(registry *reg)
 {
 	faulty *f = reg->impl;
@@ -272,7 +227,7 @@ static void f_close(registry *reg)
 }
 
 static const registry_ops faulty_ops = {
-        .name = "faulty", .read = f_read, .write = f_write, .remove = f_remove, .close = f_close};
+        .name = "faulty", .read = f_read, .set = f_set, .close = f_close};
 
 /* remediate_apply over the faulty backend, the .reg file holding WITH_0. */
 static void apply_with(fault kind, ar_result *r)
@@ -280,7 +235,7 @@ static void apply_with(fault kind, ar_result *r)
 	faulty f = {.kind = kind};
 	registry reg = {.ops = &faulty_ops, .impl = &f};
 
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	ck_assert(registry_open_file(regpath, &f.inner, NULL) == AR_OK);
 	result_init(r);
 	remediate_apply(&reg, &T, false, backups, r);
@@ -440,7 +395,7 @@ static void run_app(const char *sample, const char *log, run_out *o, const char 
 	for (; extra != NULL && *extra != NULL && argc < 11; extra++)
 		argv[argc++] = (char *)*extra;
 	snprintf(path, sizeof(path), "%s/%s", TESTS_DATA_DIR, sample);
-	msg = read_all(path, &len);
+	msg = unit_read_file(path, &len);
 	ck_assert_uint_eq(fwrite(msg, 1, len, in), len);
 	free(msg);
 	rewind(in);
@@ -462,7 +417,7 @@ static void assert_has(const char *text, const char *part)
  * whole log (caller frees). */
 static char *assert_one_result(const char *log, const char *status)
 {
-	char *text = read_all(log, NULL), *p = text;
+	char *text = unit_read_file(log, NULL), *p = text;
 	char want[64];
 	size_t results = 0;
 
@@ -483,7 +438,7 @@ START_TEST(registry_under_a_regular_file)
 	char *log;
 
 	snprintf(plain, sizeof(plain), "%s/plain", dir);
-	write_text(plain, "a file, not a folder");
+	unit_write_text(plain, "a file, not a folder");
 	snprintf(regpath, sizeof(regpath), "%s/plain/registry.reg", dir);
 	run_app("ours_26032_failed.json", log_path, &o, NULL);
 	ck_assert_int_eq(o.code, 1);
@@ -505,7 +460,7 @@ START_TEST(read_only_file_keeps_its_mode)
 	reg_value v;
 	run_out o;
 
-	copy_sample("registry/value_0_utf16.reg", regpath);
+	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	ck_assert_int_eq(chmod(regpath, 0444), 0);
 	run_app("ours_26032_failed.json", log_path, &o, NULL);
 	ck_assert_int_eq(o.code, 0);
@@ -528,9 +483,9 @@ START_TEST(read_only_file_system)
 	if (!mount_tmpfs(ro_mnt, "size=64k"))
 		return;
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", ro_mnt);
-	copy_sample("registry/value_0_utf16.reg", regpath);
+	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	ck_assert_int_eq(mount("tmpfs", ro_mnt, "tmpfs", MS_REMOUNT | MS_RDONLY, "size=64k"), 0);
-	before = read_all(regpath, &before_len);
+	before = unit_read_file(regpath, &before_len);
 	run_app("ours_26032_failed.json", log_path, &o, NULL);
 	ck_assert_int_eq(o.code, 1);
 	assert_has(o.err, "write failed");
@@ -566,7 +521,7 @@ START_TEST(log_on_a_full_disk)
 		return;
 	log_on_full_mount(log, sizeof(log));
 	fill(full_mnt);
-	copy_sample("registry/value_0_utf16.reg", regpath);
+	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	run_app("ours_26032_failed.json", log, &o, NULL);
 	ck_assert_int_eq(o.code, 0);
 	assert_has(o.err, "remediated");
@@ -597,9 +552,9 @@ START_TEST(log_never_gets_half_a_line)
 	memset(prior, 'x', 4096 - 100);
 	prior[4096 - 101] = '\n';
 	prior[4096 - 100] = '\0';
-	write_text(log, prior);
+	unit_write_text(log, prior);
 	fill(full_mnt);
-	copy_sample("registry/value_0_utf16.reg", regpath);
+	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	run_app("ours_26032_failed.json", log, &o, NULL);
 	ck_assert_int_eq(o.code, 0);
 	assert_has(o.err, "log not written");
@@ -612,7 +567,7 @@ START_TEST(log_on_dev_full)
 	run_out o;
 
 	/* Already compliant: nothing to back up beside /dev/full. */
-	copy_sample("registry/compliant_utf16.reg", regpath);
+	unit_copy_sample("registry/compliant_utf16.reg", regpath);
 	run_app("ours_26032_failed.json", "/dev/full", &o, NULL);
 	ck_assert_int_eq(o.code, 0);
 	assert_has(o.err, "compliant");
@@ -635,8 +590,8 @@ START_TEST(backup_on_a_full_disk)
 	ck_assert_int_eq(mkdir(target, 0700), 0);
 	ck_assert_int_eq(symlink(target, backups), 0);
 	fill(full_mnt);
-	copy_sample("registry/value_0_utf16.reg", regpath);
-	before = read_all(regpath, &before_len);
+	unit_copy_sample("registry/value_0_utf16.reg", regpath);
+	before = unit_read_file(regpath, &before_len);
 	run_app("ours_26032_failed.json", log_path, &o, NULL);
 	ck_assert_int_eq(o.code, 1);
 	assert_has(o.err, "no change made: cannot write the backup");
@@ -664,9 +619,9 @@ static void spool_refuses(const char *spool_dir, const char *why)
 	         "{\"api\":{\"url\":\"https://127.0.0.1:1\",\"user\":\"u\",\"password\":\"p\","
 	         "\"timeout_seconds\":1},\"spool_dir\":\"%s\"}",
 	         spool_dir);
-	write_text(cfg, json);
+	unit_write_text(cfg, json);
 	snprintf(opt, sizeof(opt), "--config=%s", cfg);
-	copy_sample("registry/value_0_utf16.reg", regpath);
+	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	run_app("ours_26032_failed.json", log_path, &o, extra);
 	ck_assert_int_eq(o.code, 0);
 	assert_has(o.err, "remediated");
@@ -682,7 +637,7 @@ START_TEST(spool_under_a_regular_file)
 	char plain[200], spool[220];
 
 	snprintf(plain, sizeof(plain), "%s/plain", dir);
-	write_text(plain, "a file, not a folder");
+	unit_write_text(plain, "a file, not a folder");
 	snprintf(spool, sizeof(spool), "%s/spool", plain);
 	spool_refuses(spool, "Not a directory");
 }

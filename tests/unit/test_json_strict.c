@@ -41,6 +41,34 @@ START_TEST(refuses_what_cjson_allows)
 }
 END_TEST
 
+/* Small objects are checked pair by pair, larger ones sorted: the same
+ * answer either way, wherever the two keys are. */
+START_TEST(duplicates_in_small_and_large_objects)
+{
+	char msg[AR_ERROR_MSG_MAX], text[512];
+
+	for (int keys = 2; keys <= 20; keys++) {
+		for (int second = 1; second < keys; second++) {
+			int n = snprintf(text, sizeof(text), "{");
+			for (int i = 0; i < keys; i++)
+				n += snprintf(text + n, sizeof(text) - (size_t)n, "%s\"k%d\":%d",
+				              i ? "," : "", i == second ? 0 : i, i);
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "}");
+			ck_assert_msg(parse(text, (size_t)n, msg) == AR_E_INVALID, "%s", text);
+		}
+		/* All distinct: accepted. */
+		{
+			int n = snprintf(text, sizeof(text), "{");
+			for (int i = 0; i < keys; i++)
+				n += snprintf(text + n, sizeof(text) - (size_t)n, "%s\"k%d\":%d",
+				              i ? "," : "", i, i);
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "}");
+			ck_assert_msg(parse(text, (size_t)n, msg) == AR_OK, "%s", text);
+		}
+	}
+}
+END_TEST
+
 START_TEST(utf8_validation)
 {
 	ck_assert(utf8_valid((const unsigned char *)"\xf0\x9f\x94\x92", 4));
@@ -73,6 +101,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, accepts_plain_json);
+	tcase_add_test(tc, duplicates_in_small_and_large_objects);
 	tcase_add_test(tc, refuses_what_cjson_allows);
 	tcase_add_test(tc, utf8_validation);
 	tcase_add_test(tc, many_keys_stay_fast);

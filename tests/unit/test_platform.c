@@ -17,15 +17,12 @@ static char dir[64];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/ar-platform-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "platform");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_tree(dir);
 }
 
 START_TEST(atomic_write_replaces_and_keeps_mode)
@@ -76,6 +73,79 @@ START_TEST(read_cap_and_missing_file)
 }
 END_TEST
 
+/* Files are read in pieces: a size cap holds across them, to the byte. */
+START_TEST(read_cap_across_pieces)
+{
+	enum { SIZE = 40000 };
+	char path[128], *big = malloc(SIZE);
+	unsigned char *data = NULL;
+	size_t len = 0;
+
+	memset(big, 'z', SIZE);
+	snprintf(path, sizeof(path), "%s/big", dir);
+	unit_write_bytes(path, big, SIZE);
+	ck_assert(platform_read_file(path, SIZE, &data, &len, NULL) == AR_OK);
+	ck_assert_uint_eq(len, SIZE);
+	ck_assert_mem_eq(data, big, SIZE);
+	ck_assert_int_eq(data[SIZE], 0);
+	free(data);
+	ck_assert_int_eq(platform_read_file(path, SIZE - 1, &data, &len, NULL), AR_E_TOO_LARGE);
+	ck_assert_ptr_null(data);
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	unit_write_bytes(path, "", 0);
+	ck_assert(platform_read_file(path, 0, &data, &len, NULL) == AR_OK);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_str_eq((char *)data, "");
+	free(data);
+	free(big);
+}
+END_TEST
+
+/* Dot files and folders are not listed, whatever their names end with. */
+START_TEST(list_leaves_out_dot_files_and_folders)
+{
+	char path[160], **names = NULL;
+	size_t n = 99;
+
+	ck_assert(platform_list_dir(dir, ".event.json", &names, &n, NULL) == AR_OK);
+	ck_assert_uint_eq(n, 0);
+	platform_free_list(names, n);
+	snprintf(path, sizeof(path), "%s/.hidden.event.json", dir);
+	unit_write_text(path, "x");
+	snprintf(path, sizeof(path), "%s/folder.event.json", dir);
+	ck_assert(platform_mkdir_p(path, NULL) == AR_OK);
+	snprintf(path, sizeof(path), "%s/b.event.json", dir);
+	unit_write_text(path, "x");
+	snprintf(path, sizeof(path), "%s/a.event.json", dir);
+	unit_write_text(path, "x");
+	ck_assert(platform_list_dir(dir, ".event.json", &names, &n, NULL) == AR_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(names[0], "a.event.json");
+	ck_assert_str_eq(names[1], "b.event.json");
+	platform_free_list(names, n);
+	snprintf(path, sizeof(path), "%s/none", dir);
+	ck_assert_int_eq(platform_list_dir(path, ".x", &names, &n, NULL), AR_E_NOT_FOUND);
+}
+END_TEST
+
+/* A path with repeated and trailing separators makes the same folders. */
+START_TEST(mkdir_walks_any_spelling)
+{
+	char path[160], check[160];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s//x///y/", dir);
+	ck_assert(platform_mkdir_p(path, NULL) == AR_OK);
+	snprintf(check, sizeof(check), "%s/x/y", dir);
+	ck_assert_int_eq(stat(check, &sb), 0);
+	ck_assert(S_ISDIR(sb.st_mode));
+	ck_assert(platform_mkdir_p("/", NULL) == AR_OK);
+	ck_assert(platform_is_dir_sep('/') && !platform_is_dir_sep('\\'));
+	ck_assert(platform_same_name("bin", "bin") && !platform_same_name("bin", "BIN"));
+	ck_assert(platform_private_check_is_strict());
+}
+END_TEST
+
 START_TEST(mkdir_list_remove)
 {
 	char path[160], file[200], **names = NULL;
@@ -119,6 +189,25 @@ START_TEST(private_files)
 	ck_assert(platform_file_is_private(path, &priv, why, sizeof(why), NULL) == AR_OK);
 	ck_assert(!priv);
 	ck_assert_ptr_nonnull(strstr(why, "0640"));
+}
+END_TEST
+
+/* A folder opened up after it was made (as an agent upgrade resets the
+ * ACLs of its tree) is made owner-only again; a missing one is made. */
+START_TEST(private_dir_is_closed_again)
+{
+	char path[160];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/kept/backups", dir);
+	ck_assert(platform_private_dir(path, NULL) == AR_OK);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0700);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	ck_assert(platform_private_dir(path, NULL) == AR_OK);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0700);
+	ck_assert_int_ne(platform_private_dir("/dev/null/x", NULL), AR_OK);
 }
 END_TEST
 
@@ -194,8 +283,12 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, atomic_write_replaces_and_keeps_mode);
 	tcase_add_test(tc, read_cap_and_missing_file);
+	tcase_add_test(tc, read_cap_across_pieces);
+	tcase_add_test(tc, list_leaves_out_dot_files_and_folders);
+	tcase_add_test(tc, mkdir_walks_any_spelling);
 	tcase_add_test(tc, mkdir_list_remove);
 	tcase_add_test(tc, private_files);
+	tcase_add_test(tc, private_dir_is_closed_again);
 	tcase_add_test(tc, lock_is_exclusive_until_released);
 	tcase_add_test(tc, agent_dir_is_the_working_folder_here);
 	suite_add_tcase(s, tc);

@@ -8,9 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
-#define NAME "EnableSecuritySignature"
-
 static regfile *parse_ok(const char *text)
 {
 	regfile *rf = NULL;
@@ -38,10 +35,8 @@ static void get(const regfile *rf, const char *key, const char *name, reg_value 
 
 static void set_dword(regfile *rf, const char *key, uint32_t d, bool expect_change)
 {
-	unsigned char le[4] = {(unsigned char)d, (unsigned char)(d >> 8), (unsigned char)(d >> 16),
-	                       (unsigned char)(d >> 24)};
-	reg_value v = {
-	        .key_exists = true, .exists = true, .type = REGV_DWORD, .data = le, .len = 4};
+	unsigned char le[4];
+	reg_value v = unit_dword(d, le);
 	bool changed = false;
 	ar_error err = {0};
 	ck_assert_msg(regfile_set(rf, key, NAME, &v, &changed, &err) == AR_OK, "%s", err.msg);

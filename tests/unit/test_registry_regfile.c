@@ -17,42 +17,34 @@
 #error "TESTS_DATA_DIR must name tests/data"
 #endif
 
-#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
-#define NAME "EnableSecuritySignature"
-
 static char dir[64], regpath[128];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/ar-regbackend-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "regbackend");
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-	unsigned char *data = NULL;
-	ck_assert(platform_read_file(path, 1 << 20, &data, len, NULL) == AR_OK);
-	return data;
+	unit_remove_tree(dir);
 }
 
 static void copy_sample(const char *name)
 {
-	char from[512];
-	size_t len;
-	unsigned char *data;
+	char rel[256];
 
-	snprintf(from, sizeof(from), "%s/registry/%s", TESTS_DATA_DIR, name);
-	data = read_bytes(from, &len);
-	ck_assert(platform_write_file_atomic(regpath, data, len, false, NULL) == AR_OK);
-	free(data);
+	snprintf(rel, sizeof(rel), "registry/%s", name);
+	unit_copy_sample(rel, regpath);
+}
+
+/* Sets NAME under KEY to REG_DWORD data through the interface. */
+static ar_status write_dword(registry *reg, uint32_t data, ar_error *err)
+{
+	unsigned char le[4];
+	reg_value v = unit_dword(data, le);
+
+	return registry_write(reg, KEY, NAME, &v, err);
 }
 
 static registry *open_reg(void)
@@ -89,13 +81,13 @@ START_TEST(missing_file_is_an_empty_registry_until_written)
 	ck_assert(!v.key_exists);
 	ck_assert(!v.exists);
 	ck_assert(!platform_exists(regpath)); /* reading creates nothing */
-	ck_assert(registry_write_dword(reg, KEY, NAME, 1, NULL) == AR_OK);
+	ck_assert(write_dword(reg, 1, NULL) == AR_OK);
 	v = read_value(reg, KEY);
 	ck_assert(v.key_exists && v.exists);
 	ck_assert(reg_value_is_dword(&v, 1));
 	reg_value_free(&v);
 	/* A new file is what Windows' regedit exports: UTF-16LE with a BOM. */
-	bytes = read_bytes(regpath, &len);
+	bytes = (unsigned char *)unit_read_file(regpath, &len);
 	ck_assert_uint_ge(len, 2);
 	ck_assert_mem_eq(bytes, "\xff\xfe", 2);
 	free(bytes);
@@ -131,13 +123,13 @@ START_TEST(write_replaces_in_the_file_s_encoding)
 	size_t before_len, after_len;
 
 	copy_sample("value_0_utf8.reg");
-	before = read_bytes(regpath, &before_len);
+	before = (unsigned char *)unit_read_file(regpath, &before_len);
 	reg = open_reg();
-	ck_assert(registry_write_dword(reg, KEY, NAME, 1, NULL) == AR_OK);
+	ck_assert(write_dword(reg, 1, NULL) == AR_OK);
 	v = read_value(reg, KEY);
 	ck_assert(reg_value_is_dword(&v, 1));
 	reg_value_free(&v);
-	after = read_bytes(regpath, &after_len);
+	after = (unsigned char *)unit_read_file(regpath, &after_len);
 	/* Still UTF-8 text, the same length: only the value's digits changed. */
 	ck_assert_uint_eq(after_len, before_len);
 	ck_assert_ptr_nonnull(strstr((char *)after, "\"" NAME "\"=dword:00000001"));
@@ -161,7 +153,7 @@ START_TEST(no_change_no_rewrite)
 	copy_sample("compliant_utf16.reg");
 	ino = inode();
 	reg = open_reg();
-	ck_assert(registry_write_dword(reg, KEY, NAME, 1, NULL) == AR_OK);
+	ck_assert(write_dword(reg, 1, NULL) == AR_OK);
 	ck_assert(registry_remove(reg, KEY, "NoSuchValue", NULL) == AR_OK);
 	ck_assert(inode() == ino);
 	/* A real change does replace it. */
@@ -191,7 +183,7 @@ START_TEST(a_file_that_is_no_registry_names_itself)
 	ck_assert(registry_read(reg, KEY, NAME, &v, &err) != AR_OK);
 	ck_assert_ptr_nonnull(strstr(err.msg, regpath));
 	memset(&err, 0, sizeof(err));
-	ck_assert(registry_write_dword(reg, KEY, NAME, 1, &err) != AR_OK);
+	ck_assert(write_dword(reg, 1, &err) != AR_OK);
 	ck_assert_ptr_nonnull(strstr(err.msg, regpath));
 	ck_assert(inode() == ino);
 	registry_close(reg);

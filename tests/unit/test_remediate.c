@@ -5,6 +5,7 @@
 #include "platform/platform.h"
 #include "registry/regfile.h"
 #include "remediate.h"
+#include "sca_match.h"
 
 #include "unit.h"
 
@@ -16,41 +17,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
-#define NAME "EnableSecuritySignature"
-
-static const remediate_target T = {.key = KEY, .value_name = NAME, .dword = 1};
+/* The control the program remediates: KEY, NAME, REG_DWORD 1. */
+#define T sca_control_smb_client_signing
 static char dir[64], regpath[128], backups[128];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/ar-remediate-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "remediate");
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
 	snprintf(backups, sizeof(backups), "%s/backups", dir);
 }
 
 static void teardown(void)
 {
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static char *read_text(const char *path)
-{
-	unsigned char *data = NULL;
-	size_t len = 0;
-	ck_assert(platform_read_file(path, 1 << 20, &data, &len, NULL) == AR_OK);
-	return (char *)data;
+	unit_remove_tree(dir);
 }
 
 static registry *open_file(void)
@@ -69,21 +49,21 @@ START_TEST(from_zero_with_backup_that_restores)
 	char *after, *backup_text;
 	ar_error err = {0};
 
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	reg = open_file();
 	result_init(&r);
 	remediate_apply(reg, &T, false, backups, &r);
 	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
 	ck_assert(r.have_before && reg_value_is_dword(&r.before, 0));
 	ck_assert(r.have_after && reg_value_is_dword(&r.after, 1));
-	after = read_text(regpath);
+	after = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(after,
 	                 "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n\"" NAME "\"=dword:00000001\n");
 	free(after);
 	ck_assert_uint_eq(unit_count_files(backups), 1);
 	ck_assert_ptr_nonnull(r.backup);
 	/* The backup is UTF-16LE with BOM, as reg export writes. */
-	backup_text = read_text(r.backup);
+	backup_text = unit_read_file(r.backup, NULL);
 	ck_assert(backup_text[0] == '\xFF' && backup_text[1] == '\xFE');
 	free(backup_text);
 	{
@@ -92,7 +72,7 @@ START_TEST(from_zero_with_backup_that_restores)
 		result_init(&rr);
 		ck_assert(remediate_restore(reg, &T, r.backup, backups, &rr, &err) == AR_OK);
 		ck_assert_int_eq(rr.status, RESULT_REMEDIATED);
-		restored = read_text(regpath);
+		restored = unit_read_file(regpath, NULL);
 		ck_assert_str_eq(restored, WITH_0);
 		free(restored);
 		ck_assert_uint_eq(unit_count_files(backups), 2); /* a restore backs up too */
@@ -111,7 +91,7 @@ START_TEST(missing_value_backup_removes_it)
 	ar_error err = {0};
 	char *restored;
 
-	write_text(regpath, text);
+	unit_write_text(regpath, text);
 	reg = open_file();
 	result_init(&r);
 	remediate_apply(reg, &T, false, backups, &r);
@@ -119,7 +99,7 @@ START_TEST(missing_value_backup_removes_it)
 	ck_assert(!r.before.exists && r.before.key_exists);
 	result_init(&rr);
 	ck_assert(remediate_restore(reg, &T, r.backup, backups, &rr, &err) == AR_OK);
-	restored = read_text(regpath);
+	restored = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(restored, text);
 	free(restored);
 	result_free(&r);
@@ -132,7 +112,7 @@ START_TEST(reg_sz_one_is_replaced)
 {
 	registry *reg;
 	ar_result r;
-	write_text(regpath, "REGEDIT4\n[" KEY "]\n\"" NAME "\"=\"1\"\n");
+	unit_write_text(regpath, "REGEDIT4\n[" KEY "]\n\"" NAME "\"=\"1\"\n");
 	reg = open_file();
 	result_init(&r);
 	remediate_apply(reg, &T, false, backups, &r);
@@ -151,7 +131,7 @@ START_TEST(compliant_writes_nothing)
 	registry *reg;
 	ar_result r;
 
-	write_text(regpath, text);
+	unit_write_text(regpath, text);
 	ck_assert_int_eq(stat(regpath, &before), 0);
 	reg = open_file();
 	result_init(&r);
@@ -172,13 +152,13 @@ START_TEST(dry_run_writes_nothing)
 	ar_result r;
 	char *after;
 
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	reg = open_file();
 	result_init(&r);
 	remediate_apply(reg, &T, true, backups, &r);
 	ck_assert_int_eq(r.status, RESULT_WOULD_REMEDIATE);
 	ck_assert_int_eq(result_exit_code(&r), EXIT_WOULD_CHANGE);
-	after = read_text(regpath);
+	after = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(after, WITH_0);
 	free(after);
 	ck_assert_uint_eq(unit_count_files(backups), 0);
@@ -199,18 +179,18 @@ START_TEST(restore_refuses_other_keys_and_values)
 	char path[160];
 	registry *reg;
 
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	reg = open_file();
 	snprintf(path, sizeof(path), "%s/restore.reg", dir);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		ar_result r;
 		ar_error err = {0};
 		char *after;
-		write_text(path, files[i]);
+		unit_write_text(path, files[i]);
 		result_init(&r);
 		ck_assert_int_eq(remediate_restore(reg, &T, path, backups, &r, &err), AR_E_INVALID);
 		ck_assert_int_eq(r.status, RESULT_INVALID_INPUT);
-		after = read_text(regpath);
+		after = unit_read_file(regpath, NULL);
 		ck_assert_str_eq(after, WITH_0);
 		free(after);
 		result_free(&r);
@@ -226,15 +206,15 @@ START_TEST(no_backup_no_write)
 	registry *reg;
 	char *after;
 
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	/* A backup folder under a regular file can never be made. */
-	write_text(backups, "a file, not a folder");
+	unit_write_text(backups, "a file, not a folder");
 	reg = open_file();
 	result_init(&r);
 	remediate_apply(reg, &T, false, backups, &r);
 	ck_assert_int_eq(r.status, RESULT_FAILED);
 	ck_assert_ptr_nonnull(strstr(r.error, "cannot write the backup"));
-	after = read_text(regpath);
+	after = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(after, WITH_0);
 	free(after);
 	result_free(&r);
@@ -248,13 +228,13 @@ START_TEST(corrupt_registry_file_fails_cleanly)
 	registry *reg;
 	char *after;
 
-	write_text(regpath, "REGEDIT4\n[" KEY "\n");
+	unit_write_text(regpath, "REGEDIT4\n[" KEY "\n");
 	reg = open_file();
 	result_init(&r);
 	remediate_apply(reg, &T, false, backups, &r);
 	ck_assert_int_eq(r.status, RESULT_FAILED);
 	ck_assert_ptr_nonnull(strstr(r.error, "line 2"));
-	after = read_text(regpath);
+	after = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(after, "REGEDIT4\n[" KEY "\n");
 	free(after);
 	result_free(&r);

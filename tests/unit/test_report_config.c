@@ -27,11 +27,11 @@ START_TEST(minimal_with_defaults)
 	        parse("{\"api\":{\"url\":\"https://m:55000/\",\"user\":\"u\",\"password\":\"p\"}}",
 	              &cfg, msg),
 	        AR_OK);
-	ck_assert_str_eq(cfg->url, "https://m:55000");
+	ck_assert_str_eq(cfg->api.url, "https://m:55000");
 	ck_assert_str_eq(cfg->spool_dir, "/spool/default");
-	ck_assert_int_eq(cfg->timeout_seconds, 10);
-	ck_assert_ptr_null(cfg->ca_file);
-	ck_assert(!cfg->allow_plain_http);
+	ck_assert_int_eq(cfg->api.timeout_seconds, 10);
+	ck_assert_ptr_null(cfg->api.ca_file);
+	ck_assert(!cfg->api.allow_plain_http);
 	report_config_free(cfg);
 }
 END_TEST
@@ -113,7 +113,7 @@ START_TEST(password_file_must_be_private)
 	ck_assert_ptr_null(strstr(msg, "s3cret"));
 	chmod(pw, 0600);
 	ck_assert_int_eq(parse(text, &cfg, msg), AR_OK);
-	ck_assert_str_eq(cfg->password, "s3cret");
+	ck_assert_str_eq(cfg->api.password, "s3cret");
 	report_config_free(cfg);
 	unlink(pw);
 	rmdir(dir);

@@ -1,5 +1,6 @@
 /* The result object, its one-line text and the exit status it maps to. */
 #include "result.h"
+#include "sca_match.h"
 
 #include "unit.h"
 
@@ -7,6 +8,10 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const sca_control control = {.registry_key = "HKEY_LOCAL_MACHINE\\X",
+                                    .value_name = "EnableSecuritySignature",
+                                    .dword = 1};
 
 static cJSON *render(const ar_result *r)
 {
@@ -30,8 +35,7 @@ START_TEST(remediated_object)
 	r.status = RESULT_REMEDIATED;
 	r.check_id = strdup("26032");
 	r.agent_id = strdup("001");
-	r.registry_path = "HKEY_LOCAL_MACHINE\\X";
-	r.value_name = "EnableSecuritySignature";
+	r.control = &control;
 	r.have_before = r.have_after = true;
 	reg_value_set(&r.before, REGV_SZ, sz, sizeof(sz), NULL);
 	reg_value_set(&r.after, REGV_DWORD, zero, 4, NULL);
@@ -112,6 +116,40 @@ START_TEST(text_is_one_line)
 }
 END_TEST
 
+/* A message quoting a long path is kept whole, not cut at some buffer. */
+START_TEST(long_messages_are_whole)
+{
+	ar_result r;
+	char path[3000];
+	cJSON *o;
+	const char *error;
+
+	memset(path, 'p', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	result_init(&r);
+	result_set_error(&r, RESULT_FAILED, "cannot open %s: %s", path, "denied");
+	o = render(&r);
+	error = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "error"));
+	ck_assert_ptr_nonnull(error);
+	ck_assert_uint_eq(strlen(error), strlen("cannot open : denied") + sizeof(path) - 1);
+	ck_assert_ptr_nonnull(strstr(error, "p: denied"));
+	cJSON_Delete(o);
+	result_free(&r);
+}
+END_TEST
+
+/* One rule for what a failure to take in an input makes of the run. */
+START_TEST(status_for_a_failure)
+{
+	ck_assert_int_eq(result_status_for(AR_E_ACCESS), RESULT_FAILED);
+	ck_assert_int_eq(result_status_for(AR_E_IO), RESULT_FAILED);
+	ck_assert_int_eq(result_status_for(AR_E_NOMEM), RESULT_FAILED);
+	ck_assert_int_eq(result_status_for(AR_E_INVALID), RESULT_INVALID_INPUT);
+	ck_assert_int_eq(result_status_for(AR_E_TOO_LARGE), RESULT_INVALID_INPUT);
+	ck_assert_int_eq(result_status_for(AR_E_NOT_FOUND), RESULT_INVALID_INPUT);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("result");
@@ -120,6 +158,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, unknown_values_are_null_and_missing_ones_say_so);
 	tcase_add_test(tc, exit_codes);
 	tcase_add_test(tc, text_is_one_line);
+	tcase_add_test(tc, long_messages_are_whole);
+	tcase_add_test(tc, status_for_a_failure);
 	suite_add_tcase(s, tc);
 	return s;
 }

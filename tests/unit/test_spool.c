@@ -10,20 +10,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[64];
+static char base[64], dir[96];
 
 static void setup(void)
 {
-	char base[] = "/tmp/ar-spool-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(base));
+	unit_temp_dir(base, sizeof(base), "spool");
 	snprintf(dir, sizeof(dir), "%s/spool", base);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strrchr(dir, '/') - dir), dir);
-	ck_assert_int_eq(system(cmd), 0);
+	unit_remove_tree(base);
 }
 
 START_TEST(put_then_take_in_order)

@@ -5,6 +5,7 @@
 #include "unit.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,71 @@ START_TEST(failure_sticks_until_taken)
 }
 END_TEST
 
+START_TEST(a_cap_is_its_own_failure)
+{
+	strbuf sb = STRBUF_CAPPED(8);
+	char *text;
+	size_t len = 0;
+
+	strbuf_adds(&sb, "12345678"); /* exactly the cap */
+	ck_assert_int_eq(strbuf_status(&sb), AR_OK);
+	ck_assert_uint_le(sb.cap, 9); /* never more than the cap and the NUL */
+	strbuf_adds(&sb, "9");
+	ck_assert_int_eq(strbuf_status(&sb), AR_E_TOO_LARGE);
+	ck_assert_uint_eq(sb.len, 8);
+	ck_assert_ptr_null(strbuf_take(&sb, NULL));
+	/* The cap outlives the failure: the buffer is capped when used again. */
+	ck_assert_int_eq(strbuf_status(&sb), AR_OK);
+	strbuf_addf(&sb, "%s", "123456789");
+	ck_assert_int_eq(strbuf_status(&sb), AR_E_TOO_LARGE);
+	strbuf_free(&sb);
+	strbuf_addf(&sb, "%d", 42);
+	text = strbuf_take(&sb, &len);
+	ck_assert_str_eq(text, "42");
+	ck_assert_uint_eq(len, 2);
+	free(text);
+}
+END_TEST
+
+START_TEST(no_memory_is_not_over_the_cap)
+{
+	strbuf sb = {0};
+
+	/* A size no buffer can reach, refused before any allocation. */
+	strbuf_adds(&sb, "x");
+	strbuf_add(&sb, "x", SIZE_MAX / 2);
+	ck_assert_int_eq(strbuf_status(&sb), AR_E_NOMEM);
+	strbuf_free(&sb);
+}
+END_TEST
+
+static void add_v(strbuf *sb, const char *fmt, ...) AR_PRINTF(2, 3);
+
+static void add_v(strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+START_TEST(vaddf_keeps_long_text_whole)
+{
+	strbuf sb = {0};
+	char *big = malloc(5000), *text;
+
+	memset(big, 'y', 4999);
+	big[4999] = '\0';
+	add_v(&sb, "<%s|%d>", big, 7);
+	text = strbuf_take(&sb, NULL);
+	ck_assert_uint_eq(strlen(text), 5003); /* "<", the text, "|7>" */
+	ck_assert_mem_eq(text + 4999, "y|7>", 5);
+	free(text);
+	free(big);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("strbuf");
@@ -88,6 +154,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, formats);
 	tcase_add_test(tc, empty_is_a_string);
 	tcase_add_test(tc, failure_sticks_until_taken);
+	tcase_add_test(tc, a_cap_is_its_own_failure);
+	tcase_add_test(tc, no_memory_is_not_over_the_cap);
+	tcase_add_test(tc, vaddf_keeps_long_text_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/agent.sh"
 DATA=$ROOT/tests/data
 LOG="$AGENT/active-response/active-responses.log"
-BACKUPS="$AGENT/active-response/$NAME-backups"
+BACKUPS="$AGENT/backup/$NAME"
 
 PASSED=0
 FAILED=0
@@ -46,6 +46,12 @@ set_sz() {
 }
 delete_key() {
 	wine reg delete "$KEY" /f >/dev/null 2>&1 || true
+}
+# No earlier fix of the program's: a case that expects "remediated" after
+# putting the value back starts here, or the value put back again and again
+# is (rightly) a revert, and the third one is contested (history.sh).
+forget_history() {
+	find "$AGENT" -name "$NAME-history.json" -delete 2>/dev/null || true
 }
 backups() {
 	find "$BACKUPS" -name '*.reg' 2>/dev/null | wc -l
@@ -133,6 +139,14 @@ check "execd continue: exit 0" test "$(field "$R" 'd["exit"]')" = 0
 check "execd continue: value written" test "$(value)" = "REG_DWORD 0x1"
 check "execd continue: nothing else on stdout" test -z "$(field "$R" 'd["rest"]')"
 
+# The forms people pipe in by hand, UTF-16 files, and writers that stall.
+# shellcheck source=tests/e2e/wine/inputs.sh
+. "$HERE/inputs.sh"
+
+# The history between runs: Group Policy evidence, reverts, contested.
+# shellcheck source=tests/e2e/wine/history.sh
+. "$HERE/history.sh"
+
 # Reporting from the .exe: its libcurl (Schannel), spool, lock and token
 # cache on Windows, against the HTTPS stand-in of the API.
 "$ROOT/packaging/ensure-packages.sh" openssl python3
@@ -145,6 +159,20 @@ while IFS= read -r line; do
 	esac
 done < <(/usr/bin/python3 "$HERE/report.py" "$AGENT" "active-response/bin/$NAME.exe" 2>&1 ||
 	echo "not ok - the reporting cases ran to their end")
+
+# The command line as written (quoting, empty arguments), backups across
+# the agent's uninstall and upgrade, the MSI with msiexec: scripts of their
+# own, in this prefix.
+for script in argv.sh backups.sh msi.sh; do
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "${line#ok - }" ;;
+		"not ok - "*) not_ok "${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done < <(AR_WINE_AGENT=$AGENT AR_WIN_DIR=${AR_WIN_DIR:-$(dirname "$EXE")} "$HERE/$script" 2>&1 ||
+		echo "not ok - $script ran to its end")
+done
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -1,0 +1,288 @@
+#include "history.h"
+
+#include "platform/platform.h"
+#include "report/api_config.h"
+#include "util/json_strict.h"
+#include "util/path.h"
+#include "util/strbuf.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONFIG_MAX_BYTES (64u * 1024u)
+#define LOCK_POLL_MS     10u
+#define FORMAT_VERSION   1
+
+static const char *const kind_names[] = {
+        [HISTORY_SET] = "set",
+        [HISTORY_REVERT] = "revert",
+        [HISTORY_RESTORE] = "restore",
+};
+
+struct history {
+	char *path;
+	platform_lock *lock;
+	history_event events[HISTORY_MAX_EVENTS];
+	size_t count;
+};
+
+void history_settings_default(history_settings *s)
+{
+	s->revert_threshold = 3;
+	s->revert_window_days = 7;
+	s->write_when_contested = true;
+}
+
+static ar_status parse_settings(const cJSON *h, history_settings *s, ar_error *err)
+{
+	static const char *const keys[] = {"revert_threshold", "revert_window_days",
+	                                   "write_when_contested", NULL};
+	long threshold = s->revert_threshold, days = s->revert_window_days;
+	ar_status st = config_check_keys(h, "history.", keys, err);
+
+	if (st == AR_OK)
+		st = config_get_int(h, "revert_threshold", "history.", 1, 1000, &threshold, err);
+	if (st == AR_OK)
+		st = config_get_int(h, "revert_window_days", "history.", 1, 3650, &days, err);
+	if (st == AR_OK)
+		st = config_get_bool(h, "write_when_contested", "history.",
+		                     &s->write_when_contested, err);
+	s->revert_threshold = (unsigned)threshold;
+	s->revert_window_days = (unsigned)days;
+	return st;
+}
+
+ar_status history_settings_parse(const char *text, size_t len, history_settings *s, ar_error *err)
+{
+	cJSON *root = NULL;
+	const cJSON *h;
+	ar_status st = json_parse_strict(text, len, &root, err);
+
+	history_settings_default(s);
+	if (st == AR_OK && !cJSON_IsObject(root))
+		st = ar_error_set(err, AR_E_INVALID, "the configuration must be a JSON object");
+	h = st == AR_OK ? cJSON_GetObjectItemCaseSensitive(root, "history") : NULL;
+	if (h != NULL && !cJSON_IsObject(h))
+		st = ar_error_set(err, AR_E_INVALID, "history must be an object");
+	else if (h != NULL)
+		st = parse_settings(h, s, err);
+	if (st != AR_OK)
+		history_settings_default(s);
+	cJSON_Delete(root);
+	return st;
+}
+
+ar_status history_settings_load(const char *path, history_settings *s, ar_error *err)
+{
+	unsigned char *text = NULL;
+	size_t len = 0;
+	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
+
+	history_settings_default(s);
+	if (st == AR_OK)
+		st = history_settings_parse((const char *)text, len, s, err);
+	if (st != AR_OK)
+		ar_error_prefix(err, st, "configuration %s", path);
+	free(text);
+	return st;
+}
+
+#define HISTORY_NAME AR_PROGRAM_NAME "-history.json"
+#define LOCK_NAME    AR_PROGRAM_NAME "-history.lock"
+
+/* The folder that holds the backup folder holds the history and its lock;
+ * it is created (owner-only) when missing. */
+static ar_status take_lock(const char *folder, platform_lock **out, ar_error *err)
+{
+	char *path = path_join(folder, LOCK_NAME);
+	uint64_t deadline = platform_monotonic_ms() + HISTORY_LOCK_WAIT_MS;
+	ar_status st = path != NULL ? platform_mkdir_p(folder, err)
+	                            : ar_error_set(err, AR_E_NOMEM, "out of memory");
+
+	while (st == AR_OK && (st = platform_lock_try(path, out, err)) == AR_OK && *out == NULL) {
+		if (platform_monotonic_ms() >= deadline) {
+			st = ar_error_set(err, AR_E_IO, "another run held %s for %u ms", path,
+			                  HISTORY_LOCK_WAIT_MS);
+			break;
+		}
+		platform_sleep_ms(LOCK_POLL_MS);
+	}
+	free(path);
+	return st;
+}
+
+static bool parse_event(const cJSON *e, history_event *out)
+{
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(e, "event");
+
+	if (!cJSON_IsString(kind) || !json_whole_number(cJSON_GetObjectItemCaseSensitive(e, "time"),
+	                                                0, 9007199254740991.0, &out->time))
+		return false;
+	for (size_t k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
+		if (strcmp(kind->valuestring, kind_names[k]) == 0) {
+			out->kind = (history_kind)k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Fills h from the file's text; false (h left empty) when it is not a
+ * history of this format. */
+static bool parse_history(const char *text, size_t len, history *h, ar_error *err)
+{
+	cJSON *root = NULL;
+	const cJSON *events, *e;
+	long long format = 0;
+	size_t n, i = 0;
+	bool ok = false;
+
+	if (json_parse_strict(text, len, &root, err) != AR_OK)
+		goto out;
+	events = cJSON_GetObjectItemCaseSensitive(root, "events");
+	if (!cJSON_IsObject(root) || !cJSON_IsArray(events) ||
+	    !json_whole_number(cJSON_GetObjectItemCaseSensitive(root, "format"), 1, 1e6, &format) ||
+	    format != FORMAT_VERSION) {
+		ar_error_set(err, AR_E_INVALID, "not a history of format %d", FORMAT_VERSION);
+		goto out;
+	}
+	n = (size_t)cJSON_GetArraySize(events);
+	ok = true;
+	cJSON_ArrayForEach (e, events) {
+		/* Past the cap, the newest events are kept. */
+		if (i++ + HISTORY_MAX_EVENTS < n)
+			continue;
+		if (!parse_event(e, &h->events[h->count++])) {
+			ok = false;
+			ar_error_set(err, AR_E_INVALID,
+			             "event %zu is not a set, revert or restore with a time",
+			             i - 1);
+			break;
+		}
+	}
+out:
+	if (!ok)
+		h->count = 0;
+	cJSON_Delete(root);
+	return ok;
+}
+
+static void load(history *h, char **warning)
+{
+	unsigned char *text = NULL;
+	size_t len = 0;
+	ar_error err = {0};
+	ar_status st = platform_read_file(h->path, HISTORY_FILE_MAX, &text, &len, &err);
+	strbuf sb = {0};
+
+	if (st == AR_E_NOT_FOUND)
+		return;
+	if (st == AR_OK && parse_history((const char *)text, len, h, &err))
+		goto out;
+	strbuf_addf(&sb, "history %s ignored and started anew: %s", h->path, err.msg);
+	if (warning != NULL)
+		*warning = strbuf_take(&sb, NULL);
+	strbuf_free(&sb);
+out:
+	free(text);
+}
+
+ar_status history_open(const char *backup_dir, bool lock, history **out, char **warning,
+                       ar_error *err)
+{
+	history *h = calloc(1, sizeof(*h));
+	char *folder = path_dir(backup_dir);
+	ar_status st = AR_OK;
+
+	*out = NULL;
+	if (warning != NULL)
+		*warning = NULL;
+	if (h == NULL || folder == NULL || (h->path = path_join(folder, HISTORY_NAME)) == NULL)
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	if (st == AR_OK && lock)
+		st = take_lock(folder, &h->lock, err);
+	free(folder);
+	if (st != AR_OK) {
+		history_close(h);
+		return st;
+	}
+	load(h, warning);
+	*out = h;
+	return AR_OK;
+}
+
+void history_add(history *h, history_kind kind, long long when)
+{
+	if (h->count == HISTORY_MAX_EVENTS) {
+		memmove(h->events, h->events + 1, (HISTORY_MAX_EVENTS - 1) * sizeof(h->events[0]));
+		h->count--;
+	}
+	h->events[h->count++] = (history_event){.time = when, .kind = kind};
+}
+
+bool history_last_set(const history *h, long long *when)
+{
+	for (size_t i = h->count; i-- > 0;) {
+		if (h->events[i].kind == HISTORY_RESTORE)
+			return false;
+		if (h->events[i].kind == HISTORY_SET) {
+			*when = h->events[i].time;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool history_armed(const history *h)
+{
+	return h->count > 0 && h->events[h->count - 1].kind == HISTORY_SET;
+}
+
+unsigned history_reverts_since(const history *h, long long since)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < h->count; i++)
+		n += h->events[i].kind == HISTORY_REVERT && h->events[i].time >= since;
+	return n;
+}
+
+const history_event *history_events(const history *h, size_t *count)
+{
+	*count = h->count;
+	return h->events;
+}
+
+const char *history_file(const history *h)
+{
+	return h->path;
+}
+
+ar_status history_save(history *h, ar_error *err)
+{
+	strbuf sb = {0};
+	char *text;
+	size_t len = 0;
+	ar_status st;
+
+	strbuf_addf(&sb, "{\"format\":%d,\"program\":\"%s\",\"events\":[", FORMAT_VERSION,
+	            AR_PROGRAM_NAME);
+	for (size_t i = 0; i < h->count; i++)
+		strbuf_addf(&sb, "%s{\"time\":%lld,\"event\":\"%s\"}", i ? "," : "",
+		            h->events[i].time, kind_names[h->events[i].kind]);
+	strbuf_adds(&sb, "]}\n");
+	if ((text = strbuf_take(&sb, &len)) == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	st = platform_write_file_atomic(h->path, text, len, true, err);
+	free(text);
+	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "history");
+}
+
+void history_close(history *h)
+{
+	if (h == NULL)
+		return;
+	platform_lock_release(h->lock);
+	free(h->path);
+	free(h);
+}

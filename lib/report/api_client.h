@@ -1,0 +1,58 @@
+/* A small client of the Wazuh server API, shared by the reporter and the
+ * sweep: HTTPS through libcurl with peer and host verification always on,
+ * the login (POST /security/user/authenticate, basic auth) and its token,
+ * renewed before it runs out and once more after a 401, and the API's rate
+ * limit kept on the client side. No secret ever reaches a message. */
+#ifndef API_CLIENT_H
+#define API_CLIENT_H
+
+#include "report/api_config.h"
+#include "util/ar_error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct api_client api_client;
+
+typedef struct api_client_opts {
+	const char *token_file;  /* the token kept here between runs (owner-only), or NULL */
+	uint64_t deadline_ms;    /* platform_monotonic_ms() past which nothing is sent; 0: none */
+	unsigned max_per_minute; /* never more requests in any 60 s than this; 0: unpaced */
+	unsigned retry_ms;       /* how long 429 and 503 answers are waited out per call; 0: not */
+} api_client_opts;
+
+typedef struct api_reply {
+	long code;  /* the HTTP status */
+	char *body; /* NUL-terminated, possibly empty; owned */
+	size_t len;
+} api_reply;
+
+/* Loads libcurl and prepares one connection, reused from call to call.
+ * Nothing is sent yet. */
+ar_status api_client_open(const api_settings *s, const api_client_opts *o, api_client **out,
+                          ar_error *err);
+
+/* One request with the login token: logs in first when there is no token
+ * good for a while yet, and once more when the answer is 401. path holds
+ * the query ("/agents?limit=500"); body is JSON or NULL. Every request
+ * counts against max_per_minute, logins and retries included. AR_OK means
+ * an HTTP answer came, whatever its status (in reply->code); a refused
+ * login is AR_E_ACCESS. */
+ar_status api_client_call(api_client *c, const char *method, const char *path, const char *body,
+                          api_reply *reply, ar_error *err);
+
+/* The requests sent so far (logins, 401s, 429s and retries included). */
+size_t api_client_requests(const api_client *c);
+
+void api_reply_free(api_reply *r);
+void api_client_close(api_client *c);
+
+/* The "exp" claim of a JWT (seconds since 1970), or 0 when unreadable. */
+long long api_jwt_exp(const char *token);
+
+/* s with every byte but ALPHA / DIGIT / "-._~" percent-encoded, for a path
+ * segment or a query value; caller frees (NULL when out of memory). */
+char *api_escape(const char *s);
+
+#endif

@@ -1,0 +1,51 @@
+/* The "api" block that the reporter's and the sweep's configuration files
+ * share (where the Wazuh server API is and how to log in), and the strict
+ * readers of configuration members both files use: unknown keys and wrong
+ * types are errors that name the key. */
+#ifndef API_CONFIG_H
+#define API_CONFIG_H
+
+#include "util/ar_error.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+typedef struct api_settings {
+	char *url; /* base URL, no trailing '/' */
+	char *user;
+	char *password; /* secret: never printed; wiped when freed */
+	char *ca_file;  /* NULL: the system's trust store */
+	long timeout_seconds;
+	bool allow_plain_http;
+	char warning[256]; /* set when reading found something to warn about */
+} api_settings;
+
+/* Reads the block (url, user, password or password_file, ca_file,
+ * timeout_seconds, allow_plain_http) into s. s->allow_plain_http may be set
+ * by the caller beforehand (a top-level switch); the block can only turn it
+ * on. Errors name the key as "api.<key>". */
+ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err);
+
+/* Frees the members (the password wiped first) and zeroes s. */
+void api_settings_clear(api_settings *s);
+
+/* The members of obj must all be in allowed (NULL-terminated); where
+ * prefixes the key in messages ("api."). */
+ar_status config_check_keys(const cJSON *obj, const char *where, const char *const *allowed,
+                            ar_error *err);
+
+/* A non-empty string member, copied into *out (NULL when absent and not
+ * required). */
+ar_status config_get_string(const cJSON *obj, const char *key, const char *where, bool required,
+                            char **out, ar_error *err);
+
+/* A true/false member; *out is left as it is when absent. */
+ar_status config_get_bool(const cJSON *obj, const char *key, const char *where, bool *out,
+                          ar_error *err);
+
+/* A whole-number member within [lo, hi]; *out is left as it is when
+ * absent. */
+ar_status config_get_int(const cJSON *obj, const char *key, const char *where, double lo, double hi,
+                         long *out, ar_error *err);
+
+#endif

@@ -1,0 +1,355 @@
+/* The sweep: list, examine, dispatch, summarise. Requests go one at a
+ * time at the configured rate (api_client paces them); batches of equal
+ * alerts go out when full, after FLUSH_AFTER_MS, and at the end. */
+#include "sweep/sweep.h"
+
+#include "platform/platform.h"
+#include "report/api_client.h"
+#include "sweep/sweep_config.h"
+#include "sweep/sweep_dispatch.h"
+#include "sweep/sweep_fleet.h"
+#include "sweep/sweep_state.h"
+#include "sweep/sweep_summary.h"
+#include "util/json_strict.h"
+#include "util/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_DONE        0
+#define EXIT_FAILED      1
+#define EXIT_USAGE       2
+#define RETRY_MS         (5u * 60u * 1000u) /* 429 and 503 waited out this long per request */
+#define FLUSH_AFTER_MS   30000u
+#define PROGRESS_TTY_MS  250u
+#define PROGRESS_LINE_MS 5000u
+#define AGENT_ID_MAX     16
+
+static const char usage[] =
+        "usage: " AR_PROGRAM_NAME "_sweep --config FILE [--dry-run] [--agents ID,...] "
+        "[--state FILE]\n"
+        "Dispatches the active response to the active Windows agents whose SCA results\n"
+        "show the control failed, through the Wazuh server API (see README.md).\n";
+
+typedef struct sweep_opts {
+	const char *config;
+	const char *state;
+	const char *agents;
+	bool dry_run;
+} sweep_opts;
+
+typedef struct sweep_run {
+	sweep_opts o;
+	sweep_config *cfg;
+	api_client *api;
+	sweep_state *state;
+	sweep_dispatch *dispatch;
+	sweep_summary sum;
+	FILE *err;
+	bool tty;
+	uint64_t started, last_progress;
+	size_t examined, total;
+} sweep_run;
+
+/* The options; *stop with the exit status to end with (help, version: 0;
+ * a bad command line: 2). */
+static int parse_args(int argc, char **argv, sweep_opts *o, FILE *out, FILE *err, bool *stop)
+{
+	*stop = true;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **value = strcmp(a, "--config") == 0   ? &o->config
+		                     : strcmp(a, "--state") == 0  ? &o->state
+		                     : strcmp(a, "--agents") == 0 ? &o->agents
+		                                                  : NULL;
+		if (value != NULL && i + 1 < argc) {
+			*value = argv[++i];
+		} else if (strcmp(a, "--dry-run") == 0) {
+			o->dry_run = true;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) {
+			fputs(a[2] == 'h' ? usage : AR_PROGRAM_NAME "_sweep " AR_VERSION "\n", out);
+			return EXIT_DONE;
+		} else {
+			fprintf(err, "%s: %s\n%s", value ? "missing value for" : "unknown option",
+			        a, usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (o->config == NULL) {
+		fprintf(err, "--config is required\n%s", usage);
+		return EXIT_USAGE;
+	}
+	*stop = false;
+	return EXIT_DONE;
+}
+
+/* "001,002": digits only, as the API names agents. */
+static bool agents_valid(const char *list)
+{
+	for (const char *p = list;;) {
+		size_t n = strspn(p, "0123456789");
+		if (n == 0 || n > AGENT_ID_MAX || (p[n] != ',' && p[n] != '\0'))
+			return false;
+		if (p[n] == '\0')
+			return true;
+		p += n + 1;
+	}
+}
+
+/* "[#######.............] " on a terminal, nothing otherwise. */
+static void bar(const sweep_run *r, char *buf, size_t len)
+{
+	size_t width = 20, done = r->total ? r->examined * width / r->total : 0;
+
+	buf[0] = '\0';
+	if (!r->tty || len < width + 4)
+		return;
+	buf[0] = '[';
+	for (size_t i = 0; i < width; i++)
+		buf[i + 1] = i < done ? '#' : '.';
+	memcpy(buf + width + 1, "] ", 3);
+}
+
+static void progress(sweep_run *r, bool last)
+{
+	uint64_t now = platform_monotonic_ms();
+	double minutes = (double)(now - r->started) / 60000.0;
+	size_t requests = api_client_requests(r->api);
+	char b[32];
+
+	if (!last && now - r->last_progress < (r->tty ? PROGRESS_TTY_MS : PROGRESS_LINE_MS))
+		return;
+	r->last_progress = now;
+	bar(r, b, sizeof(b));
+	fprintf(r->err,
+	        "%s%ssweep: %zu of %zu agents examined, %zu failing, %zu dispatched, %zu failed, "
+	        "%zu requests (%.0f a minute)%s",
+	        r->tty ? "\r" : "", b, r->examined, r->total, r->sum.failing, r->sum.dispatched,
+	        r->sum.dispatch_failed, requests, minutes > 0 ? (double)requests / minutes : 0.0,
+	        r->tty && !last ? "\033[K" : "\n");
+	fflush(r->err);
+}
+
+static ar_status mark(sweep_run *r, sweep_mark m, const char *id, ar_error *err)
+{
+	return r->o.dry_run ? AR_OK : sweep_state_mark(r->state, m, &id, 1, err);
+}
+
+static void would_dispatch(sweep_run *r, const char *id, const char *name, const cJSON *alert)
+{
+	const cJSON *sca = json_get_object(json_get_object(alert, "data"), "sca");
+	const cJSON *check = json_get_object(sca, "check");
+	const char *title = json_get_string(check, "title");
+
+	fprintf(r->err, "%swould dispatch %s to agent %s (%s): check %s%s%s%s of %s\n",
+	        r->tty ? "\r\033[K" : "", r->cfg->command, id, name ? name : "?",
+	        json_get_string(check, "id"), title ? " \"" : "", title ? title : "",
+	        title ? "\"" : "", json_get_string(sca, "policy"));
+}
+
+static ar_status examine(sweep_run *r, const fleet_agent *a, ar_error *err)
+{
+	cJSON *alert = NULL;
+	sweep_skip why;
+	ar_status st = fleet_failing_alert(r->api, r->cfg->command, a->id, &alert, &why, err);
+
+	if (st != AR_OK)
+		return st;
+	r->examined++;
+	if (alert == NULL && why != SKIP_REASONS) {
+		r->sum.skipped[why]++;
+		return AR_OK; /* not judged: judged again by a resumed sweep */
+	}
+	if (alert == NULL)
+		return mark(r, SWEEP_CLEAN, a->id, err);
+	r->sum.failing++;
+	sweep_state_note(r->state, a->id, SWEEP_QUEUED);
+	if (!r->o.dry_run)
+		return sweep_dispatch_add(r->dispatch, a->id, a->name, alert, err);
+	would_dispatch(r, a->id, a->name, alert);
+	r->sum.skipped[SKIP_DRY_RUN]++;
+	cJSON_Delete(alert);
+	return AR_OK;
+}
+
+/* Why the agent is not examined (SKIP_REASONS: it is); *known when an
+ * earlier run of this sweep found nothing to do there. */
+static sweep_skip skip_reason(sweep_run *r, const fleet_agent *a, bool *known)
+{
+	sweep_mark m = sweep_state_get(r->state, a->id);
+
+	*known = m == SWEEP_CLEAN;
+	if (!a->windows)
+		return SKIP_NOT_WINDOWS;
+	if (!a->active)
+		return SKIP_NOT_ACTIVE;
+	r->sum.windows_active++;
+	if (a->major < 0)
+		return SKIP_VERSION_UNKNOWN;
+	/* Older agents are sent a legacy string without the alert. */
+	if (a->major < 4 || (a->major == 4 && a->minor < 2))
+		return SKIP_OLD_AGENT;
+	if (m == SWEEP_DISPATCHED)
+		return SKIP_ALREADY_SENT;
+	if (m == SWEEP_SENDING)
+		return SKIP_UNCONFIRMED;
+	return SKIP_REASONS;
+}
+
+static ar_status agent(sweep_run *r, const cJSON *item, ar_error *err)
+{
+	fleet_agent a;
+	bool known;
+	sweep_skip why;
+	ar_status st = AR_OK;
+
+	r->sum.agents_listed++;
+	/* Listed twice (the listing shifted while paged): judged once. */
+	if (!fleet_agent_read(item, &a) || sweep_state_get(r->state, a.id) == SWEEP_QUEUED)
+		return AR_OK;
+	why = skip_reason(r, &a, &known);
+	if (why != SKIP_REASONS)
+		r->sum.skipped[why]++;
+	else if (known)
+		r->examined++;
+	else
+		st = examine(r, &a, err);
+	if (st == AR_OK && !r->o.dry_run)
+		st = sweep_dispatch_flush(r->dispatch, FLUSH_AFTER_MS, err);
+	progress(r, false);
+	return st;
+}
+
+/* Every page of the listing, for the agents of ids (NULL: all). */
+static ar_status walk(sweep_run *r, const char *ids, ar_error *err)
+{
+	size_t offset = 0, total, n;
+	const cJSON *item;
+	ar_status st;
+
+	do {
+		fleet_page page;
+		st = fleet_list(r->api, ids, offset, &page, err);
+		if (st != AR_OK)
+			return st;
+		total = page.total;
+		if (offset == 0)
+			r->total += total;
+		n = (size_t)cJSON_GetArraySize(page.items);
+		cJSON_ArrayForEach (item, page.items) {
+			if (st == AR_OK)
+				st = agent(r, item, err);
+		}
+		fleet_page_free(&page);
+		offset += n;
+	} while (st == AR_OK && n > 0 && offset < total);
+	return st;
+}
+
+/* --agents in lists of at most a page each (and the API's 500 ids). */
+static ar_status walk_all(sweep_run *r, ar_error *err)
+{
+	const char *p = r->o.agents;
+	strbuf chunk = {0};
+	ar_status st = AR_OK;
+	size_t count = 0;
+
+	if (p == NULL)
+		return walk(r, NULL, err);
+	while (st == AR_OK && *p != '\0') {
+		size_t len = strcspn(p, ",");
+		strbuf_addf(&chunk, "%s%.*s", count ? "," : "", (int)len, p);
+		p += len + (p[len] == ',');
+		if (++count == SWEEP_PAGE_MAX || *p == '\0') {
+			char *ids = strbuf_take(&chunk, NULL);
+			st = ids ? walk(r, ids, err)
+			         : ar_error_set(err, AR_E_NOMEM, "out of memory");
+			free(ids);
+			count = 0;
+		}
+	}
+	strbuf_free(&chunk);
+	return st;
+}
+
+static ar_status open_all(sweep_run *r, ar_error *err)
+{
+	api_client_opts o = {.max_per_minute = (unsigned)r->cfg->max_per_minute,
+	                     .retry_ms = RETRY_MS};
+	const char *state = r->o.state ? r->o.state : r->cfg->state_file;
+	ar_status st = api_client_open(&r->cfg->api, &o, &r->api, err);
+
+	if (st == AR_OK)
+		st = sweep_state_open(state, r->o.dry_run, &r->state, err);
+	if (st == AR_OK)
+		st = sweep_dispatch_new(r->api, r->cfg->command, r->state, &r->sum, &r->dispatch,
+		                        err);
+	if (st == AR_OK)
+		fprintf(r->err, "sweep: %s as %s, at most %ld requests a minute%s\n",
+		        r->cfg->api.url, r->cfg->api.user, r->cfg->max_per_minute,
+		        r->o.dry_run ? ", dry run: nothing is dispatched" : "");
+	if (st == AR_OK && sweep_state_resumed(r->state))
+		fprintf(r->err,
+		        "sweep: resuming %s: %zu agents dispatched, %zu sent without an answer, "
+		        "%zu found compliant, %zu to try again\n",
+		        state, sweep_state_count(r->state, SWEEP_DISPATCHED),
+		        sweep_state_count(r->state, SWEEP_SENDING),
+		        sweep_state_count(r->state, SWEEP_CLEAN),
+		        sweep_state_count(r->state, SWEEP_FAILED));
+	return st;
+}
+
+static int run(sweep_run *r, FILE *out)
+{
+	ar_error err = {0};
+	ar_status st = open_all(r, &err);
+	char *json;
+
+	if (st == AR_OK)
+		st = walk_all(r, &err);
+	if (st == AR_OK && !r->o.dry_run)
+		st = sweep_dispatch_flush(r->dispatch, 0, &err);
+	/* Failed agents keep the sweep open: the next run tries them again. */
+	if (st == AR_OK && !r->o.dry_run && r->sum.dispatch_failed == 0)
+		st = sweep_state_complete(r->state, &err);
+	if (r->api != NULL) {
+		progress(r, true);
+		r->sum.requests = api_client_requests(r->api);
+	}
+	if (st != AR_OK)
+		fprintf(r->err, "sweep stopped: %s\n", err.msg);
+	sweep_summary_print_failures(&r->sum, r->err);
+	r->sum.seconds = (double)(platform_monotonic_ms() - r->started) / 1000.0;
+	json = sweep_summary_json(&r->sum);
+	if (json != NULL)
+		fprintf(out, "%s\n", json);
+	free(json);
+	return st != AR_OK || r->sum.dispatch_failed > 0 ? EXIT_FAILED : EXIT_DONE;
+}
+
+int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal)
+{
+	sweep_run r = {.err = err, .tty = err_is_terminal, .started = platform_monotonic_ms()};
+	ar_error e = {0};
+	bool stop;
+	int code = parse_args(argc, argv, &r.o, out, err, &stop);
+
+	if (stop)
+		return code;
+	if (r.o.agents != NULL && !agents_valid(r.o.agents)) {
+		fprintf(err, "--agents takes agent ids separated by commas (001,002)\n");
+		return EXIT_USAGE;
+	}
+	if (sweep_config_load(r.o.config, &r.cfg, &e) != AR_OK) {
+		fprintf(err, "%s\n", e.msg);
+		return EXIT_USAGE;
+	}
+	if (r.cfg->api.warning[0] != '\0')
+		fprintf(err, "warning: %s\n", r.cfg->api.warning);
+	code = run(&r, out);
+	sweep_dispatch_free(r.dispatch);
+	sweep_state_close(r.state);
+	api_client_close(r.api);
+	sweep_config_free(r.cfg);
+	return code;
+}

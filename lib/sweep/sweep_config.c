@@ -1,0 +1,103 @@
+#include "sweep/sweep_config.h"
+
+#include "platform/platform.h"
+#include "util/json_strict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CONFIG_MAX_BYTES (64u * 1024u)
+
+/* What PUT /active-response runs: "!" and a file name in the agent's
+ * active-response/bin, or a command name from the manager's ar.conf; no
+ * path, no white space, nothing the agent's shell escaping would change. */
+static ar_status check_command(const char *cmd, ar_error *err)
+{
+	const char *name = cmd[0] == '!' ? cmd + 1 : cmd;
+
+	if (*name == '\0' || strlen(name) > 255)
+		return ar_error_set(err, AR_E_INVALID, "command must name a program");
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			return ar_error_set(
+			        err, AR_E_INVALID,
+			        "command may hold only letters, digits, '_', '-' and '.' "
+			        "after its optional '!'");
+	}
+	return AR_OK;
+}
+
+static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
+{
+	static const char *const keys[] = {"api", "command", "max_requests_per_minute",
+	                                   "state_file", NULL};
+	ar_status st;
+
+	if (!cJSON_IsObject(root))
+		return ar_error_set(err, AR_E_INVALID, "the configuration must be a JSON object");
+	st = config_check_keys(root, "", keys, err);
+	if (st == AR_OK)
+		st = api_settings_parse(cJSON_GetObjectItemCaseSensitive(root, "api"), &cfg->api,
+		                        err);
+	if (st == AR_OK)
+		st = config_get_string(root, "command", "", false, &cfg->command, err);
+	if (st == AR_OK && cfg->command == NULL &&
+	    (cfg->command = strdup(SWEEP_DEFAULT_COMMAND)) == NULL)
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	if (st == AR_OK)
+		st = check_command(cfg->command, err);
+	if (st == AR_OK)
+		st = config_get_int(root, "max_requests_per_minute", "", 1, SWEEP_MAX_RATE,
+		                    &cfg->max_per_minute, err);
+	if (st == AR_OK)
+		st = config_get_string(root, "state_file", "", false, &cfg->state_file, err);
+	return st;
+}
+
+ar_status sweep_config_parse(const char *text, size_t len, sweep_config **out, ar_error *err)
+{
+	sweep_config *cfg = calloc(1, sizeof(*cfg));
+	cJSON *root = NULL;
+	ar_status st;
+
+	*out = NULL;
+	if (cfg == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	cfg->max_per_minute = SWEEP_DEFAULT_RATE;
+	st = json_parse_strict(text, len, &root, err);
+	if (st == AR_OK)
+		st = parse_root(root, cfg, err);
+	cJSON_Delete(root);
+	if (st != AR_OK) {
+		sweep_config_free(cfg);
+		return st;
+	}
+	*out = cfg;
+	return AR_OK;
+}
+
+ar_status sweep_config_load(const char *path, sweep_config **out, ar_error *err)
+{
+	unsigned char *text = NULL;
+	size_t len = 0;
+	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
+
+	*out = NULL;
+	if (st == AR_OK)
+		st = sweep_config_parse((const char *)text, len, out, err);
+	if (st != AR_OK)
+		ar_error_prefix(err, st, "configuration %s", path);
+	free(text);
+	return st;
+}
+
+void sweep_config_free(sweep_config *cfg)
+{
+	if (cfg == NULL)
+		return;
+	api_settings_clear(&cfg->api);
+	free(cfg->command);
+	free(cfg->state_file);
+	free(cfg);
+}

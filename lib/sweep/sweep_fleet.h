@@ -1,0 +1,49 @@
+/* The fleet as the Wazuh server API shows it (4.x): the active Windows
+ * agents, page by page (GET /agents), and for one agent its SCA policies
+ * (GET /sca/{agent_id}) and their failed checks that test the client
+ * signing key (GET /sca/{agent_id}/checks/{policy_id}): two requests per
+ * agent with one policy, as every stock agent has. */
+#ifndef SWEEP_FLEET_H
+#define SWEEP_FLEET_H
+
+#include "report/api_client.h"
+#include "sweep/sweep_summary.h"
+#include "util/ar_error.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SWEEP_PAGE_MAX 500 /* the API's default and advised page size */
+
+typedef struct fleet_page {
+	cJSON *root;        /* owned */
+	const cJSON *items; /* data.affected_items */
+	size_t total;       /* data.total_affected_items */
+} fleet_page;
+
+typedef struct fleet_agent {
+	const char *id; /* borrowed from the page */
+	const char *name;
+	bool windows, active;
+	int major, minor; /* -1 when the version is unknown */
+} fleet_agent;
+
+/* One page of active Windows agents from offset; only those of ids (a
+ * comma-separated list, at most 500) when ids is not NULL. */
+ar_status fleet_list(api_client *api, const char *ids, size_t offset, fleet_page *page,
+                     ar_error *err);
+void fleet_page_free(fleet_page *page);
+
+/* Reads an agent of a page; false when it has no usable id. */
+bool fleet_agent_read(const cJSON *item, fleet_agent *a);
+
+/* The alert for the agent's failed check of our control, recognised as
+ * the active response recognises it, in whichever of its policies it is;
+ * *alert is NULL when there is none, and *why is then SKIP_NO_SCA or
+ * SKIP_SCA_UNREADABLE when the agent could not be judged (SKIP_REASONS
+ * otherwise). Errors are those that stop the sweep. */
+ar_status fleet_failing_alert(api_client *api, const char *command, const char *agent_id,
+                              cJSON **alert, sweep_skip *why, ar_error *err);
+
+#endif

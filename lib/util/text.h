@@ -1,0 +1,27 @@
+/* Text comparisons that ignore ASCII case only, whatever the locale:
+ * registry key and value names, .reg files and the words of messages
+ * compare so. */
+#ifndef TEXT_H
+#define TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* 'A'..'Z' lowered, every other byte as it is. */
+static inline char text_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* A NUL-terminated copy of s[0..n) (which may hold no NUL). Caller frees;
+ * NULL on no memory. */
+char *text_dup_n(const char *s, size_t n);
+
+/* a and b are the same text but for ASCII case. */
+bool text_equal_ci(const char *a, const char *b);
+
+/* The first n bytes of a and b are the same but for ASCII case (a string
+ * shorter than n matches only one as short). */
+bool text_equal_ci_n(const char *a, const char *b, size_t n);
+
+#endif

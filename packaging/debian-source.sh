@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Shell functions for fetching Debian's own source packages (apt-get source),
+# shared by the scripts that build a dependency from them. Source it:
+#   . "$ROOT/packaging/debian-source.sh"
+
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Source entries mirroring the machine's own Debian binary entries, so that
+# apt-get source reaches the same archive the packages came from.
+enable_sources() {
+	local list=/etc/apt/sources.list.d/ar-debian-src.sources
+	[ -f "$list" ] && return 0
+	local tmp
+	tmp=$(mktemp)
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# Keep only stanzas signed by Debian's archive key: other vendors'
+		# repositories publish no sources.
+		awk 'BEGIN { RS = ""; ORS = "\n\n" }
+		     /debian-archive-keyring/ && /(^|\n)Types:[^\n]*deb/ {
+		         sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src"); sub(/^\n/, ""); print }' \
+			"$f" >>"$tmp"
+	done
+	if [ -f /etc/apt/sources.list ]; then
+		grep -E '^deb ' /etc/apt/sources.list | grep -i debian |
+			sed -E 's/^deb /deb-src /' >"$tmp.list" || true
+		if [ -s "$tmp.list" ]; then
+			as_root cp "$tmp.list" /etc/apt/sources.list.d/ar-debian-src.list
+		fi
+		rm -f "$tmp.list"
+	fi
+	if [ -s "$tmp" ]; then
+		as_root cp "$tmp" "$list"
+	else
+		as_root touch "$list"
+	fi
+	rm -f "$tmp"
+	as_root apt-get update -qq
+}
+
+src_version() {
+	apt-cache showsrc "$1" 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -V | tail -n 1
+}
+
+fetch_source() { # fetch_source PACKAGE VERSION DIR: prints the unpacked, patched tree
+	local pkg=$1 version=$2 dir=$3
+	mkdir -p "$dir"
+	(cd "$dir" && apt-get source "$pkg=$version" >/dev/null 2>&1)
+	find "$dir" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | head -n 1
+}

@@ -1,0 +1,454 @@
+"""The manager-side sweep, end to end: the built sweep against a real HTTPS
+stand-in of the Wazuh server API (fake_wazuh_api.py with fleet_api.py)
+over generated fleets (fleet.py: mixed systems and releases, disconnected
+agents, decoys on the same registry key). Asserts which agents the API was
+asked to reach, what each received - run through the built active response
+exactly as received, against a .reg registry - the request rate, the
+batches, resuming after a kill, and that no secret is printed or kept."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+from jsonschema import Draft202012Validator
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+from arprog import Workdir, reg_value  # noqa: E402
+from fleet import expected, make_fleet, older_than_42  # noqa: E402
+from test_report import PASSWORD, USER, Server, make_pki  # noqa: E402
+
+ROOT = os.path.join(HERE, "..", "..")
+SWEEP = os.environ.get("AR_SWEEP") or os.path.join(
+    ROOT, "build", "sweep", "win_ms_network_client_sign_if_server_agrees_sweep")
+SUMMARY_KEYS = {"agents_listed", "windows_active", "failing", "dispatched", "dispatch_failed",
+                "skipped", "requests", "seconds"}
+
+
+def schema(name):
+    with open(os.path.join(ROOT, "schemas", name), encoding="utf-8") as f:
+        return Draft202012Validator(json.load(f))
+
+
+class SweepTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pki = tempfile.mkdtemp(prefix="ar-sweep-pki-")
+        make_pki(cls.pki)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.pki, ignore_errors=True)
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="ar-sweep-")
+        self.server = None
+        self.outputs = []
+
+    def tearDown(self):
+        if self.server is not None:
+            secrets = {PASSWORD} | set(self.server.tokens())
+            kept = [os.path.join(self.dir, n) for n in os.listdir(self.dir)
+                    if n.startswith("state")]
+            for path in kept:
+                with open(path, "rb") as f:
+                    self.outputs.append(f.read())
+            for secret in secrets:
+                for blob in self.outputs:
+                    self.assertNotIn(secret.encode(), blob)
+            self.server.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- helpers -----------------------------------------------------------
+
+    def start(self, fleet, **kw):
+        path = os.path.join(self.dir, "fleet.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(fleet, f)
+        self.fleet = fleet
+        self.server = Server(self.pki, fleet=path, **kw)
+
+    def config(self, **over):
+        pwfile = os.path.join(self.dir, "api.secret")
+        with open(pwfile, "w", encoding="utf-8") as f:
+            f.write(PASSWORD + "\n")
+        os.chmod(pwfile, 0o600)
+        cfg = {"api": {"url": "https://127.0.0.1:%d" % self.server.port, "user": USER,
+                       "password_file": pwfile, "ca_file": os.path.join(self.pki, "ca.pem"),
+                       "timeout_seconds": 10},
+               "max_requests_per_minute": 100000}
+        for k, v in over.items():
+            if k.startswith("api_"):
+                if v is None:
+                    cfg["api"].pop(k[4:], None)
+                else:
+                    cfg["api"][k[4:]] = v
+            else:
+                cfg[k] = v
+        path = os.path.join(self.dir, "sweep.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(cfg, f)
+        return path
+
+    def sweep(self, *args, timeout=300):
+        p = subprocess.run([SWEEP, *args], capture_output=True, timeout=timeout, check=False)
+        self.outputs += [p.stdout, p.stderr]
+        return p
+
+    def summary(self, p):
+        lines = p.stdout.decode().splitlines()
+        self.assertEqual(len(lines), 1, p.stdout)
+        s = json.loads(lines[0])
+        self.assertEqual(set(s), SUMMARY_KEYS)
+        return s
+
+    def records(self):
+        if not os.path.exists(self.server.record):
+            return []
+        with open(self.server.record, encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+
+    def made(self):
+        """The requests the server received (not its answers)."""
+        return [r for r in self.records() if "headers" in r]
+
+    def dispatches(self):
+        return [r["dispatch"] for r in self.records() if "dispatch" in r]
+
+    def delivered(self):
+        """{agent id: [message, ...]} over every PUT /active-response."""
+        out = {}
+        for d in self.dispatches():
+            for agent, msg in d["delivered"].items():
+                out.setdefault(agent, []).append(msg)
+        return out
+
+    def assert_accepted_by_the_program(self, messages):
+        """Each distinct message, as the agent's execd hands it over, makes
+        the active response remediate a .reg registry whose value is 0."""
+        seen = set()
+        for msg in messages:
+            text = json.dumps(msg, separators=(",", ":"))
+            if text in seen:
+                continue
+            seen.add(text)
+            self.assertIsInstance(msg, dict, "a JSON message, not the legacy string")
+            self.assertTrue(schema("ar-message-4x.schema.json").is_valid(msg), text[:300])
+            w = Workdir("value_0_utf16.reg")
+            try:
+                p = w.run(text.encode() + b"\n")
+                self.assertEqual(p.returncode, 0, p.stderr.decode() + text[:400])
+                self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+                self.assertEqual(w.result()["status"], "remediated")
+            finally:
+                w.cleanup()
+        return len(seen)
+
+    def assert_requests_well_formed(self):
+        for r in self.made():
+            if r["method"] == "PUT":
+                self.assertIn("agents_list=", r["path"], "a PUT without agents_list "
+                              "targets every agent")
+                self.assertIn("wait_for_complete=true", r["path"])
+                self.assertLess(r["head_bytes"], 16 * 1024)
+        for d in self.dispatches():
+            self.assertLessEqual(len(d["agents_list"].split(",")), 500)
+            self.assertEqual(d["dropped"], [])
+            self.assertEqual(d["request"]["arguments"], [])
+
+    # --- tests -------------------------------------------------------------
+
+    def test_dispatches_exactly_the_failing_agents(self):
+        self.start(make_fleet(120, seed=7))
+        failing, refused = expected(self.fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        got = self.delivered()
+        self.assertEqual(set(got), failing - refused, p.stderr.decode())
+        self.assertTrue(all(len(m) == 1 for m in got.values()), "an agent dispatched twice")
+        self.assertEqual(s["failing"], len(failing))
+        self.assertEqual(s["dispatched"], len(failing - refused))
+        self.assertEqual(s["dispatch_failed"], len(refused))
+        self.assertEqual(p.returncode, 1 if refused else 0)
+        self.assertGreater(s["skipped"].get("agent_older_than_4.2", 0), 0)
+        windows_active = [a for a in self.fleet["agents"] if a["status"] == "active" and
+                          a.get("os", {}).get("platform") == "windows"]
+        self.assertEqual(s["windows_active"], len(windows_active))
+        by_code = {}
+        for d in self.dispatches():
+            for code, ids in d["failed"].items():
+                by_code.setdefault(int(code), set()).update(ids)
+        agents = {a["id"]: a for a in self.fleet["agents"]}
+        self.assertEqual(by_code.get(1750, set()),
+                         {i for i in refused if agents[i].get("ar_disabled")})
+        self.assertEqual(by_code.get(1707, set()),
+                         {i for i in refused if not agents[i].get("ar_disabled")})
+        for code, ids in by_code.items():
+            self.assertIn("%d with %d (" % (len(ids), code), p.stderr.decode())
+        self.assertGreater(self.assert_accepted_by_the_program(
+            [m for msgs in got.values() for m in msgs]), 5)
+        self.assert_requests_well_formed()
+        # Cost: one page, one login, two requests per examined agent (each
+        # has one policy), and the batches.
+        sca = [r for r in self.made() if r["method"] == "GET" and r["path"].startswith("/sca/")]
+        examined = len([a for a in windows_active if not older_than_42(a["version"])])
+        self.assertLessEqual(len(sca), 2 * examined)
+        self.assertEqual(s["requests"], len(self.made()))
+        self.assertLessEqual(s["requests"], 2 * examined + 2 + len(self.dispatches()))
+
+    def test_decoys_with_the_same_key_are_never_dispatched(self):
+        """Agents whose own check passes while checks on the same key fail:
+        "(always)" (36537 is that check on 4.12 - 4.14.1 agents), the
+        server settings 16031 and 34541, plain-text passwords."""
+        fleet = make_fleet(200, seed=11)
+        for a in fleet["agents"]:
+            for pol in a.get("sca", []):
+                for c in pol["checks"]:
+                    if "(if server agrees)" in c["title"] and "client" in c["title"]:
+                        c["result"] = "passed"
+                    elif "LanmanWorkstation" in c.get("registry", ""):
+                        c["result"] = "failed"
+        self.start(fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        self.assertEqual(self.dispatches(), [], p.stderr.decode())
+        self.assertEqual(s["failing"], 0)
+        self.assertEqual(p.returncode, 0)
+        titles = {c["title"] for a in fleet["agents"] for pol in a.get("sca", [])
+                  for c in pol["checks"] if c["result"] == "failed"}
+        self.assertTrue(any("(always)" in t for t in titles))
+        self.assertTrue(any("server: Digitally sign" in t for t in titles))
+
+    def test_dry_run_dispatches_nothing_and_says_what_it_would(self):
+        self.start(make_fleet(80, seed=5))
+        failing, _ = expected(self.fleet)
+        state = os.path.join(self.dir, "state.jsonl")
+        p = self.sweep("--config", self.config(), "--dry-run", "--state", state)
+        s = self.summary(p)
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual([r for r in self.made() if r["method"] == "PUT"], [])
+        self.assertEqual(s["dispatched"], 0)
+        self.assertEqual(s["skipped"]["dry_run"], len(failing))
+        err = p.stderr.decode()
+        for agent in failing:
+            self.assertIn("would dispatch !win_ms_network_client_sign_if_server_agrees.exe "
+                          "to agent %s " % agent, err)
+        self.assertFalse(os.path.exists(state))
+
+    def test_killed_half_way_and_resumed_dispatches_no_agent_twice(self):
+        self.start(make_fleet(150, seed=3))
+        failing, refused = expected(self.fleet)
+        state = os.path.join(self.dir, "state.jsonl")
+        cfg = self.config()
+        # Each PUT answers after a while: the kill lands while the second
+        # is out, after the first was answered.
+        self.server.set_mode("put-delay=1.5")
+        proc = subprocess.Popen([SWEEP, "--config", cfg, "--state", state],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while len(self.dispatches()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        out, err = proc.communicate()
+        self.outputs += [out, err]
+        first = self.delivered()
+        self.assertEqual(len(self.dispatches()), 2)
+        self.server.set_mode("")
+        p = self.sweep("--config", cfg, "--state", state)
+        s = self.summary(p)
+        got = self.delivered()
+        self.assertEqual(set(got), failing - refused, p.stderr.decode())
+        self.assertTrue(all(len(m) == 1 for m in got.values()), "an agent dispatched twice")
+        # The first batch was answered before the kill, the second not.
+        self.assertEqual(s["skipped"].get("already_dispatched", 0) +
+                         s["skipped"].get("dispatch_unconfirmed", 0), len(first))
+        self.assertGreater(s["skipped"].get("dispatch_unconfirmed", 0), 0)
+        self.assertEqual(s["dispatched"], len(failing - refused) - len(first))
+        self.assertIn("resuming", p.stderr.decode())
+        # Finished (or only refusals left): a third run dispatches only
+        # what was refused again.
+        before = len(self.dispatches())
+        p = self.sweep("--config", cfg, "--state", state)
+        again = self.dispatches()[before:]
+        self.assertEqual({a for d in again for a in d["delivered"]}, set())
+        self.assertEqual({a for d in again for ids in d["failed"].values() for a in ids},
+                         refused)
+
+    def test_resumed_after_a_kill_while_examining(self):
+        self.start(make_fleet(60, seed=9))
+        failing, refused = expected(self.fleet)
+        state = os.path.join(self.dir, "state.jsonl")
+        cfg = self.config(max_requests_per_minute=600)  # 10 a second
+        proc = subprocess.Popen([SWEEP, "--config", cfg, "--state", state],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(3)
+        proc.send_signal(signal.SIGKILL)
+        self.outputs += list(proc.communicate())
+        before = len(self.made())
+        self.assertGreater(before, 5)
+        with open(state, encoding="utf-8") as f:
+            clean = {a for line in f if '"clean"' in line for a in json.loads(line)["agents"]}
+        self.assertTrue(clean)
+        p = self.sweep("--config", self.config(), "--state", state)
+        self.summary(p)
+        got = self.delivered()
+        self.assertEqual(set(got), failing - refused)
+        self.assertTrue(all(len(m) == 1 for m in got.values()))
+        # Agents found compliant before the kill are not asked about again.
+        asked_again = {r["path"].split("?")[0].split("/")[2] for r in self.made()[before:]
+                       if r["path"].startswith("/sca/")}
+        self.assertEqual(asked_again & clean, set())
+
+    def test_never_more_requests_a_minute_than_configured(self):
+        """20 a minute against an API that refuses the 21st: no 429, and no
+        60 s window holds more than 20 arrivals."""
+        self.start(make_fleet(20, seed=2), api_rate=20)
+        p = self.sweep("--config", self.config(max_requests_per_minute=20), timeout=400)
+        s = self.summary(p)
+        times = sorted(r["time"] for r in self.made())
+        self.assertGreater(len(times), 20, "the test needs more than a minute's requests")
+        self.assertEqual([r for r in self.records() if r.get("answered") == 429], [])
+        for i, t in enumerate(times):
+            self.assertLessEqual(len([u for u in times[i:] if u - t < 60.0]), 20)
+        self.assertEqual(s["requests"], len(times))
+        failing, refused = expected(self.fleet)
+        self.assertEqual(set(self.delivered()), failing - refused)
+
+    def test_429_and_503_are_waited_out(self):
+        self.start(make_fleet(30, seed=4))
+        self.server.set_mode("429x2\n503x2")
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        failing, refused = expected(self.fleet)
+        self.assertEqual(set(self.delivered()), failing - refused, p.stderr.decode())
+        answered = [r["answered"] for r in self.records() if "answered" in r]
+        self.assertEqual(answered.count(429), 2)
+        self.assertEqual(answered.count(503), 2)
+        self.assertEqual(s["requests"], len(answered))
+
+    def test_a_new_login_on_expiry_without_failed_logins(self):
+        # Tokens of 3 s, a sweep of several seconds: renewed as it goes.
+        self.start(make_fleet(40, seed=6), token_ttl=3)
+        p = self.sweep("--config", self.config(max_requests_per_minute=600))
+        self.summary(p)
+        logins = [r for r in self.records() if r.get("to", "").startswith(
+            "/security/user/authenticate")]
+        self.assertGreater(len(logins), 1)
+        self.assertTrue(all(r["answered"] == 200 for r in logins))
+        unauthorized = [r for r in self.records() if r.get("answered") == 401]
+        self.assertLessEqual(len(unauthorized), 1)
+        failing, refused = expected(self.fleet)
+        self.assertEqual(set(self.delivered()), failing - refused)
+
+    def test_wrong_password_logs_in_once_and_stops(self):
+        self.start(make_fleet(10, seed=1))
+        cfg = self.config()
+        with open(os.path.join(self.dir, "api.secret"), "w", encoding="utf-8") as f:
+            f.write("not-the-password\n")
+        p = self.sweep("--config", cfg)
+        self.assertEqual(p.returncode, 1)
+        self.summary(p)
+        self.assertIn("login refused (HTTP 401)", p.stderr.decode())
+        self.assertEqual(len(self.server.requests("/security/user/authenticate")), 1)
+        self.assertEqual(self.server.requests("/agents"), [])
+
+    def test_batches_hold_at_most_500_agents(self):
+        fleet = make_fleet(1, seed=1, releases=["v4.14.7"])
+        template = next(a for a in make_fleet(40, seed=8, releases=["v4.14.7"])["agents"]
+                        if a.get("truth", {}).get("failing") and not a["truth"]["refused"])
+        fleet["agents"] = fleet["agents"][:1]
+        for i in range(1, 1201):
+            a = json.loads(json.dumps(template))
+            a["id"], a["name"] = "%04d" % i, "ws-%04d" % i
+            fleet["agents"].append(a)
+        self.start(fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        sizes = [len(d["agents_list"].split(",")) for d in self.dispatches()]
+        self.assertEqual(sorted(sizes, reverse=True), [500, 500, 200])
+        self.assertEqual(s["dispatched"], 1200)
+        self.assertEqual(p.returncode, 0)
+        self.assert_requests_well_formed()
+        # An alert sent to many agents names none of them.
+        self.assertNotIn("agent", self.dispatches()[0]["request"]["alert"])
+        self.assert_accepted_by_the_program([m for msgs in self.delivered().values()
+                                             for m in msgs][:1])
+        pages = [r for r in self.made() if r["method"] == "GET" and
+                 r["path"].startswith("/agents")]
+        self.assertEqual(len(pages), 3)
+
+    def test_an_alert_to_one_agent_names_it(self):
+        self.start(make_fleet(30, seed=12))
+        failing, refused = expected(self.fleet)
+        one = sorted(failing - refused)[0]
+        p = self.sweep("--config", self.config(), "--agents", one)
+        s = self.summary(p)
+        self.assertEqual(s["agents_listed"], 1)
+        (d,) = self.dispatches()
+        self.assertEqual(d["agents_list"], one)
+        alert = d["request"]["alert"]
+        self.assertEqual(alert["agent"]["id"], one)
+        self.assertEqual(alert["rule"]["groups"], ["sca"])
+        self.assertEqual(alert["data"]["sca"]["type"], "check")
+        listing = [r for r in self.made() if r["method"] == "GET" and
+                   r["path"].startswith("/agents")]
+        self.assertIn("agents_list=" + one, listing[0]["path"])
+        self.assert_accepted_by_the_program(d["delivered"].values())
+
+    def test_tls_verification_and_plain_http(self):
+        self.start(make_fleet(5, seed=1))
+        p = self.sweep("--config", self.config(api_ca_file=None))
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(self.server.requests(), [])
+        p = self.sweep("--config", self.config(
+            api_url="http://127.0.0.1:%d" % self.server.port))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("https://", p.stderr.decode())
+
+    def test_a_5x_api_stops_the_sweep_saying_why(self):
+        self.start(make_fleet(20, seed=1))
+        self.server.set_mode("no-sca")
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("no GET /sca (Wazuh 5.x removed it", p.stderr.decode())
+        self.assertEqual(len([r for r in self.made() if r["path"].startswith("/sca")]), 1)
+        self.assertEqual(s["dispatched"], 0)
+
+    def test_bad_configurations_exit_2_naming_the_key(self):
+        self.start(make_fleet(2, seed=1))
+        cases = [({"max_requests_per_minte": 10}, "unknown key max_requests_per_minte"),
+                 ({"api_passwrd": "x"}, "unknown key api.passwrd"),
+                 ({"max_requests_per_minute": 0}, "max_requests_per_minute"),
+                 ({"command": "../x"}, "command"),
+                 ({"state_file": 3}, "state_file")]
+        for over, words in cases:
+            with self.subTest(over=over):
+                p = self.sweep("--config", self.config(**over))
+                self.assertEqual(p.returncode, 2)
+                self.assertIn(words, p.stderr.decode())
+                self.assertEqual(p.stdout, b"")
+        for args in (["--config"], ["--dry-run"], ["--config", self.config(), "--agents",
+                                                   "1;2"], ["--config", self.config(), "-x"]):
+            with self.subTest(args=args):
+                self.assertEqual(self.sweep(*args).returncode, 2)
+        self.assertEqual(self.server.requests(), [])
+
+    def test_example_configuration_matches_the_schema(self):
+        v = schema("sweep-config.schema.json")
+        with open(os.path.join(ROOT, "packaging", "wazuh", "sweep-config.example.json"),
+                  encoding="utf-8") as f:
+            example = json.load(f)
+        self.assertTrue(v.is_valid(example))
+        for bad in ({"max_requests_per_minute": 0}, {"extra": 1}, {"command": ""}):
+            self.assertFalse(v.is_valid(dict(example, **bad)), bad)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,272 @@
+"""The history between runs, end to end on the native build: a simulated
+domain Group Policy (the value put back in the .reg file between runs) gives
+revert warnings, then the contested status; the setting not to write when
+contested; a history file corrupted, truncated or huge is ignored with a
+warning; runs started together record one revert; every log line matches
+the result schema; the manager-side rules pick the revert and contested
+results."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import unittest
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
+
+from jsonschema import Draft202012Validator
+
+from arprog import PROGRAM, Workdir, data, log_schema_errors, message, reg_value
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+ZERO = {"exists": True, "type": "REG_DWORD", "data": 0}
+ONE = {"exists": True, "type": "REG_DWORD", "data": 1}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.w = Workdir("value_0_utf16.reg")
+        self.history = os.path.join(self.w.dir, PROGRAM + "-history.json")
+
+    def tearDown(self):
+        self.assertEqual(log_schema_errors(self.w.log), "")
+        self.w.cleanup()
+
+    def group_policy(self):
+        """What a GPO refresh does: the value back at 0."""
+        shutil.copyfile(data("registry", "value_0_utf16.reg"), self.w.reg)
+
+    def run_once(self, *extra):
+        """One run; returns (exit status, result record, warnings it logged)."""
+        before = len(self.w.log_records())
+        p = self.w.run(message("ours_26032_failed.json"), *extra)
+        new = self.w.log_records()[before:]
+        results = [r for r in new if "status" in r]
+        self.assertEqual(len(results), 1, new)
+        return p.returncode, results[0], [r["warning"] for r in new if "warning" in r]
+
+    def value(self):
+        return reg_value(self.w.reg_bytes())[0]
+
+    def events(self):
+        with open(self.history, encoding="utf-8") as f:
+            return [e["event"] for e in json.load(f)["events"]]
+
+    def config(self, history):
+        # Reporting to a port where nothing listens: kept, warned, never fatal.
+        cfg = {"api": {"url": "http://127.0.0.1:9", "user": "u", "password": "p",
+                       "allow_plain_http": True, "timeout_seconds": 1},
+               "history": history}
+        with open(os.path.join(ROOT, "schemas", "report-config.schema.json"),
+                  encoding="utf-8") as f:
+            valid = Draft202012Validator(json.load(f)).is_valid(cfg)
+        self.assertEqual(valid, set(history) <= {"revert_threshold", "revert_window_days",
+                                                 "write_when_contested"})
+        path = os.path.join(self.w.dir, "config.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(cfg, f)
+        return path
+
+
+class Reverts(Base):
+    def test_reverts_then_contested(self):
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"]), (0, "remediated"))
+        self.assertNotIn("reverted", r)
+        self.assertEqual(warnings, [])
+        first_set = datetime.now(timezone.utc)
+        for n in range(1, 5):
+            self.group_policy()
+            code, r, warnings = self.run_once()
+            self.assertEqual(code, 0)
+            self.assertEqual(r["status"], "remediated" if n < 3 else "contested", r)
+            self.assertEqual(self.value(), ("dword", 1))
+            self.assertEqual(r["after"], ONE)
+            self.assertTrue(os.path.exists(r["backup"]))
+            rev = r["reverted"]
+            self.assertEqual((rev["count"], rev["window_days"], rev["found"]), (n, 7, ZERO))
+            last_set = datetime.strptime(rev["last_set"], "%Y-%m-%dT%H:%M:%SZ").replace(
+                tzinfo=timezone.utc)
+            self.assertLess(abs(last_set - first_set), timedelta(minutes=5))
+            self.assertEqual(len(warnings), 1, warnings)
+            self.assertIn("changed back %d time" % n, warnings[0])
+            self.assertIn("Group Policy", warnings[0])
+            self.assertIn("fix that GPO or exempt this host", warnings[0])
+            if n >= 3:
+                self.assertIn("contested and was written again", warnings[0])
+        self.assertEqual(self.events(), ["set"] + ["revert", "set"] * 4)
+        # Compliant now: nothing recorded, nothing said.
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"], warnings), (0, "compliant", []))
+        self.assertEqual(len(self.events()), 9)
+
+    def test_contested_without_writing(self):
+        cfg = self.config({"revert_threshold": 2, "write_when_contested": False})
+        for n in range(2):  # the set, then revert 1
+            if n:
+                self.group_policy()
+            code, r, _ = self.run_once("--config", cfg)
+            self.assertEqual((code, r["status"]), (0, "remediated"), r)
+        self.group_policy()
+        backups = len(self.w.backup_files())
+        code, r, warnings = self.run_once("--config", cfg)
+        self.assertEqual((code, r["status"]), (1, "contested"), r)
+        self.assertIsNone(r["after"])
+        self.assertNotIn("backup", r)
+        self.assertIn("not written", r["reason"])
+        self.assertEqual(r["reverted"]["count"], 2)
+        self.assertEqual(self.value(), ("dword", 0))
+        self.assertEqual(len(self.w.backup_files()), backups)
+        self.assertTrue(any("was not written again" in w for w in warnings), warnings)
+        # Still contested, and still nothing written, on the next run.
+        code, r, _ = self.run_once("--config", cfg)
+        self.assertEqual((code, r["status"], self.value()), (1, "contested", ("dword", 0)))
+
+    def test_bad_history_settings_warn_and_keep_defaults(self):
+        cfg = self.config({"revert_treshold": 1})
+        code, r, warnings = self.run_once("--config", cfg)
+        self.assertEqual((code, r["status"]), (0, "remediated"))
+        self.assertTrue(any("unknown key history.revert_treshold" in w for w in warnings),
+                        warnings)
+
+    def test_dry_run_reads_the_history_and_writes_none(self):
+        self.run_once()
+        self.group_policy()
+        with open(self.history, "rb") as f:
+            before = f.read()
+        code, r, warnings = self.run_once("--dry-run")
+        self.assertEqual((code, r["status"], r["reverted"]["count"]), (4, "would_remediate", 1))
+        self.assertEqual(len(warnings), 1)
+        with open(self.history, "rb") as f:
+            self.assertEqual(f.read(), before)
+
+    def test_restore_is_not_a_revert(self):
+        _, r, _ = self.run_once()
+        p = subprocess.run(self.w.args("--restore", r["backup"]), capture_output=True,
+                           stdin=subprocess.DEVNULL, check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.value(), ("dword", 0))
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"], warnings), (0, "remediated", []))
+        self.assertNotIn("reverted", r)
+        self.assertEqual(self.events(), ["set", "restore", "set"])
+
+
+class UnusableHistory(Base):
+    def check_ignored(self, content):
+        with open(self.history, "wb") as f:
+            f.write(content)
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"]), (0, "remediated"))
+        self.assertEqual(self.value(), ("dword", 1))
+        self.assertNotIn("reverted", r)
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("ignored and started anew", warnings[0])
+        self.assertIn(self.history, warnings[0])
+        self.assertEqual(self.events(), ["set"])  # replaced by a good one
+
+    def real_history(self):
+        self.run_once()
+        self.group_policy()
+        with open(self.history, "rb") as f:
+            text = f.read()
+        self.assertGreater(len(text), 40)
+        return text
+
+    def test_corrupted(self):
+        text = bytearray(self.real_history())
+        for i in range(5, len(text), 7):
+            text[i] = 0xA5
+        self.check_ignored(bytes(text))
+
+    def test_truncated(self):
+        text = self.real_history()
+        self.check_ignored(text[:len(text) // 2])
+
+    def test_empty(self):
+        self.check_ignored(b"")
+
+    def test_huge(self):
+        event = b'{"time":1,"event":"set"},'
+        self.check_ignored(b'{"format":1,"events":[' + event * 4000 + b'{"time":1,"event":"set"}]}')
+
+
+class Concurrency(Base):
+    def test_runs_started_together_record_one_revert(self):
+        self.run_once()
+        self.group_policy()
+        procs = [subprocess.Popen(self.w.args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(6)]
+        for p in procs:
+            p.stdin.write(message("ours_26032_failed.json"))
+            p.stdin.close()
+        for p in procs:
+            p.wait(timeout=60)
+            p.stdout.close()
+            p.stderr.close()
+            self.assertEqual(p.returncode, 0)
+        results = [r for r in self.w.log_records() if "status" in r][1:]
+        self.assertEqual(len(results), 6)
+        statuses = sorted(r["status"] for r in results)
+        self.assertEqual(statuses, ["compliant"] * 5 + ["remediated"], results)
+        self.assertEqual([r["reverted"]["count"] for r in results if "reverted" in r], [1])
+        self.assertEqual(self.events(), ["set", "revert", "set"])
+        self.assertEqual(self.value(), ("dword", 1))
+
+
+def flat(obj, prefix=""):
+    """The result as Wazuh's JSON decoder names its fields: nested keys
+    joined by dots, every scalar as text."""
+    out = {}
+    for k, v in obj.items():
+        if isinstance(v, dict):
+            out.update(flat(v, prefix + k + "."))
+        elif v is not None:
+            out[prefix + k] = json.dumps(v) if not isinstance(v, str) else v
+    return out
+
+
+class ManagerRules(Base):
+    """The rules of packaging/wazuh/local_rules.xml on real results, as
+    analysisd picks among the children of a matched rule: higher level first,
+    then file order; the first whose fields all match."""
+
+    def rules(self):
+        with open(os.path.join(ROOT, "packaging", "wazuh", "local_rules.xml"),
+                  encoding="utf-8") as f:
+            tree = ET.fromstring("<root>" + f.read() + "</root>")
+        return tree.findall(".//rule")
+
+    def pick(self, parent, record):
+        fields = flat(record)
+        children = [r for r in self.rules()
+                    if r.find("if_sid") is not None and r.find("if_sid").text.strip() == parent]
+        children.sort(key=lambda r: -int(r.get("level")))
+        for rule in children:
+            wanted = rule.findall("field")
+            if wanted and all(f.get("name") in fields and
+                              re.search(f.text, fields[f.get("name")]) for f in wanted):
+                return rule.get("id")
+        return None
+
+    def test_revert_and_contested_alerts(self):
+        _, first, _ = self.run_once()
+        reverts = []
+        for _ in range(3):
+            self.group_policy()
+            reverts.append(self.run_once()[1])
+        self.assertEqual(self.pick("650", first), "100551")
+        self.assertEqual(self.pick("650", reverts[0]), "100554")
+        self.assertEqual(self.pick("650", reverts[2]), "100555")
+        self.assertEqual(self.pick("100560", first), None)
+        self.assertEqual(self.pick("100560", reverts[0]), "100562")
+        self.assertEqual(self.pick("100560", reverts[2]), "100563")
+        # The alert carries the history the description names.
+        text = next(r for r in self.rules() if r.get("id") == "100555").find("description").text
+        for name in re.findall(r"\$\((\w[\w.]*)\)", text):
+            self.assertIn(name, flat(reverts[2]), name)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Backups across the agent's life cycle, under Wine. The agent's uninstaller
+# deletes every folder under the agent folder but "backup" and "upgrade",
+# and an upgrade resets the ACLs of the whole tree (icacls /reset /t, then
+# read access for Authenticated Users). So backups live in
+# <agent>\backup\<program>, and every run makes that folder private again.
+# Here: an agent folder of its own in the prefix, a backup written by a run
+# started as execd starts it, a simulated uninstall and upgrade, then the
+# old backup restored with reg import and with --restore.
+# As far as Wine allows: Wine keeps no ACL on files (it maps a DACL onto the
+# Unix mode and back, loosely) and its icacls does nothing. The reset is
+# simulated on the modes, and what is checked is that each run sets the
+# protected DACL on the backup folder (Wine's trace of the call); the
+# outcome of a reset and of that DACL is Windows' own, and the owner-only
+# folder is checked on the native build (tests/unit/test_platform.c).
+# Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [ -z "${AR_WINE_AGENT:-}" ]; then
+	# shellcheck source=tests/e2e/wine/agent.sh
+	. "$HERE/agent.sh"
+	AR_WINE_AGENT=$AGENT
+else
+	NAME=win_ms_network_client_sign_if_server_agrees
+	ROOT=$(cd "$HERE/../../.." && pwd)
+	KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
+	WORK=$(mktemp -d)
+	trap 'rm -rf "$WORK"' EXIT
+fi
+DATA=$ROOT/tests/data
+SOURCE_EXE=$AR_WINE_AGENT/active-response/bin/$NAME.exe
+
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi
+}
+value() {
+	wine reg query "$KEY" /v EnableSecuritySignature 2>/dev/null | tr -d '\r' |
+		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
+}
+set_dword() {
+	wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f >/dev/null 2>&1
+}
+
+
+# The registry value is shared with the other cases of the prefix: kept.
+wine reg export "$KEY" "$(winepath -w "$WORK/saved.reg")" /y >/dev/null 2>&1 || true
+
+LC='C:\ar-lifecycle\ossec-agent'
+A=$(winepath -u "$LC" 2>/dev/null)
+BK=$A/backup/$NAME
+install_agent() {
+	mkdir -p "$A/active-response/bin" "$A/upgrade" "$A/logs"
+	cp "$SOURCE_EXE" "$A/active-response/bin/$NAME.exe"
+	echo "<ossec_config/>" >"$A/ossec.conf"
+}
+# As execd starts it: from the agent folder, the relative path, no argument;
+# Wine traces the security calls into $WORK/err.
+run_as_execd() {
+	set +e
+	(cd "$A" && WINEDEBUG=trace+advapi wine "active-response/bin/$NAME.exe" <"$1" >/dev/null \
+		2>"$WORK/err")
+	RC=$?
+	set -e
+}
+# The run set a protected DACL on the backup folder: SetNamedSecurityInfoW
+# on that path with DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION
+# (0x80000004, traced as a signed number).
+protected_dacl_set() {
+	local want
+	local path="$LC\\backup\\$NAME"
+	want="SetNamedSecurityInfoW L\"${path//\\/\\\\}\" 1 -2147483644 "
+	grep -qiF "$want" "$WORK/err"
+}
+# What the agent's uninstaller leaves: "backup" and "upgrade".
+uninstall_agent() {
+	find "$A" -mindepth 1 -maxdepth 1 -type f -delete
+	find "$A" -mindepth 1 -maxdepth 1 -type d ! -iname backup ! -iname upgrade -exec rm -rf {} +
+}
+
+rm -rf "$A"
+install_agent
+set_dword 0
+run_as_execd "$DATA/ours_26032_failed.json"
+OLD=$(find "$BK" -name '*.reg' 2>/dev/null | head -n 1)
+check "backup in <agent>\\backup\\$NAME (exit $RC)" test "$RC" = 0 -a -n "$OLD"
+check "no backup folder beside the log any more" test ! -e "$A/active-response/$NAME-backups"
+check "the log names the backup there" \
+	grep -qF "ossec-agent\\\\backup\\\\$NAME\\\\" "$A/active-response/active-responses.log"
+check "its folder is given the protected DACL" protected_dacl_set
+
+uninstall_agent
+check "agent uninstall: the backup is still there" test -f "$OLD"
+check "agent uninstall: the rest is gone" test ! -e "$A/active-response" -a ! -e "$A/ossec.conf"
+
+install_agent
+chmod -R a+rX "$A"
+run_as_execd "$DATA/ours_26032_failed.json"
+check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
+	protected_dacl_set
+
+wine reg import "$(winepath -w "$OLD")" >/dev/null 2>&1
+check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"
+set_dword 1
+set +e
+(cd "$A" && wine "active-response/bin/$NAME.exe" --restore "$(winepath -w "$OLD")" </dev/null \
+	>/dev/null 2>&1)
+RC=$?
+set -e
+check "... and with --restore (exit $RC)" test "$RC:$(value)" = "0:REG_DWORD 0x0"
+LAST=$(tail -n 1 "$A/active-response/active-responses.log")
+check "... logged as a restore" grep -qF '"command":"restore"' <<<"$LAST"
+
+rm -rf "$(winepath -u 'C:\ar-lifecycle' 2>/dev/null)"
+if [ -f "$WORK/saved.reg" ]; then
+	wine reg import "$(winepath -w "$WORK/saved.reg")" >/dev/null 2>&1 || true
+else
+	wine reg delete "$KEY" /f >/dev/null 2>&1 || true
+fi

@@ -1,0 +1,133 @@
+# shellcheck shell=bash
+# Sourced by run.sh (its prefix, agent folder and helpers: run, check,
+# set_dword, value, forget_history): the history between runs of the .exe
+# against Wine's registry. A domain Group Policy set up by hand (the
+# Security extension's cached template in C:\windows\security\templates\
+# policies and its history of applied GPOs in the registry) is named in the
+# result; the value put back with `wine reg add` between runs gives revert
+# warnings, then the contested status; runs started together record one
+# revert (LockFileEx); every line they log matches the result schema.
+
+HIST_GUID='{5E2B1C7A-3D4F-4E6A-9B8C-0D1E2F3A4B5C}'
+HIST_GPO='Workstation Baseline'
+HIST_CACHE="$WINEPREFIX/drive_c/windows/security/templates/policies"
+HIST_GPKEY='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Group Policy\History\{827D319E-6EAC-11D2-A4EA-00C04F79F83A}'
+
+# The history sits beside the backup folder, wherever that is.
+history_file() {
+	find "$AGENT" -name "$NAME-history.json" 2>/dev/null | head -n 1
+}
+history_events() {
+	local f
+	f=$(history_file)
+	[ -n "$f" ] || return 0
+	/usr/bin/python3 -c 'import json,sys; print(",".join(e["event"] for e in json.load(open(sys.argv[1]))["events"]))' "$f"
+}
+# A field of the last result line, as JSON text ("null" when absent).
+result_field() {
+	/usr/bin/python3 - "$LOG" "$1" <<'PY'
+import json, re, sys
+for line in reversed(open(sys.argv[1], encoding="utf-8").read().splitlines()):
+    m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
+    d = json.loads(m.group(1))
+    if "status" in d:
+        for k in sys.argv[2].split("."):
+            d = d.get(k) if isinstance(d, dict) else None
+        print(json.dumps(d))
+        break
+PY
+}
+# The last result's status (warnings may follow it in the log).
+result_status() {
+	result_field status | tr -d '"'
+}
+# The warnings logged after the last result line.
+last_warnings() {
+	/usr/bin/python3 - "$LOG" <<'PY'
+import json, re, sys
+out = []
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
+    d = json.loads(m.group(1))
+    out = [] if "status" in d else out + [d["warning"]]
+print("\n".join(out))
+PY
+}
+
+hist_log_start=0
+[ ! -f "$LOG" ] || hist_log_start=$(wc -l <"$LOG")
+forget_history
+
+# The Group Policy evidence, as a domain member's Security extension leaves
+# it: the GPO's template (UTF-16LE with a BOM, as secedit writes it) ...
+mkdir -p "$HIST_CACHE"
+{
+	printf '\xff\xfe'
+	# shellcheck disable=SC2016 # $CHICAGO$ is the template's own text
+	printf '[Unicode]\r\nUnicode=yes\r\n[Version]\r\nsignature="$CHICAGO$"\r\nRevision=1\r\n[Registry Values]\r\nMACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters\\EnableSecuritySignature=4,0\r\nGPOPath=%s\\MACHINE\r\n' "$HIST_GUID" |
+		iconv -f UTF-8 -t UTF-16LE
+} >"$HIST_CACHE/gpt00000.inf"
+# ... and its entry in the extension's history of applied GPOs.
+wine reg add "$HIST_GPKEY\\0" /v GPOName /t REG_SZ /d "$HIST_GUID" /f >/dev/null 2>&1
+wine reg add "$HIST_GPKEY\\0" /v DisplayName /t REG_SZ /d "$HIST_GPO" /f >/dev/null 2>&1
+
+set_dword 0
+run "$DATA/ours_26032_failed.json"
+check "GPO: remediated, exit 0" test "$RC:$(result_status):$(value)" = "0:remediated:REG_DWORD 0x1"
+check "GPO: named in the result" \
+	test "$(result_field managed_by.gpo_name):$(result_field managed_by.gpo_id):$(result_field managed_by.setting)" = "\"$HIST_GPO\":\"$HIST_GUID\":\"4,0\""
+check "GPO: the cached template named" \
+	test "$(result_field managed_by.template)" = '"C:\\windows\\security\\templates\\policies\\gpt00000.inf"'
+check "GPO: a warning names it" grep -q "Group Policy \"$HIST_GPO\".* manages EnableSecuritySignature" <<<"$(last_warnings)"
+check "GPO: no revert yet" test "$(result_field reverted)" = null
+
+# The GPO's refresh puts the value back between runs.
+for n in 1 2 3; do
+	set_dword 0
+	run "$DATA/ours_26032_failed.json"
+	want=remediated
+	[ "$n" -lt 3 ] || want=contested
+	check "revert $n: $want, exit 0, written again" test "$RC:$(result_status):$(value)" = "0:$want:REG_DWORD 0x1"
+	check "revert $n: counted, found at 0" \
+		test "$(result_field reverted.count):$(result_field reverted.found.data)" = "$n:0"
+	check "revert $n: the warning names the GPO" \
+		grep -q "changed back $n time.*Group Policy \"$HIST_GPO\".*fix that GPO or exempt this host" <<<"$(last_warnings)"
+done
+check "history: set, then a revert and a set for each" \
+	test "$(history_events)" = "set,revert,set,revert,set,revert,set"
+
+# Runs started together: one revert, one write, the others find it compliant.
+forget_history
+set_dword 0
+run "$DATA/ours_26032_failed.json"
+set_dword 0
+for _ in 1 2 3 4; do
+	(cd "$AGENT" && wine "active-response/bin/$NAME.exe" <"$DATA/ours_26032_failed.json" \
+		>/dev/null 2>&1) &
+done
+wait
+check "together: one revert recorded" test "$(history_events)" = "set,revert,set"
+check "together: value written" test "$(value)" = "REG_DWORD 0x1"
+
+# A history the .exe cannot use: ignored with a warning, the fix done.
+printf '{"format":1,"events":[{"time":1,"ev' >"$(history_file)"
+set_dword 0
+run "$DATA/ours_26032_failed.json"
+check "truncated history: remediated, exit 0" test "$RC:$(result_status):$(value)" = "0:remediated:REG_DWORD 0x1"
+check "truncated history: a warning says so" grep -q "ignored and started anew" <<<"$(last_warnings)"
+check "truncated history: replaced by a good one" test "$(history_events)" = set
+
+tail -n +"$((hist_log_start + 1))" "$LOG" >"$WORK/history-lines.log"
+schema_ok() { # quiet unless a line is wrong
+	local out
+	out=$(/usr/bin/python3 "$ROOT/tests/schema/validate_log.py" "$1") || {
+		echo "$out"
+		return 1
+	}
+}
+check "history: every line matches the result schema" schema_ok "$WORK/history-lines.log"
+
+# Leave the prefix as it was for the cases that follow.
+forget_history
+rm -f "$HIST_CACHE/gpt00000.inf"
+wine reg delete "$HIST_GPKEY" /f >/dev/null 2>&1 || true

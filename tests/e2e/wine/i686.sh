@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The 32-bit .exe, the architecture of the Wazuh agent itself. Always
+# checked as a file: PE32 for i386, only system DLLs, stripped, no time
+# stamp. Then run through the whole Wine suite (run.sh) where Debian's
+# wine32 can be installed (the i386 architecture added to dpkg). Where it
+# cannot, this says so in one line, takes the i386 architecture away again
+# (so that apt-get update keeps working) and goes on: that alone is no
+# failure.
+# Uses AR_WIN_DIR (or the folder of AR_WIN_EXE), else builds with build.sh.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+NAME=win_ms_network_client_sign_if_server_agrees
+HOST=i686-w64-mingw32
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+WIN=${AR_WIN_DIR:-}
+if [ -z "$WIN" ] && [ -n "${AR_WIN_EXE:-}" ]; then WIN=$(dirname "$AR_WIN_EXE"); fi
+if [ -z "$WIN" ]; then
+	"$ROOT/packaging/windows/build.sh" "$W/win" >/dev/null
+	WIN=$W/win
+fi
+EXE32=$WIN/i686/$NAME.exe
+
+PASSED=0
+FAILED=0
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $1"
+}
+not_ok() {
+	FAILED=$((FAILED + 1))
+	echo "not ok - $1"
+}
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else not_ok "$what"; fi
+}
+as_root() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# shellcheck source=packaging/windows/pe_checks.sh
+. "$ROOT/packaging/windows/pe_checks.sh"
+check "i686 .exe: a PE32 file for i386" pe_format "$HOST" "$EXE32" pei-i386
+check "i686 .exe: optional header magic 010b (PE32)" pe_magic "$HOST" "$EXE32" 010b
+check "i686 .exe: imports only system DLLs" system_dlls_only "$HOST" "$EXE32"
+check "i686 .exe: stripped" stripped "$HOST" "$EXE32"
+check "i686 .exe: no time stamp" no_time_stamp "$HOST" "$EXE32"
+
+have_wine32() {
+	dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q 'install ok installed'
+}
+# Tries to install wine32; on failure leaves dpkg's architectures as they
+# were and prints why in one line.
+try_wine32() {
+	local log=$W/apt.log added=0 apt=(-o DPkg::Lock::Timeout=120)
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		as_root dpkg --add-architecture i386
+		added=1
+	fi
+	# An update that fails for one index may still serve the others.
+	as_root apt-get update -qq "${apt[@]}" >"$log" 2>&1 || true
+	if DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends \
+		"${apt[@]}" wine32:i386 >>"$log" 2>&1 && have_wine32; then
+		return 0
+	fi
+	WHY=$(grep -m 1 -E '^(E|W): ' "$log" | cut -c 1-160 || true)
+	if [ "$added" = 1 ]; then
+		as_root dpkg --remove-architecture i386 >>"$log" 2>&1 &&
+			as_root apt-get update -qq "${apt[@]}" >>"$log" 2>&1 || ROLLED_BACK=no
+	fi
+	return 1
+}
+
+WHY="" ROLLED_BACK=yes
+ARCHS=$(dpkg --print-foreign-architectures)
+if have_wine32 || try_wine32; then
+	# The whole suite again, in a fresh prefix, with the 32-bit .exe.
+	while IFS= read -r line; do
+		case "$line" in
+		"ok - "*) ok "i686: ${line#ok - }" ;;
+		"not ok - "*) not_ok "i686: ${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done < <(AR_WIN_DIR=$WIN AR_WIN_EXE=$EXE32 "$HERE/run.sh" 2>&1 ||
+		echo "not ok - the Wine suite ran to its end")
+else
+	check "dpkg's architectures as they were, apt-get update working" \
+		test "$ROLLED_BACK:$(dpkg --print-foreign-architectures)" = "yes:$ARCHS"
+	echo "wine32 cannot be installed here (${WHY:-no reason given}): the i686 .exe is checked as a file only"
+fi
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

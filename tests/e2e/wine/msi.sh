@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The MSI under Wine's msiexec: refused where no agent is installed; with a
+# fake agent whose WazuhInstallDir (32-bit view) names a custom folder it
+# installs the .exe into that folder's active-response\bin and nowhere else,
+# registers for Add/Remove Programs with its publisher, is replaced by a
+# newer version (MajorUpgrade), refuses an older one, and /x removes the
+# .exe and leaves the agent's files. With the agent's service but no
+# WazuhInstallDir it uses the default folder.
+# The MSI: AR_WIN_MSI, else built by package.sh (from AR_WIN_DIR, or
+# AR_WIN_EXE's folder, or a new build).
+# Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+AGENT_KEY='HKLM\Software\Wazuh, Inc.\Wazuh Agent'
+SVC_KEY='HKLM\System\CurrentControlSet\Services\WazuhSvc'
+# What this changes in a prefix that goes on being used, put back.
+put_back() {
+	wine reg delete "$AGENT_KEY" /f /reg:32 >/dev/null 2>&1 || true
+	wine reg delete "$SVC_KEY" /f >/dev/null 2>&1 || true
+	rm -rf "$(winepath -u 'C:\Wazuh Custom' 2>/dev/null)"
+	if [ -f "$WORK/agent-copy.exe" ]; then
+		mkdir -p "$(dirname "$DEFAULT_EXE")"
+		cp "$WORK/agent-copy.exe" "$DEFAULT_EXE"
+	fi
+}
+if [ -z "${AR_WINE_AGENT:-}" ]; then
+	# shellcheck source=tests/e2e/wine/agent.sh
+	. "$HERE/agent.sh"
+	AR_WINE_AGENT=$AGENT
+else
+	NAME=win_ms_network_client_sign_if_server_agrees
+	ROOT=$(cd "$HERE/../../.." && pwd)
+	WORK=$(mktemp -d)
+	trap 'put_back; rm -rf "$WORK"' EXIT
+fi
+DEFAULT_EXE="$AR_WINE_AGENT/active-response/bin/$NAME.exe"
+"$ROOT/packaging/ensure-packages.sh" msitools wixl gcab
+
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi
+}
+
+# Two versions of the package: the one under test and a newer one.
+MSI=${AR_WIN_MSI:-}
+if [ -z "$MSI" ]; then
+	AR_PUBLISHER="Example Publisher" "$ROOT/packaging/windows/package.sh" "$WORK/v1" >/dev/null
+	MSI=$(find "$WORK/v1" -name "$NAME-*.msi")
+fi
+property() { msiinfo export "$MSI" Property | tr -d '\r' | awk -F'\t' -v p="$1" '$1 == p { print $2 }'; }
+VERSION=$(property ProductVersion)
+PUBLISHER=$(property Manufacturer)
+NEWER=${VERSION%.*}.$((${VERSION##*.} + 1))
+AR_VERSION=$NEWER AR_PUBLISHER=$PUBLISHER "$ROOT/packaging/windows/package.sh" "$WORK/v2" >/dev/null
+MSI2=$(find "$WORK/v2" -name "$NAME-*.msi")
+# The .exe a 64-bit Windows gets, from the package itself.
+msiinfo extract "$MSI" ar.cab >"$WORK/ar.cab"
+gcab -x -C "$WORK" "$WORK/ar.cab" >/dev/null
+
+UNINSTALL='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
+CUSTOM='C:\Wazuh Custom\agent dir'
+C=$(winepath -u "$CUSTOM" 2>/dev/null)
+
+msiexec() { # msiexec /i|/x MSI: quiet, sets RC
+	set +e
+	wine msiexec "$1" "$(winepath -w "$2")" /qn >/dev/null 2>&1
+	RC=$?
+	set -e
+}
+installed_anywhere() { # how many copies of the .exe the drive holds
+	find "$WINEPREFIX/drive_c" -name "$NAME.exe" | wc -l
+}
+# Our Add/Remove Programs entries (32-bit view, the package being x86):
+# "DisplayVersion Publisher" per entry.
+arp() {
+	wine reg query "$UNINSTALL" /s /reg:32 2>/dev/null | tr -d '\r' | awk '
+		/^HKEY_/ { if (ours) print ver, pub; ours = 0; ver = pub = "" }
+		$1 == "DisplayName" && /SMB client signing/ { ours = 1 }
+		$1 == "DisplayVersion" { ver = $3 }
+		$1 == "Publisher" { $1 = $2 = ""; sub(/^ +/, ""); pub = $0 }
+		END { if (ours) print ver, pub }'
+}
+
+# The default agent folder's copy (run.sh's) is kept aside meanwhile.
+cp "$DEFAULT_EXE" "$WORK/agent-copy.exe"
+rm -f "$DEFAULT_EXE"
+wine reg delete "$AGENT_KEY" /f /reg:32 >/dev/null 2>&1 || true
+wine reg delete "$SVC_KEY" /f >/dev/null 2>&1 || true
+
+msiexec /i "$MSI"
+check "no agent on the machine: the MSI refuses (exit $RC)" \
+	test "$RC" != 0 -a "$(installed_anywhere)" = 0 -a -z "$(arp)"
+
+mkdir -p "$C/active-response/bin"
+echo "agent's own" >"$C/active-response/bin/netsh.exe"
+wine reg add "$AGENT_KEY" /v WazuhInstallDir /t REG_SZ /d "$CUSTOM\\" /reg:32 /f >/dev/null
+msiexec /i "$MSI"
+check "agent in a custom folder (WazuhInstallDir, 32-bit view): installed (exit $RC)" test "$RC" = 0
+check "the .exe is in <custom folder>\\active-response\\bin" \
+	cmp "$C/active-response/bin/$NAME.exe" "$WORK/ActiveResponseExe64File"
+check "... the x86_64 one on 64-bit Windows, and nowhere else" test "$(installed_anywhere)" = 1
+check "Add/Remove Programs: version $VERSION, publisher" test "$(arp)" = "$VERSION $PUBLISHER"
+
+msiexec /i "$MSI2"
+check "a newer version replaces it (MajorUpgrade, exit $RC)" \
+	test "$RC:$(arp)" = "0:$NEWER $PUBLISHER"
+check "... its .exe in place" test -f "$C/active-response/bin/$NAME.exe"
+msiexec /i "$MSI"
+check "an older version is refused" test "$RC" != 0 -a "$(arp)" = "$NEWER $PUBLISHER"
+
+msiexec /x "$MSI2"
+check "msiexec /x removes the .exe (exit $RC)" \
+	test "$RC" = 0 -a ! -e "$C/active-response/bin/$NAME.exe" -a -z "$(arp)"
+check "... and leaves the agent's files" test -f "$C/active-response/bin/netsh.exe"
+
+wine reg delete "$AGENT_KEY" /f /reg:32 >/dev/null 2>&1 || true
+wine reg add "$SVC_KEY" /v DisplayName /t REG_SZ /d "Wazuh" /f >/dev/null
+msiexec /i "$MSI"
+check "agent service but no WazuhInstallDir: the default folder (exit $RC)" \
+	cmp "$DEFAULT_EXE" "$WORK/ActiveResponseExe64File"
+msiexec /x "$MSI"
+check "... removed again" test "$RC" = 0 -a ! -e "$DEFAULT_EXE"

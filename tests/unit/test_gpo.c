@@ -1,0 +1,236 @@
+/* Group Policy evidence: the scan of a security template, and the lookup
+ * through a registry backend that has a policy cache (here the .reg backend
+ * given a cache folder, as the live one has %SystemRoot%'s), with the GPO's
+ * name from the Security extension's history. The plain .reg backend has no
+ * cache: nothing is found there. */
+#include "platform/platform.h"
+#include "registry/gpo.h"
+#include "util/utf16.h"
+
+#include "unit.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
+#define NAME "EnableSecuritySignature"
+#define GUID "{6AC1786C-016F-11D2-945F-00C04FB984F9}"
+
+static char dir[64], regpath[128], cache[128];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/ar-gpo-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
+	snprintf(cache, sizeof(cache), "%s/policies", dir);
+	ck_assert(platform_mkdir_p(cache, NULL) == AR_OK);
+}
+
+static void teardown(void)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A template as the Security extension caches it: UTF-16LE with a BOM. */
+static void write_template(const char *name, const char *text)
+{
+	char path[192];
+	unsigned char *u16 = NULL, *all;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", cache, name);
+	ck_assert(utf8_to_utf16le(text, strlen(text), &u16, &n, NULL) == AR_OK);
+	all = malloc(n + 2);
+	ck_assert_ptr_nonnull(all);
+	all[0] = 0xFF;
+	all[1] = 0xFE;
+	memcpy(all + 2, u16, n);
+	write_bytes(path, all, n + 2);
+	free(all);
+	free(u16);
+}
+
+static char *cache_dir(registry *reg)
+{
+	(void)reg;
+	return strdup(cache);
+}
+
+/* The .reg backend, with a policy cache as a live system has. */
+static registry *open_with_cache(registry_ops *ops)
+{
+	registry *reg = NULL;
+
+	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
+	*ops = *reg->ops;
+	ops->gp_template_dir = cache_dir;
+	reg->ops = ops;
+	return reg;
+}
+
+static const char *TEMPLATE =
+        "[Unicode]\r\nUnicode=yes\r\n[Version]\r\nsignature=\"$CHICAGO$\"\r\nRevision=1\r\n"
+        "[Registry Values]\r\n"
+        "MACHINE\\System\\CurrentControlSet\\Services\\LanmanServer\\Parameters\\"
+        "EnableSecuritySignature=4,1\r\n"
+        "machine\\system\\currentcontrolset\\services\\lanmanworkstation\\parameters\\"
+        "enablesecuritysignature = 4,0\r\n"
+        "[Privilege Rights]\r\nSeInteractiveLogonRight = *S-1-5-32-544\r\n"
+        "GPOPath=" GUID "\\MACHINE\r\n";
+
+START_TEST(scan_finds_the_value_and_the_gpo)
+{
+	char *setting, *id;
+
+	ck_assert(gpo_template_scan(TEMPLATE, KEY, NAME, &setting, &id));
+	ck_assert_str_eq(setting, "4,0");
+	ck_assert_str_eq(id, GUID);
+	free(setting);
+	free(id);
+	/* The abbreviated root names the same key. */
+	ck_assert(gpo_template_scan(TEMPLATE,
+	                            "HKLM\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\"
+	                            "Parameters",
+	                            NAME, &setting, &id));
+	free(setting);
+	free(id);
+}
+END_TEST
+
+START_TEST(scan_ignores_other_values_and_sections)
+{
+	static const char *const texts[] = {
+	        /* the server's value of the same name */
+	        "[Registry Values]\nMACHINE\\System\\CurrentControlSet\\Services\\LanmanServer\\"
+	        "Parameters\\EnableSecuritySignature=4,0\n",
+	        /* the "(always)" value of the same key */
+	        "[Registry Values]\nMACHINE\\System\\CurrentControlSet\\Services\\"
+	        "LanmanWorkstation\\Parameters\\RequireSecuritySignature=4,0\n",
+	        /* outside [Registry Values] */
+	        "[Privilege Rights]\nMACHINE\\System\\CurrentControlSet\\Services\\"
+	        "LanmanWorkstation\\Parameters\\EnableSecuritySignature=4,0\n",
+	        "",
+	};
+	char *setting, *id;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		ck_assert_msg(!gpo_template_scan(texts[i], KEY, NAME, &setting, &id), "%zu", i);
+		ck_assert_ptr_null(setting);
+		ck_assert_ptr_null(id);
+	}
+	/* Only HKLM values can be in a template. */
+	ck_assert(!gpo_template_scan(TEMPLATE, "HKEY_CURRENT_USER\\x", NAME, &setting, &id));
+}
+END_TEST
+
+START_TEST(find_names_the_gpo_from_the_history)
+{
+	registry_ops ops;
+	registry *reg;
+	gpo_evidence e;
+	char path[192];
+
+	write_bytes(regpath, "", 0);
+	{
+		const char *reg_text = "REGEDIT4\n\n[" GPO_HISTORY_KEY "\\0]\n"
+		                       "\"GPOName\"=\"{31B2F340-016D-11D2-945F-00C04FB984F9}\"\n"
+		                       "\"DisplayName\"=\"Default Domain Policy\"\n\n"
+		                       "[" GPO_HISTORY_KEY "\\1]\n"
+		                       "\"GPOName\"=\"{6ac1786c-016f-11d2-945f-00c04fb984f9}\"\n"
+		                       "\"DisplayName\"=\"Workstation Baseline\"\n";
+		write_bytes(regpath, reg_text, strlen(reg_text));
+	}
+	write_template("gpt00000.dom", "[System Access]\r\nMinimumPasswordAge = 1\r\n");
+	write_template("gpt00001.inf", TEMPLATE);
+	/* Not a cached template, whatever it holds. */
+	snprintf(path, sizeof(path), "%s/notes.txt", cache);
+	write_bytes(path, TEMPLATE, strlen(TEMPLATE));
+	reg = open_with_cache(&ops);
+	ck_assert(gpo_find(reg, KEY, NAME, &e));
+	ck_assert_str_eq(e.setting, "4,0");
+	ck_assert_str_eq(e.gpo_id, GUID);
+	ck_assert_str_eq(e.gpo_name, "Workstation Baseline");
+	snprintf(path, sizeof(path), "%s/gpt00001.inf", cache);
+	ck_assert_str_eq(e.template_file, path);
+	ck_assert_uint_eq(e.templates, 1);
+	gpo_evidence_free(&e);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(find_keeps_the_last_template_and_counts_them)
+{
+	registry_ops ops;
+	registry *reg;
+	gpo_evidence e;
+
+	write_bytes(regpath, "", 0);
+	write_template("gpt00001.inf", TEMPLATE);
+	/* An ANSI template (no BOM) read as it is; no GPOPath: no id, no name. */
+	{
+		const char *t = "[Registry Values]\nMACHINE\\System\\CurrentControlSet\\Services\\"
+		                "LanmanWorkstation\\Parameters\\EnableSecuritySignature=4,1\n";
+		char path[192];
+		snprintf(path, sizeof(path), "%s/gpt00002.inf", cache);
+		write_bytes(path, t, strlen(t));
+	}
+	reg = open_with_cache(&ops);
+	ck_assert(gpo_find(reg, KEY, NAME, &e));
+	ck_assert_str_eq(e.setting, "4,1");
+	ck_assert_ptr_null(e.gpo_id);
+	ck_assert_ptr_null(e.gpo_name);
+	ck_assert_uint_eq(e.templates, 2);
+	gpo_evidence_free(&e);
+	registry_close(reg);
+}
+END_TEST
+
+START_TEST(nothing_without_a_cache)
+{
+	registry_ops ops;
+	registry *reg = NULL;
+	gpo_evidence e;
+
+	write_bytes(regpath, "", 0);
+	write_template("gpt00001.inf", TEMPLATE);
+	/* The plain .reg backend has no policy cache. */
+	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
+	ck_assert(!gpo_find(reg, KEY, NAME, &e));
+	ck_assert(!e.found && e.setting == NULL);
+	registry_close(reg);
+	/* A cache folder that does not exist, or holds nothing of ours. */
+	strcat(cache, "-missing");
+	reg = open_with_cache(&ops);
+	ck_assert(!gpo_find(reg, KEY, NAME, &e));
+	registry_close(reg);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("gpo");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, scan_finds_the_value_and_the_gpo);
+	tcase_add_test(tc, scan_ignores_other_values_and_sections);
+	tcase_add_test(tc, find_names_the_gpo_from_the_history);
+	tcase_add_test(tc, find_keeps_the_last_template_and_counts_them);
+	tcase_add_test(tc, nothing_without_a_cache);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(suite)

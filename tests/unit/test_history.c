@@ -1,0 +1,601 @@
+/* The history between runs: its settings, its file (kept, capped, and
+ * ignored with a warning when corrupted, truncated or huge), its lock, and
+ * what remediate_apply_tracked makes of it over the .reg backend: a value
+ * put back after a write of ours is a revert, enough reverts make the
+ * status contested, and a restore ends the watch. */
+#include "history.h"
+#include "platform/platform.h"
+#include "remediate.h"
+#include "util/strbuf.h"
+
+#include "unit.h"
+
+#include <check.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
+#define NAME "EnableSecuritySignature"
+#define PROG AR_PROGRAM_NAME
+
+static const sca_control T = {.registry_key = KEY, .value_name = NAME, .dword = 1};
+static const char *WITH_0 = "REGEDIT4\n\n[" KEY "]\n\"" NAME "\"=dword:00000000\n";
+static const char *WITH_1 = "REGEDIT4\n\n[" KEY "]\n\"" NAME "\"=dword:00000001\n";
+static char dir[64], regpath[128], backups[192], hist[192];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/ar-history-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
+	snprintf(backups, sizeof(backups), "%s/" PROG "-backups", dir);
+	snprintf(hist, sizeof(hist), "%s/" PROG "-history.json", dir);
+}
+
+static void teardown(void)
+{
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	write_bytes(path, text, strlen(text));
+}
+
+static char *read_text(const char *path)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	ck_assert(platform_read_file(path, 1 << 20, &data, &len, NULL) == AR_OK);
+	return (char *)data;
+}
+
+static history *open_locked(char **warning)
+{
+	history *h = NULL;
+	ar_error err = {0};
+	ck_assert_msg(history_open(backups, true, &h, warning, &err) == AR_OK, "%s", err.msg);
+	return h;
+}
+
+/* How many events the history file holds now. */
+static size_t events_saved(void)
+{
+	history *h = NULL;
+	size_t n;
+
+	ck_assert(history_open(backups, false, &h, NULL, NULL) == AR_OK);
+	(void)history_events(h, &n);
+	history_close(h);
+	return n;
+}
+
+/* One run over the .reg file as it is now. */
+static void run(const history_settings *hs, bool dry_run, ar_result *r)
+{
+	registry *reg = NULL;
+
+	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
+	result_init(r);
+	r->control = &T;
+	r->dry_run = dry_run;
+	remediate_apply_tracked(reg, &T, backups, hs, r);
+	registry_close(reg);
+}
+
+static bool has_warning(const ar_result *r, const char *text)
+{
+	for (size_t i = 0; i < r->warning_count; i++) {
+		if (strstr(r->warnings[i], text) != NULL)
+			return true;
+	}
+	return false;
+}
+
+START_TEST(settings_defaults_and_overrides)
+{
+	history_settings s;
+	ar_error err = {0};
+	const char *cfg = "{\"api\":{},\"history\":{\"revert_threshold\":5,"
+	                  "\"revert_window_days\":30,\"write_when_contested\":false}}";
+
+	history_settings_default(&s);
+	ck_assert_uint_eq(s.revert_threshold, 3);
+	ck_assert_uint_eq(s.revert_window_days, 7);
+	ck_assert(s.write_when_contested);
+	ck_assert(history_settings_parse("{\"api\":{}}", 10, &s, &err) == AR_OK);
+	ck_assert_uint_eq(s.revert_threshold, 3);
+	ck_assert(history_settings_parse(cfg, strlen(cfg), &s, &err) == AR_OK);
+	ck_assert_uint_eq(s.revert_threshold, 5);
+	ck_assert_uint_eq(s.revert_window_days, 30);
+	ck_assert(!s.write_when_contested);
+}
+END_TEST
+
+START_TEST(settings_errors_name_the_key_and_keep_defaults)
+{
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+	        {"{\"history\":{\"revert_treshold\":2}}", "unknown key history.revert_treshold"},
+	        {"{\"history\":{\"revert_threshold\":0}}", "history.revert_threshold"},
+	        {"{\"history\":{\"revert_window_days\":1.5}}", "history.revert_window_days"},
+	        {"{\"history\":{\"write_when_contested\":\"no\"}}", "history.write_when_contested"},
+	        {"{\"history\":[]}", "history must be an object"},
+	        {"[]", "must be a JSON object"},
+	        {"{\"history\":", ""},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		history_settings s;
+		ar_error err = {0};
+		ck_assert_msg(history_settings_parse(cases[i].text, strlen(cases[i].text), &s,
+		                                     &err) != AR_OK,
+		              "%s", cases[i].text);
+		ck_assert_msg(strstr(err.msg, cases[i].msg) != NULL, "%s: %s", cases[i].text,
+		              err.msg);
+		ck_assert_uint_eq(s.revert_threshold, 3);
+		ck_assert(s.write_when_contested);
+	}
+}
+END_TEST
+
+START_TEST(settings_from_a_file)
+{
+	history_settings s;
+	ar_error err = {0};
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/cfg.json", dir);
+	write_text(path, "{\"history\":{\"revert_window_days\":2}}");
+	ck_assert(history_settings_load(path, &s, &err) == AR_OK);
+	ck_assert_uint_eq(s.revert_window_days, 2);
+	snprintf(path, sizeof(path), "%s/missing.json", dir);
+	ck_assert(history_settings_load(path, &s, &err) != AR_OK);
+	ck_assert_ptr_nonnull(strstr(err.msg, "missing.json"));
+}
+END_TEST
+
+START_TEST(kept_beside_the_backups_and_read_back)
+{
+	history *h = open_locked(NULL);
+	const history_event *e;
+	size_t n;
+	long long when = 0;
+	char *text;
+
+	ck_assert_str_eq(history_file(h), hist);
+	history_add(h, HISTORY_SET, 1000);
+	history_add(h, HISTORY_REVERT, 2000);
+	history_add(h, HISTORY_SET, 2001);
+	ck_assert(history_save(h, NULL) == AR_OK);
+	history_close(h);
+	text = read_text(hist);
+	ck_assert_ptr_nonnull(strstr(text, "{\"time\":2000,\"event\":\"revert\"}"));
+	free(text);
+	h = open_locked(NULL);
+	e = history_events(h, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert(e[1].kind == HISTORY_REVERT && e[1].time == 2000);
+	ck_assert(history_last_set(h, &when) && when == 2001);
+	ck_assert(history_armed(h));
+	ck_assert_uint_eq(history_reverts_since(h, 1999), 1);
+	ck_assert_uint_eq(history_reverts_since(h, 2001), 0);
+	history_close(h);
+}
+END_TEST
+
+/* The agent's "backup" folder may not exist yet: it is made. */
+START_TEST(a_missing_folder_is_made)
+{
+	history *h;
+	char path[256];
+
+	snprintf(backups, sizeof(backups), "%s/agent/backup/" PROG, dir);
+	snprintf(path, sizeof(path), "%s/agent/backup/" PROG "-history.json", dir);
+	h = open_locked(NULL);
+	history_add(h, HISTORY_SET, 1);
+	ck_assert(history_save(h, NULL) == AR_OK);
+	history_close(h);
+	ck_assert(platform_exists(path));
+}
+END_TEST
+
+START_TEST(a_restore_ends_the_watch)
+{
+	history *h = open_locked(NULL);
+	long long when = 0;
+
+	ck_assert(!history_last_set(h, &when) && !history_armed(h));
+	history_add(h, HISTORY_SET, 10);
+	history_add(h, HISTORY_REVERT, 20);
+	ck_assert(history_last_set(h, &when) && when == 10);
+	ck_assert(!history_armed(h)); /* one revert per set */
+	history_add(h, HISTORY_RESTORE, 30);
+	ck_assert(!history_last_set(h, &when) && !history_armed(h));
+	history_close(h);
+}
+END_TEST
+
+START_TEST(capped_newest_kept)
+{
+	history *h = open_locked(NULL);
+	const history_event *e;
+	size_t n;
+	strbuf big = {0};
+
+	for (int i = 0; i < HISTORY_MAX_EVENTS + 10; i++)
+		history_add(h, i % 2 ? HISTORY_REVERT : HISTORY_SET, 100 + i);
+	e = history_events(h, &n);
+	ck_assert_uint_eq(n, HISTORY_MAX_EVENTS);
+	ck_assert(e[0].time == 110 && e[n - 1].time == 100 + HISTORY_MAX_EVENTS + 9);
+	ck_assert(history_save(h, NULL) == AR_OK);
+	history_close(h);
+	/* A file with more events than the cap (written by hand) keeps the newest. */
+	strbuf_adds(&big, "{\"format\":1,\"events\":[");
+	for (int i = 0; i < 200; i++)
+		strbuf_addf(&big, "%s{\"time\":%d,\"event\":\"set\"}", i ? "," : "", i);
+	strbuf_adds(&big, "]}");
+	write_bytes(hist, big.buf, big.len);
+	strbuf_free(&big);
+	h = open_locked(NULL);
+	e = history_events(h, &n);
+	ck_assert_uint_eq(n, HISTORY_MAX_EVENTS);
+	ck_assert(e[0].time == 200 - HISTORY_MAX_EVENTS && e[n - 1].time == 199);
+	history_close(h);
+}
+END_TEST
+
+/* Each is ignored with a warning naming the file and why; the history
+ * starts empty. */
+START_TEST(unusable_files_are_ignored_with_a_warning)
+{
+	static const struct {
+		const char *text, *why;
+	} cases[] = {
+	        {"{\"format\":1,\"events\":[{\"time\":1,\"event\":\"set\"},{\"ti", "JSON"},
+	        {"", "JSON"},
+	        {"\x01\x02garbage\xff", "UTF-8"},
+	        {"{\"format\":2,\"events\":[]}", "not a history of format 1"},
+	        {"{\"format\":1,\"events\":{}}", "not a history of format 1"},
+	        {"{\"format\":1,\"events\":[{\"time\":-1,\"event\":\"set\"}]}", "event 0"},
+	        {"{\"format\":1,\"events\":[{\"time\":1,\"event\":\"guess\"}]}", "event 0"},
+	        {"[1,2,3]", "not a history"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *why = NULL;
+		history *h;
+		size_t n;
+		write_text(hist, cases[i].text);
+		h = open_locked(&why);
+		ck_assert_msg(why != NULL, "%s", cases[i].text);
+		ck_assert_msg(strstr(why, hist) != NULL && strstr(why, "ignored") != NULL, "%s",
+		              why);
+		ck_assert_msg(strstr(why, cases[i].why) != NULL, "%zu: %s", i, why);
+		(void)history_events(h, &n);
+		ck_assert_uint_eq(n, 0);
+		history_close(h);
+		free(why);
+	}
+}
+END_TEST
+
+START_TEST(a_huge_file_is_ignored_with_a_warning)
+{
+	size_t len = HISTORY_FILE_MAX + 1;
+	char *big = malloc(len), *why = NULL;
+	history *h;
+	size_t n;
+
+	ck_assert_ptr_nonnull(big);
+	memset(big, ' ', len);
+	big[0] = '{';
+	big[len - 1] = '}';
+	write_bytes(hist, big, len);
+	free(big);
+	h = open_locked(&why);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_msg(strstr(why, "larger than") != NULL, "%s", why);
+	(void)history_events(h, &n);
+	ck_assert_uint_eq(n, 0);
+	history_close(h);
+	free(why);
+}
+END_TEST
+
+/* A second opener waits for the lock, within its bound, and then gives up
+ * with an error (the fix goes on without the history). */
+START_TEST(the_lock_keeps_a_second_run_out)
+{
+	history *h = open_locked(NULL), *h2 = NULL;
+	ar_error err = {0};
+
+	ck_assert(history_open(backups, true, &h2, NULL, &err) != AR_OK);
+	ck_assert_ptr_null(h2);
+	ck_assert_msg(strstr(err.msg, "-history.lock") != NULL, "%s", err.msg);
+	history_close(h);
+	ck_assert(history_open(backups, true, &h2, NULL, &err) == AR_OK);
+	history_close(h2);
+}
+END_TEST
+
+/* A simulated Group Policy: the value put back between runs. */
+START_TEST(reverts_then_contested)
+{
+	history_settings hs;
+	ar_result r;
+	char *text;
+
+	history_settings_default(&hs);
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(!r.reverted.present);
+	ck_assert_uint_eq(r.warning_count, 0);
+	result_free(&r);
+	for (unsigned i = 1; i <= 4; i++) {
+		write_text(regpath, WITH_0);
+		run(&hs, false, &r);
+		ck_assert(r.reverted.present);
+		ck_assert_uint_eq(r.reverted.count, i);
+		ck_assert_uint_eq(r.reverted.window_days, 7);
+		ck_assert(r.reverted.last_set <= (long long)time(NULL) && r.reverted.last_set > 0);
+		ck_assert_int_eq(r.status, i < 3 ? RESULT_REMEDIATED : RESULT_CONTESTED);
+		ck_assert_int_eq(result_exit_code(&r), EXIT_COMPLIANT);
+		ck_assert(r.have_after && reg_value_is_dword(&r.after, 1));
+		ck_assert_ptr_nonnull(r.backup);
+		ck_assert(has_warning(&r, "changed back") && has_warning(&r, "Group Policy"));
+		ck_assert(i < 3 || has_warning(&r, "contested and was written again"));
+		result_free(&r);
+	}
+	text = read_text(regpath);
+	ck_assert_ptr_nonnull(strstr(text, "dword:00000001"));
+	free(text);
+	/* set, then (revert, set) four times */
+	ck_assert_uint_eq(events_saved(), 9);
+	/* Compliant runs leave the history alone. */
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_COMPLIANT);
+	ck_assert(!r.reverted.present);
+	result_free(&r);
+	ck_assert_uint_eq(events_saved(), 9);
+}
+END_TEST
+
+START_TEST(contested_without_writing)
+{
+	history_settings hs;
+	ar_result r;
+	char *text;
+
+	history_settings_default(&hs);
+	hs.revert_threshold = 2;
+	hs.write_when_contested = false;
+	for (int i = 0; i < 3; i++) {
+		write_text(regpath, WITH_0);
+		run(&hs, false, &r);
+		ck_assert_int_eq(r.status, i < 2 ? RESULT_REMEDIATED : RESULT_CONTESTED);
+		result_free(&r);
+	}
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_CONTESTED);
+	ck_assert_int_eq(result_exit_code(&r), EXIT_FAILED);
+	ck_assert(!r.have_after && r.backup == NULL);
+	ck_assert_ptr_nonnull(strstr(r.reason, "not written"));
+	ck_assert(has_warning(&r, "was not written again"));
+	/* One revert per set: a run that did not write records no new one. */
+	ck_assert_uint_eq(r.reverted.count, 2);
+	result_free(&r);
+	text = read_text(regpath);
+	ck_assert_str_eq(text, WITH_0);
+	free(text);
+}
+END_TEST
+
+/* Reverts older than the window no longer count. */
+START_TEST(old_reverts_leave_the_window)
+{
+	history_settings hs;
+	ar_result r;
+	long long now = (long long)time(NULL), old = now - 8 * 86400;
+	char text[512];
+
+	history_settings_default(&hs);
+	snprintf(text, sizeof(text),
+	         "{\"format\":1,\"events\":[{\"time\":%lld,\"event\":\"set\"},"
+	         "{\"time\":%lld,\"event\":\"revert\"},{\"time\":%lld,\"event\":\"set\"},"
+	         "{\"time\":%lld,\"event\":\"revert\"},{\"time\":%lld,\"event\":\"set\"}]}",
+	         old, old, old, old, now - 3600);
+	write_text(hist, text);
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert_uint_eq(r.reverted.count, 1);
+	ck_assert(r.reverted.last_set == now - 3600);
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(dry_run_counts_but_writes_nothing)
+{
+	history_settings hs;
+	ar_result r;
+	char *before, *after;
+
+	history_settings_default(&hs);
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	result_free(&r);
+	write_text(regpath, WITH_0);
+	before = read_text(hist);
+	run(&hs, true, &r);
+	ck_assert_int_eq(r.status, RESULT_WOULD_REMEDIATE);
+	ck_assert(r.reverted.present && r.reverted.count == 1);
+	result_free(&r);
+	after = read_text(hist);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(restore_is_not_a_revert)
+{
+	history_settings hs;
+	ar_result r, rr;
+	ar_error err = {0};
+	registry *reg = NULL;
+
+	history_settings_default(&hs);
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_ptr_nonnull(r.backup);
+	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
+	result_init(&rr);
+	ck_assert(remediate_restore(reg, &T, r.backup, backups, &rr, &err) == AR_OK);
+	ck_assert_int_eq(rr.status, RESULT_REMEDIATED);
+	registry_close(reg);
+	result_free(&rr);
+	result_free(&r);
+	run(&hs, false, &r); /* the restored 0 is remediated again, no revert */
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(!r.reverted.present);
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(a_corrupt_history_never_fails_the_fix)
+{
+	history_settings hs;
+	ar_result r;
+	char *text;
+
+	history_settings_default(&hs);
+	write_text(hist, "{\"format\":1,\"events\":[{\"time\":1,\"ev");
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(!r.reverted.present);
+	ck_assert(has_warning(&r, "ignored and started anew"));
+	result_free(&r);
+	text = read_text(hist); /* replaced by a good one */
+	ck_assert_ptr_nonnull(strstr(text, "\"event\":\"set\""));
+	free(text);
+	/* A history that is a folder: read and save fail, the fix does not. */
+	ck_assert_int_eq(remove(hist), 0);
+	ck_assert(platform_mkdir_p(hist, NULL) == AR_OK);
+	write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(has_warning(&r, "history not saved"));
+	result_free(&r);
+}
+END_TEST
+
+START_TEST(compliant_run_touches_no_history)
+{
+	history_settings hs;
+	ar_result r;
+
+	history_settings_default(&hs);
+	write_text(regpath, WITH_1);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_COMPLIANT);
+	result_free(&r);
+	ck_assert(!platform_exists(hist));
+}
+END_TEST
+
+/* What the log line says of a revert and of the GPO, as the schema has it. */
+START_TEST(reverted_and_managed_by_in_the_result)
+{
+	ar_result r;
+	cJSON *root;
+	const cJSON *rev, *gpo;
+	char *json;
+
+	result_init(&r);
+	r.control = &T;
+	r.status = RESULT_CONTESTED;
+	ck_assert(reg_value_set(&r.before, REGV_DWORD, "\0\0\0\0", 4, NULL) == AR_OK);
+	r.have_before = true;
+	r.reverted.present = true;
+	r.reverted.count = 3;
+	r.reverted.window_days = 7;
+	r.reverted.last_set = 1795594259; /* 2026-11-25T08:10:59Z */
+	r.managed_by = (gpo_evidence){.found = true,
+	                              .setting = strdup("4,0"),
+	                              .gpo_id = strdup("{5E2B1C7A-3D4F-4E6A-9B8C-0D1E2F3A4B5C}"),
+	                              .gpo_name = strdup("Workstation Baseline"),
+	                              .template_file = strdup("C:\\gpt00000.inf"),
+	                              .templates = 1};
+	json = result_to_json(&r);
+	ck_assert_ptr_nonnull(json);
+	root = cJSON_Parse(json);
+	ck_assert_ptr_nonnull(root);
+	ck_assert_str_eq(cJSON_GetObjectItem(root, "status")->valuestring, "contested");
+	rev = cJSON_GetObjectItem(root, "reverted");
+	ck_assert_int_eq(cJSON_GetObjectItem(rev, "count")->valueint, 3);
+	ck_assert_int_eq(cJSON_GetObjectItem(rev, "window_days")->valueint, 7);
+	ck_assert_str_eq(cJSON_GetObjectItem(rev, "last_set")->valuestring, "2026-11-25T08:10:59Z");
+	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(rev, "found"), "data")->valueint,
+	                 0);
+	gpo = cJSON_GetObjectItem(root, "managed_by");
+	ck_assert_str_eq(cJSON_GetObjectItem(gpo, "source")->valuestring, "group_policy");
+	ck_assert_str_eq(cJSON_GetObjectItem(gpo, "gpo_name")->valuestring, "Workstation Baseline");
+	ck_assert_str_eq(cJSON_GetObjectItem(gpo, "setting")->valuestring, "4,0");
+	ck_assert_str_eq(cJSON_GetObjectItem(gpo, "template")->valuestring, "C:\\gpt00000.inf");
+	/* Not written: not compliant when it exits. */
+	ck_assert_int_eq(result_exit_code(&r), EXIT_FAILED);
+	r.have_after = true;
+	ck_assert_int_eq(result_exit_code(&r), EXIT_COMPLIANT);
+	cJSON_Delete(root);
+	free(json);
+	result_free(&r);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("history");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, settings_defaults_and_overrides);
+	tcase_add_test(tc, settings_errors_name_the_key_and_keep_defaults);
+	tcase_add_test(tc, settings_from_a_file);
+	tcase_add_test(tc, kept_beside_the_backups_and_read_back);
+	tcase_add_test(tc, a_missing_folder_is_made);
+	tcase_add_test(tc, a_restore_ends_the_watch);
+	tcase_add_test(tc, capped_newest_kept);
+	tcase_add_test(tc, unusable_files_are_ignored_with_a_warning);
+	tcase_add_test(tc, a_huge_file_is_ignored_with_a_warning);
+	tcase_add_test(tc, the_lock_keeps_a_second_run_out);
+	tcase_add_test(tc, reverts_then_contested);
+	tcase_add_test(tc, contested_without_writing);
+	tcase_add_test(tc, old_reverts_leave_the_window);
+	tcase_add_test(tc, dry_run_counts_but_writes_nothing);
+	tcase_add_test(tc, restore_is_not_a_revert);
+	tcase_add_test(tc, a_corrupt_history_never_fails_the_fix);
+	tcase_add_test(tc, compliant_run_touches_no_history);
+	tcase_add_test(tc, reverted_and_managed_by_in_the_result);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(suite)

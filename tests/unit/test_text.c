@@ -1,0 +1,60 @@
+/* Comparisons that ignore ASCII case only, and bounded copies. */
+#include "util/text.h"
+
+#include "unit.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+START_TEST(ascii_case_only)
+{
+	ck_assert(text_equal_ci("EnableSecuritySignature", "enablesecuritysignature"));
+	ck_assert(text_equal_ci("FAILED", "failed"));
+	ck_assert(text_equal_ci("", ""));
+	ck_assert(!text_equal_ci("failed", "failed "));
+	ck_assert(!text_equal_ci("fail", "failed"));
+	ck_assert(!text_equal_ci("failed", "fail"));
+	/* Only A-Z fold: '@' and '`' sit beside them, and UTF-8 stays as it is. */
+	ck_assert(!text_equal_ci("@", "`"));
+	ck_assert(!text_equal_ci("\xc3\x89", "\xc3\xa9"));
+	ck_assert_int_eq(text_lower('Q'), 'q');
+	ck_assert_int_eq(text_lower('['), '[');
+}
+END_TEST
+
+START_TEST(first_n_bytes)
+{
+	ck_assert(text_equal_ci_n("HKLM\\System", "hklm", 4));
+	ck_assert(!text_equal_ci_n("HKL", "hklm", 4)); /* shorter than n */
+	ck_assert(text_equal_ci_n("ab", "AB", 10));    /* both end together */
+	ck_assert(!text_equal_ci_n("ab", "ABc", 10));
+	ck_assert(text_equal_ci_n("x", "y", 0));
+}
+END_TEST
+
+START_TEST(copies_a_span)
+{
+	char *d = text_dup_n("abc\0def", 5);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_mem_eq(d, "abc\0d\0", 6);
+	free(d);
+	d = text_dup_n(NULL, 0);
+	ck_assert_str_eq(d, "");
+	free(d);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("text");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, ascii_case_only);
+	tcase_add_test(tc, first_n_bytes);
+	tcase_add_test(tc, copies_a_span);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(suite)
