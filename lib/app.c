@@ -179,11 +179,8 @@ static char *dup_or_null(const char *s)
 
 static void describe_finding(const ar_message *m, ar_result *r)
 {
-	char buf[32];
-	const char *id = ar_finding_check_id(&m->finding, buf, sizeof(buf));
-
 	r->command = dup_or_null(m->command_name);
-	r->check_id = dup_or_null(id);
+	r->check_id = dup_or_null(m->finding.check_id);
 	r->policy =
 	        dup_or_null(m->finding.policy_name ? m->finding.policy_name : m->finding.policy_id);
 	r->agent_id = dup_or_null(m->finding.agent_id);

@@ -3,6 +3,7 @@
 #include "platform/platform.h"
 #include "util/json_strict.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/utf16.h"
 
 #include <cjson/cJSON.h>
@@ -11,60 +12,58 @@
 #include <string.h>
 
 /* Bytes asked of the system at a time. */
-#define READ_CHUNK (64u * 1024u)
+#define READ_CHUNK (16u * 1024u)
+
+/* The most ever held: a line is refused once it passes twice the message
+ * cap (UTF-16) and its terminator, which is found at most a read later. */
+#define READ_MAX (2u * AR_MESSAGE_MAX + 4u + READ_CHUNK)
 
 void ar_channel_init(ar_channel *ch, FILE *in)
 {
 	memset(ch, 0, sizeof(*ch));
 	ch->in = in;
+	ch->read = STRBUF_CAPPED(READ_MAX);
 	ch->message_wait_ms = AR_MESSAGE_WAIT_MS;
 	ch->reply_wait_ms = AR_REPLY_WAIT_MS;
 }
 
 void ar_channel_free(ar_channel *ch)
 {
-	free(ch->buf);
-	ch->buf = NULL;
-	ch->off = ch->len = ch->size = 0;
+	strbuf_free(&ch->read);
+	ch->off = 0;
 }
 
 /* Reads once more into the buffer, waiting until deadline at most; sets
  * ch->eof at end of input. */
 static ar_status fill(ar_channel *ch, uint64_t deadline, ar_error *err)
 {
+	unsigned char chunk[READ_CHUNK];
 	uint64_t now = platform_monotonic_ms();
 	size_t got = 0;
 	ar_status st;
 
-	if (ch->off > 0) {
-		memmove(ch->buf, ch->buf + ch->off, ch->len - ch->off);
-		ch->len -= ch->off;
-		ch->off = 0;
-	}
-	if (ch->size - ch->len < READ_CHUNK) {
-		size_t ns =
-		        ch->size * 2 > ch->len + READ_CHUNK ? ch->size * 2 : ch->len + READ_CHUNK;
-		unsigned char *nb = realloc(ch->buf, ns);
-		if (nb == NULL)
-			return ar_error_set(err, AR_E_NOMEM, "out of memory reading input");
-		ch->buf = nb;
-		ch->size = ns;
-	}
+	strbuf_drop_front(&ch->read, ch->off);
+	ch->off = 0;
 	if (now >= deadline)
 		return ar_error_set(err, AR_E_TIMEOUT, "time is up");
-	st = platform_read_timed(ch->in, ch->buf + ch->len, ch->size - ch->len,
-	                         (unsigned)(deadline - now), &got, err);
+	/* What a read brings past the message (execd's reply, once it has
+	 * one to give) stays in ch->read for the next line. */
+	st = platform_read_timed(ch->in, chunk, sizeof(chunk), (unsigned)(deadline - now), &got,
+	                         err);
 	if (st == AR_OK && got == 0)
 		ch->eof = true;
-	ch->len += got;
+	strbuf_add(&ch->read, chunk, got);
+	if (st == AR_OK && strbuf_status(&ch->read) != AR_OK)
+		st = ar_error_set(err, strbuf_status(&ch->read), "input larger than %u bytes",
+		                  READ_MAX);
 	return st;
 }
 
 /* The bytes read and not yet taken; NULL before the first read. */
 static const unsigned char *pending(const ar_channel *ch, size_t *n)
 {
-	*n = ch->len - ch->off;
-	return ch->buf != NULL ? ch->buf + ch->off : NULL;
+	*n = ch->read.len - ch->off;
+	return ch->read.buf != NULL ? (const unsigned char *)ch->read.buf + ch->off : NULL;
 }
 
 /* Whether the n bytes so far could still be the start of a byte-order mark. */
@@ -147,10 +146,8 @@ static ar_status decode_line(const ar_channel *ch, size_t raw_len, char **line, 
 		return st == AR_OK ? AR_OK
 		                   : ar_error_prefix(err, st, "standard input is not valid UTF-16");
 	}
-	if ((*line = malloc(n + 1)) == NULL)
+	if ((*line = text_dup_n((const char *)p, n)) == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory reading input");
-	memcpy(*line, p, n);
-	(*line)[n] = '\0';
 	*len = n;
 	return AR_OK;
 }
@@ -168,7 +165,7 @@ static ar_status next_line(ar_channel *ch, uint64_t deadline, size_t cap, char *
 	*len = 0;
 	*eof = false;
 	while (!find_eol(ch, &scanned, &raw_len)) {
-		raw_len = ch->len - ch->off;
+		raw_len = ch->read.len - ch->off;
 		if (raw_len > raw_cap || ch->eof)
 			break;
 		if ((st = fill(ch, deadline, err)) != AR_OK)
@@ -277,7 +274,7 @@ ar_status ar_channel_read_message(ar_channel *ch, char **text, size_t *len, bool
 	if (st == AR_OK && any && (*text = strbuf_take(&sb, len)) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory reading input");
 	if (st != AR_OK)
-		st = message_failure(ch, st, any || ch->len > ch->off, err);
+		st = message_failure(ch, st, any || ch->read.len > ch->off, err);
 	strbuf_free(&sb);
 	return st;
 }

@@ -16,6 +16,7 @@
 #define AR_CHANNEL_H
 
 #include "util/ar_error.h"
+#include "util/strbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,8 +35,8 @@ typedef struct ar_channel {
 	FILE *in;
 	unsigned message_wait_ms; /* AR_MESSAGE_WAIT_MS unless a test sets it */
 	unsigned reply_wait_ms;   /* AR_REPLY_WAIT_MS unless a test sets it */
-	unsigned char *buf;       /* bytes read and not yet taken: buf[off..len) */
-	size_t off, len, size;
+	strbuf read;              /* bytes read; read.buf[off..read.len) not yet taken */
+	size_t off;
 	bool eof;
 	bool started; /* the byte-order mark has been looked for */
 	bool utf16;   /* the input is UTF-16LE (it began with FF FE) */

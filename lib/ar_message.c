@@ -35,11 +35,26 @@ static bool array_has_string(const cJSON *arr, const char *s)
 	return false;
 }
 
+/* The check id as text: a string as sent, a whole number written out into
+ * the message's own storage; NULL for anything else. */
+static const char *check_id_text(const cJSON *id, ar_message *msg)
+{
+	long long n;
+
+	if (cJSON_IsString(id))
+		return id->valuestring;
+	if (!json_whole_number(id, 0, 999999999999999.0, &n))
+		return NULL;
+	snprintf(msg->check_id_digits, sizeof(msg->check_id_digits), "%lld", n);
+	return msg->check_id_digits;
+}
+
 /* 4.x: the alert as analysisd wrote it, SCA fields under data.sca. */
-static void finding_from_alert(const cJSON *alert, sca_finding *f)
+static void finding_from_alert(const cJSON *alert, ar_message *msg)
 {
 	const cJSON *check = path_item(alert, PATH("data", "sca", "check"));
 	const cJSON *groups = path_item(alert, PATH("rule", "groups"));
+	sca_finding *f = &msg->finding;
 
 	memset(f, 0, sizeof(*f));
 	f->in_sca_group = cJSON_IsArray(groups) && array_has_string(groups, "sca");
@@ -48,7 +63,7 @@ static void finding_from_alert(const cJSON *alert, sca_finding *f)
 	f->agent_id = path_string(alert, PATH("agent", "id"));
 	f->agent_name = path_string(alert, PATH("agent", "name"));
 	if (cJSON_IsObject(check)) {
-		f->check_id = cJSON_GetObjectItemCaseSensitive(check, "id");
+		f->check_id = check_id_text(cJSON_GetObjectItemCaseSensitive(check, "id"), msg);
 		f->result = json_get_string(check, "result");
 		f->title = json_get_string(check, "title");
 		f->compliance = cJSON_GetObjectItemCaseSensitive(check, "compliance");
@@ -107,8 +122,7 @@ static ar_status parse_v4(ar_message *msg, ar_error *err)
 	if (program != NULL && !cJSON_IsString(program))
 		return ar_error_set(err, AR_E_INVALID,
 		                    "message: \"parameters.program\" must be a string");
-	msg->wazuh_major = 4;
-	finding_from_alert(alert, &msg->finding);
+	finding_from_alert(alert, msg);
 	return parse_extra_args(params, msg, err);
 }
 
@@ -135,13 +149,14 @@ static const char *field5_string(const cJSON *root, const char *group, const cha
 
 /* 5.x: a finding document with a "wazuh" object; SCA findings carry a check
  * and the policy it belongs to. */
-static void finding_from_document(const cJSON *root, sca_finding *f)
+static void finding_from_document(const cJSON *root, ar_message *msg)
 {
 	const cJSON *agent = json_get_object(json_get_object(root, "wazuh"), "agent");
-	const cJSON *rules = field5(root, "check", "rules");
+	const cJSON *id = field5(root, "check", "id");
+	sca_finding *f = &msg->finding;
 
 	memset(f, 0, sizeof(*f));
-	f->check_id = field5(root, "check", "id");
+	f->check_id = check_id_text(id, msg);
 	f->policy_id = field5_string(root, "policy", "id");
 	f->policy_name = field5_string(root, "policy", "name");
 	f->result = field5_string(root, "check", "result");
@@ -150,13 +165,14 @@ static void finding_from_document(const cJSON *root, sca_finding *f)
 	if (f->title == NULL)
 		f->title = field5_string(root, "check", "title");
 	f->compliance = field5(root, "check", "compliance");
+	f->rules = field5(root, "check", "rules");
 	/* The result's case is not fixed in 5.x ("failed", "Not run"). */
 	if (f->result != NULL && text_equal_ci(f->result, "failed"))
 		f->result = "failed";
-	/* Kept as sent: the matcher refuses rules it cannot read rather than
-	 * skipping the cross-check. */
-	f->rules = rules;
-	f->in_sca_group = f->check_id != NULL && f->policy_id != NULL;
+	/* An id of any type makes it an SCA finding: the matcher says what is
+	 * wrong with it. Rules are kept as sent: the matcher refuses rules it
+	 * cannot read rather than skipping the cross-check. */
+	f->in_sca_group = id != NULL && f->policy_id != NULL;
 	f->event_type = f->in_sca_group ? "check" : NULL;
 	if (agent == NULL)
 		agent = json_get_object(root, "agent");
@@ -253,8 +269,7 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 		        err, AR_E_INVALID,
 		        "message: \"wazuh.active_response.extra_arguments\" must be a string");
 	msg->dry_run = cJSON_IsString(extra) && words_have(extra->valuestring, "dry-run");
-	msg->wazuh_major = 5;
-	finding_from_document(msg->root, &msg->finding);
+	finding_from_document(msg->root, msg);
 	return AR_OK;
 }
 
@@ -316,14 +331,12 @@ static ar_status parse_bare(ar_message *msg, const cJSON *doc, ar_error *err)
 	msg->command_name = "add";
 	if (json_get_object(doc, "rule") != NULL && json_get_object(doc, "agent") != NULL) {
 		msg->form = in_document ? msg->form : AR_FORM_ALERT;
-		msg->wazuh_major = 4;
-		finding_from_alert(doc, &msg->finding);
+		finding_from_alert(doc, msg);
 		return AR_OK;
 	}
 	if (has_group(doc, "check") && has_group(doc, "policy")) {
 		msg->form = in_document ? msg->form : AR_FORM_SCA_STATE;
-		msg->wazuh_major = 5;
-		finding_from_document(doc, &msg->finding);
+		finding_from_document(doc, msg);
 		return AR_OK;
 	}
 	return ar_error_set(err, AR_E_INVALID,
@@ -384,18 +397,4 @@ void ar_message_free(ar_message *msg)
 {
 	cJSON_Delete(msg->root);
 	memset(msg, 0, sizeof(*msg));
-}
-
-const char *ar_finding_check_id(const sca_finding *f, char *buf, size_t buflen)
-{
-	const cJSON *id = f->check_id;
-	long long n;
-
-	if (cJSON_IsString(id))
-		return id->valuestring;
-	if (json_whole_number(id, 0, 999999999999999.0, &n)) {
-		snprintf(buf, buflen, "%lld", n);
-		return buf;
-	}
-	return NULL;
 }

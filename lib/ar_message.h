@@ -27,12 +27,14 @@ typedef enum ar_input_form {
 } ar_input_form;
 
 /* The fields of an SCA check result the matcher reads. Pointers borrow from
- * the message's JSON tree; NULL where the alert has no such field. Lists
- * are kept as sent: the matcher reads each form they arrive in. */
+ * the message (its JSON tree, or its own storage); NULL where the alert has
+ * no such field. Lists are kept as sent: the matcher reads each form they
+ * arrive in. */
 typedef struct sca_finding {
 	bool in_sca_group;       /* the alert is an SCA event */
 	const char *event_type;  /* "check", "summary", ... */
-	const cJSON *check_id;   /* string or number, as sent */
+	const char *check_id;    /* as text ("26032"): a string as sent, a whole number
+	                            written out; NULL when absent or of another type */
 	const char *result;      /* "failed", "passed", "not applicable" */
 	const char *title;       /* 4.x check.title, 5.x check.name */
 	const cJSON *compliance; /* {"cis": "2.3.8.2", ...} (4.x), {"cis": [...]} (5.x) */
@@ -45,13 +47,13 @@ typedef struct sca_finding {
 } sca_finding;
 
 typedef struct ar_message {
-	cJSON *root;     /* owned */
+	cJSON *root; /* owned */
 	ar_input_form form;
-	int wazuh_major; /* 4 or 5: the shape it came in */
 	ar_command command;
 	const char *command_name; /* as sent */
 	bool dry_run;             /* "dry-run" among the extra arguments */
 	sca_finding finding;
+	char check_id_digits[24]; /* finding.check_id when it was sent as a number */
 } ar_message;
 
 /* Parses and validates one message, in any of the forms. Errors
@@ -61,8 +63,5 @@ void ar_message_free(ar_message *msg);
 
 /* "execd", "alert", "indexer_document", "sca_state": the result's "input". */
 const char *ar_input_form_name(ar_input_form form);
-
-/* The check id as text ("26032"), or NULL when absent or of another type. */
-const char *ar_finding_check_id(const sca_finding *f, char *buf, size_t buflen);
 
 #endif

@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CONFIG_MAX_BYTES (64u * 1024u)
-#define LOCK_POLL_MS     10u
-#define FORMAT_VERSION   1
+#define LOCK_POLL_MS   10u
+#define FORMAT_VERSION 1
 
 static const char *const kind_names[] = {
         [HISTORY_SET] = "set",
@@ -57,11 +56,9 @@ ar_status history_settings_parse(const char *text, size_t len, history_settings 
 {
 	cJSON *root = NULL;
 	const cJSON *h;
-	ar_status st = json_parse_strict(text, len, &root, err);
+	ar_status st = config_parse_object(text, len, &root, err);
 
 	history_settings_default(s);
-	if (st == AR_OK && !cJSON_IsObject(root))
-		st = ar_error_set(err, AR_E_INVALID, "the configuration must be a JSON object");
 	h = st == AR_OK ? cJSON_GetObjectItemCaseSensitive(root, "history") : NULL;
 	if (h != NULL && !cJSON_IsObject(h))
 		st = ar_error_set(err, AR_E_INVALID, "history must be an object");
@@ -73,19 +70,15 @@ ar_status history_settings_parse(const char *text, size_t len, history_settings 
 	return st;
 }
 
+static ar_status parse_loaded(const char *text, size_t len, void *s, ar_error *err)
+{
+	return history_settings_parse(text, len, s, err);
+}
+
 ar_status history_settings_load(const char *path, history_settings *s, ar_error *err)
 {
-	unsigned char *text = NULL;
-	size_t len = 0;
-	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
-
 	history_settings_default(s);
-	if (st == AR_OK)
-		st = history_settings_parse((const char *)text, len, s, err);
-	if (st != AR_OK)
-		ar_error_prefix(err, st, "configuration %s", path);
-	free(text);
-	return st;
+	return config_load(path, parse_loaded, s, err);
 }
 
 #define HISTORY_NAME AR_PROGRAM_NAME "-history.json"
@@ -100,14 +93,11 @@ static ar_status take_lock(const char *folder, platform_lock **out, ar_error *er
 	ar_status st = path != NULL ? platform_mkdir_p(folder, err)
 	                            : ar_error_set(err, AR_E_NOMEM, "out of memory");
 
-	while (st == AR_OK && (st = platform_lock_try(path, out, err)) == AR_OK && *out == NULL) {
-		if (platform_monotonic_ms() >= deadline) {
-			st = ar_error_set(err, AR_E_IO, "another run held %s for %u ms", path,
-			                  HISTORY_LOCK_WAIT_MS);
-			break;
-		}
-		platform_sleep_ms(LOCK_POLL_MS);
-	}
+	if (st == AR_OK)
+		st = platform_lock_wait(path, deadline, LOCK_POLL_MS, out, err);
+	if (st == AR_OK && *out == NULL)
+		st = ar_error_set(err, AR_E_IO, "another run held %s for %u ms", path,
+		                  HISTORY_LOCK_WAIT_MS);
 	free(path);
 	return st;
 }

@@ -46,38 +46,50 @@ static char *backup_name(const char *dir, const char *value_name, ar_error *err)
 	return path;
 }
 
-ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
-                                 const char *backup_dir, char **path, ar_error *err)
+/* The backup's bytes: a .reg file in UTF-16LE, as regedit exports, that
+ * holds the value as it was. */
+static ar_status backup_bytes(const sca_control *t, const reg_value *state, unsigned char **bytes,
+                              size_t *len, ar_error *err)
 {
 	char *line = regfile_value_line(t->value_name, state, "\r\n");
 	strbuf sb = {0};
-	char *text = NULL;
-	size_t len = 0;
+	size_t tlen = 0;
+	char *text;
 	regfile *rf = NULL;
-	unsigned char *bytes = NULL;
-	size_t blen = 0;
-	ar_status st = AR_OK;
+	ar_status st;
 
-	*path = NULL;
 	strbuf_addf(&sb, "Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n%s\r\n\r\n",
 	            t->registry_key, line ? line : "");
-	text = strbuf_take(&sb, &len);
-	if (line == NULL || text == NULL) {
-		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
-		goto out;
-	}
+	text = strbuf_take(&sb, &tlen);
 	/* Parsing our own output proves the backup is a valid .reg file. */
-	st = regfile_parse((const unsigned char *)text, len, &rf, err);
-	if (st != AR_OK)
-		goto out;
-	rf->encoding = REGFILE_UTF16LE;
-	st = regfile_encode(rf, &bytes, &blen, err);
+	st = line == NULL || text == NULL
+	             ? ar_error_set(err, AR_E_NOMEM, "out of memory")
+	             : regfile_parse((const unsigned char *)text, tlen, &rf, err);
+	if (st == AR_OK) {
+		rf->encoding = REGFILE_UTF16LE;
+		st = regfile_encode(rf, bytes, len, err);
+	}
+	regfile_free(rf);
+	free(text);
+	free(line);
+	return st;
+}
+
+ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
+                                 const char *backup_dir, char **path, ar_error *err)
+{
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	ar_status st;
+
+	*path = NULL;
+	st = backup_bytes(t, state, &bytes, &len, err);
 	if (st == AR_OK)
 		st = platform_private_dir(backup_dir, err);
 	if (st == AR_OK && (*path = backup_name(backup_dir, t->value_name, err)) == NULL)
 		st = AR_E_NOMEM;
 	if (st == AR_OK)
-		st = platform_write_file_atomic(*path, bytes, blen, true, err);
+		st = platform_write_file_atomic(*path, bytes, len, true, err);
 	if (st == AR_OK) {
 		/* The log names the backup in a form valid from any folder. */
 		char *abs = platform_abspath(*path);
@@ -90,11 +102,7 @@ ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
 		free(*path);
 		*path = NULL;
 	}
-out:
-	free(line);
-	free(text);
 	free(bytes);
-	regfile_free(rf);
 	return st;
 }
 
@@ -284,6 +292,26 @@ static void forget_values(ar_result *r)
 	r->have_before = r->have_after = false;
 }
 
+/* Writes the compliant value, unless it is contested and the history's
+ * settings say to leave it; a write is recorded in the history. */
+static void write_tracked(registry *reg, const sca_control *t, const char *backup_dir,
+                          const history_settings *hs, history *h, ar_result *r)
+{
+	if (contested(r, hs) && !hs->write_when_contested) {
+		result_set_reason(r, RESULT_CONTESTED,
+		                  "not written: changed back %u times in %u days "
+		                  "(history.write_when_contested is false)",
+		                  r->reverted.count, r->reverted.window_days);
+		return;
+	}
+	forget_values(r);
+	remediate_apply(reg, t, false, backup_dir, r);
+	if (r->status == RESULT_REMEDIATED && h != NULL)
+		history_add(h, HISTORY_SET, (long long)time(NULL));
+	if (r->status == RESULT_REMEDIATED && contested(r, hs))
+		r->status = RESULT_CONTESTED;
+}
+
 void remediate_apply_tracked(registry *reg, const sca_control *t, const char *backup_dir,
                              const history_settings *hs, ar_result *r)
 {
@@ -305,24 +333,10 @@ void remediate_apply_tracked(registry *reg, const sca_control *t, const char *ba
 		note_revert(h, hs, r);
 		warn_revert(t, hs, r);
 	}
-	if (dry_run || r->status != RESULT_WOULD_REMEDIATE)
-		goto out;
-	if (contested(r, hs) && !hs->write_when_contested) {
-		result_set_reason(r, RESULT_CONTESTED,
-		                  "not written: changed back %u times in %u days "
-		                  "(history.write_when_contested is false)",
-		                  r->reverted.count, r->reverted.window_days);
-		goto save;
+	if (!dry_run && r->status == RESULT_WOULD_REMEDIATE) {
+		write_tracked(reg, t, backup_dir, hs, h, r);
+		save_history(h, r);
 	}
-	forget_values(r);
-	remediate_apply(reg, t, false, backup_dir, r);
-	if (r->status == RESULT_REMEDIATED && h != NULL)
-		history_add(h, HISTORY_SET, (long long)time(NULL));
-	if (r->status == RESULT_REMEDIATED && contested(r, hs))
-		r->status = RESULT_CONTESTED;
-save:
-	save_history(h, r);
-out:
 	history_close(h);
 }
 

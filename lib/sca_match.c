@@ -2,6 +2,7 @@
 
 #include "registry/registry.h"
 #include "sca_rules.h"
+#include "util/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -74,16 +75,10 @@ static bool fold(const char *s, char *out, size_t cap)
 		if (gap)
 			out[n++] = ' ';
 		gap = false;
-		out[n++] = (char)tolower(c);
+		out[n++] = text_lower((char)c);
 	}
 	out[n] = '\0';
 	return true;
-}
-
-static bool fold_equal(const char *a, const char *b)
-{
-	char fa[256], fb[256];
-	return fold(a, fa, sizeof(fa)) && fold(b, fb, sizeof(fb)) && strcmp(fa, fb) == 0;
 }
 
 /* The control whose setting the title names, if any. */
@@ -179,7 +174,8 @@ static bool rules_consistent(const cJSON *rules, const sca_control *c)
 		        kind == SCA_RULE_REGISTRY && registry_key_equal(r.key, c->registry_key);
 
 		keys_ok = keys_ok && (kind == SCA_RULE_OTHER || ours_key);
-		sets = sets || (ours_key && !r.negated && fold_equal(r.value, c->value_name) &&
+		/* Value names, as the registry's, ignore case. */
+		sets = sets || (ours_key && !r.negated && text_equal_ci(r.value, c->value_name) &&
 		                strcmp(r.data, data) == 0);
 	}
 	sca_strings_free(&list);
@@ -188,8 +184,7 @@ static bool rules_consistent(const cJSON *rules, const sca_control *c)
 
 bool sca_match(const sca_finding *f, sca_match_result *m)
 {
-	char buf[32];
-	const char *id = ar_finding_check_id(f, buf, sizeof(buf));
+	const char *id = f->check_id;
 	const sca_control *c = NULL;
 	char *why = m->reason;
 	size_t n = sizeof(m->reason);

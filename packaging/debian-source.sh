@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shell functions for fetching Debian's own source packages (apt-get source),
-# shared by the scripts that build a dependency from them. Source it:
+# Shell functions for fetching Debian's own source packages (apt-get source)
+# and building cJSON from its one, shared by the scripts that build a
+# dependency from them. Source it:
 #   . "$ROOT/packaging/debian-source.sh"
 
 as_root() {
@@ -50,4 +51,28 @@ fetch_source() { # fetch_source PACKAGE VERSION DIR: prints the unpacked, patche
 	mkdir -p "$dir"
 	(cd "$dir" && apt-get source "$pkg=$version" >/dev/null 2>&1)
 	find "$dir" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | head -n 1
+}
+
+# build_cjson CC AR SRC PREFIX VERSION SYSTEM [CFLAG...]: cJSON's one source
+# file in SRC as a static library, its header and a pkg-config file, in
+# PREFIX (SYSTEM names what it is built for, in the description).
+build_cjson() {
+	local cc=$1 ar=$2 src=$3 prefix=$4 version=$5 system=$6
+	shift 6
+	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include/cjson"
+	"$cc" -O2 -std=c89 "$@" -c "$src/cJSON.c" -o "$prefix/cJSON.o"
+	"$ar" rcsD "$prefix/lib/libcjson.a" "$prefix/cJSON.o"
+	rm -f "$prefix/cJSON.o"
+	cp "$src/cJSON.h" "$prefix/include/cjson/cJSON.h"
+	cat >"$prefix/lib/pkgconfig/libcjson.pc" <<PC
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: libcjson
+Description: cJSON from Debian's source package, static for $system
+Version: ${version%%-*}
+Libs: -L\${libdir} -lcjson
+Cflags: -I\${includedir} -I\${includedir}/cjson
+PC
 }

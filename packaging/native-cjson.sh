@@ -26,7 +26,6 @@ as_root chown "$(id -u)" "$CACHE"
 	flock 9
 	[ -f "$prefix/.built" ] && exit 0
 	rm -rf "$prefix"
-	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include/cjson"
 	src_dir=$(mktemp -d)
 	src=$(fetch_source cjson "$version" "$src_dir")
 	if [ -z "$src" ] || [ ! -f "$src/cJSON.c" ]; then
@@ -34,22 +33,8 @@ as_root chown "$(id -u)" "$CACHE"
 		exit 1
 	fi
 	# Position-independent, as the program is.
-	gcc -O2 -std=c89 -fPIC -c "$src/cJSON.c" -o "$prefix/cJSON.o"
-	ar rcsD "$prefix/lib/libcjson.a" "$prefix/cJSON.o"
-	rm -f "$prefix/cJSON.o"
-	cp "$src/cJSON.h" "$prefix/include/cjson/cJSON.h"
+	build_cjson gcc ar "$src" "$prefix" "$version" "this machine" -fPIC
 	rm -rf "$src_dir"
-	cat >"$prefix/lib/pkgconfig/libcjson.pc" <<PC
-prefix=$prefix
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: libcjson
-Description: cJSON from Debian's source package, static for this machine
-Version: ${version%%-*}
-Libs: -L\${libdir} -lcjson
-Cflags: -I\${includedir} -I\${includedir}/cjson
-PC
 	touch "$prefix/.built"
 ) 9>"$CACHE/.lock"
 echo "$prefix/lib/pkgconfig"

@@ -144,6 +144,17 @@ ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err
 	return AR_OK;
 }
 
+ar_status platform_lock_wait(const char *path, uint64_t deadline, unsigned poll_ms,
+                             platform_lock **out, ar_error *err)
+{
+	ar_status st;
+
+	while ((st = platform_lock_try(path, out, err)) == AR_OK && *out == NULL &&
+	       platform_monotonic_ms() + poll_ms < deadline)
+		platform_sleep_ms(poll_ms);
+	return st;
+}
+
 void platform_lock_release(platform_lock *lock)
 {
 	if (lock == NULL)

@@ -76,6 +76,12 @@ typedef struct platform_lock platform_lock;
 /* Takes the lock on path (the file is created owner-only when missing)
  * without waiting: *out is NULL when another process holds it. */
 ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err);
+
+/* Takes the lock on path, trying again every poll_ms while another process
+ * holds it, as long as a try is due before deadline (platform_monotonic_ms):
+ * *out is NULL when it is still held then. */
+ar_status platform_lock_wait(const char *path, uint64_t deadline, unsigned poll_ms,
+                             platform_lock **out, ar_error *err);
 void platform_lock_release(platform_lock *lock);
 
 /* True when the path exists (any kind). */

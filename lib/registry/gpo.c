@@ -31,13 +31,6 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static char *copy_n(const char *s, size_t n)
-{
-	strbuf sb = {0};
-	strbuf_add(&sb, s, n);
-	return strbuf_take(&sb, NULL);
-}
-
 /* How a security template names an HKLM value: "MACHINE\<subkey>\<name>". */
 static char *template_name(const char *key, const char *value_name)
 {
@@ -61,7 +54,8 @@ typedef struct scan_state {
 static char *gpo_id_of(const char *v, size_t n)
 {
 	const char *close = memchr(v, '}', n);
-	return (n > 2 && v[0] == '{' && close != NULL) ? copy_n(v, (size_t)(close - v) + 1) : NULL;
+	return (n > 2 && v[0] == '{' && close != NULL) ? text_dup_n(v, (size_t)(close - v) + 1)
+	                                               : NULL;
 }
 
 static void scan_line(const char *s, size_t n, scan_state *st)
@@ -85,7 +79,7 @@ static void scan_line(const char *s, size_t n, scan_state *st)
 		st->gpo_id = gpo_id_of(v, vn);
 	} else if (st->in_values && span_is(s, kn, st->want)) {
 		free(st->setting);
-		st->setting = copy_n(v, vn);
+		st->setting = text_dup_n(v, vn);
 	}
 }
 

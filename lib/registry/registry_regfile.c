@@ -97,15 +97,13 @@ ar_status registry_open_file(const char *path, registry **out, ar_error *err)
 {
 	registry *reg = calloc(1, sizeof(*reg));
 	regfile_backend *b = calloc(1, sizeof(*b));
-	size_t n = strlen(path) + 1;
 
 	*out = NULL;
-	if (reg == NULL || b == NULL || (b->path = malloc(n)) == NULL) {
+	if (reg == NULL || b == NULL || (b->path = strdup(path)) == NULL) {
 		free(reg);
 		free(b);
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	}
-	memcpy(b->path, path, n);
 	reg->ops = &regfile_ops;
 	reg->impl = b;
 	*out = reg;

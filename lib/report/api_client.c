@@ -151,7 +151,7 @@ static void load_cached_token(api_client *c)
 		if (*t != '\0')
 			set_token(c, strdup(t), strtoll((char *)data, NULL, 10), TOKEN_MARGIN_S);
 	}
-	memset(data, 0, len);
+	secret_wipe(data, len);
 	free(data);
 }
 

@@ -1,6 +1,7 @@
 #include "report/api_config.h"
 
 #include "platform/platform.h"
+#include "util/json_strict.h"
 #include "util/secret.h"
 
 #include <stdio.h>
@@ -8,6 +9,33 @@
 #include <string.h>
 
 #define SECRET_MAX_BYTES 4096u
+#define CONFIG_MAX_BYTES (64u * 1024u)
+
+ar_status config_load(const char *path, config_parse_fn parse, void *ctx, ar_error *err)
+{
+	unsigned char *text = NULL;
+	size_t len = 0;
+	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
+
+	if (st == AR_OK)
+		st = parse((const char *)text, len, ctx, err);
+	if (st != AR_OK)
+		ar_error_prefix(err, st, "configuration %s", path);
+	free(text);
+	return st;
+}
+
+ar_status config_parse_object(const char *text, size_t len, cJSON **root, ar_error *err)
+{
+	ar_status st = json_parse_strict(text, len, root, err);
+
+	if (st == AR_OK && !cJSON_IsObject(*root)) {
+		cJSON_Delete(*root);
+		*root = NULL;
+		st = ar_error_set(err, AR_E_INVALID, "the configuration must be a JSON object");
+	}
+	return st;
+}
 
 ar_status config_check_keys(const cJSON *obj, const char *where, const char *const *allowed,
                             ar_error *err)

@@ -1,7 +1,9 @@
 /* The "api" block that the reporter's and the sweep's configuration files
  * share (where the Wazuh server API is and how to log in), and the strict
- * readers of configuration members both files use: unknown keys and wrong
- * types are errors that name the key. */
+ * readers every configuration goes through (the reporter's, the sweep's,
+ * the history's settings): the file read with a cap and parsed as a JSON
+ * object, its members checked; unknown keys and wrong types are errors
+ * that name the key. */
 #ifndef API_CONFIG_H
 #define API_CONFIG_H
 
@@ -9,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct api_settings {
 	char *url; /* base URL, no trailing '/' */
@@ -28,6 +31,17 @@ ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err);
 
 /* Frees the members (the password wiped first) and zeroes s. */
 void api_settings_clear(api_settings *s);
+
+/* What config_load hands a configuration file's text to. */
+typedef ar_status (*config_parse_fn)(const char *text, size_t len, void *ctx, ar_error *err);
+
+/* Reads the configuration file at path (at most 64 KiB) and hands its text
+ * to parse; every error, reading or parsing, says "configuration PATH: ". */
+ar_status config_load(const char *path, config_parse_fn parse, void *ctx, ar_error *err);
+
+/* The text strictly parsed, as the JSON object every configuration is;
+ * the caller deletes *root. */
+ar_status config_parse_object(const char *text, size_t len, cJSON **root, ar_error *err);
 
 /* The members of obj must all be in allowed (NULL-terminated); where
  * prefixes the key in messages ("api."). */

@@ -286,13 +286,9 @@ static platform_lock *send_lock(session *s, ar_error *err)
 		ar_error_set(err, AR_E_NOMEM, "out of memory");
 		return NULL;
 	}
-	while (platform_lock_try(path, &lock, err) == AR_OK && lock == NULL) {
-		if (remaining_ms(s) <= (long)LOCK_POLL_MS) {
-			ar_error_set(err, AR_E_NETWORK, "another run is sending from the spool");
-			break;
-		}
-		platform_sleep_ms(LOCK_POLL_MS);
-	}
+	if (platform_lock_wait(path, s->deadline, LOCK_POLL_MS, &lock, err) == AR_OK &&
+	    lock == NULL)
+		ar_error_set(err, AR_E_NETWORK, "another run is sending from the spool");
 	free(path);
 	return lock;
 }
@@ -327,10 +323,8 @@ ar_status report_submit(const report_config *cfg, const char *event_json, report
 		return st;
 	if (spool_trim(cfg->spool_dir, cfg->spool_max_events, cfg->spool_max_bytes, &dropped,
 	               NULL) == AR_OK &&
-	    dropped > 0) {
-		out->dropped = dropped;
+	    dropped > 0)
 		warnf(&s, "report spool over its limit: dropped the %zu oldest reports", dropped);
-	}
 	if (!events_known_missing(cfg))
 		send_waiting(&s, out);
 	out->pending = spool_count(cfg->spool_dir);

@@ -13,7 +13,6 @@
 typedef struct report_outcome {
 	size_t sent;    /* events the API counted as affected in this run */
 	size_t pending; /* events left in the spool for a later run */
-	size_t dropped; /* events dropped by the spool cap (each also warned) */
 } report_outcome;
 
 /* Called for each warning worth a log line (no secret ever in text). */

@@ -1,12 +1,7 @@
 #include "report/report_config.h"
 
-#include "util/json_strict.h"
-#include "platform/platform.h"
-
 #include <stdlib.h>
 #include <string.h>
-
-#define CONFIG_MAX_BYTES (64u * 1024u)
 
 static ar_status parse_root(const cJSON *root, const char *default_spool_dir, report_config *cfg,
                             ar_error *err)
@@ -17,11 +12,8 @@ static ar_status parse_root(const cJSON *root, const char *default_spool_dir, re
 	        "history", NULL};
 	const cJSON *api = cJSON_GetObjectItemCaseSensitive(root, "api");
 	long max_events = 10000, max_bytes = 50L * 1024 * 1024;
-	ar_status st;
+	ar_status st = config_check_keys(root, "", keys, err);
 
-	if (!cJSON_IsObject(root))
-		return ar_error_set(err, AR_E_INVALID, "the configuration must be a JSON object");
-	st = config_check_keys(root, "", keys, err);
 	if (st == AR_OK)
 		st = config_get_bool(root, "allow_plain_http", "", &cfg->api.allow_plain_http, err);
 	if (st == AR_OK)
@@ -51,7 +43,7 @@ ar_status report_config_parse(const char *text, size_t len, const char *default_
 	*out = NULL;
 	if (cfg == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	st = json_parse_strict(text, len, &root, err);
+	st = config_parse_object(text, len, &root, err);
 	if (st == AR_OK)
 		st = parse_root(root, default_spool_dir, cfg, err);
 	cJSON_Delete(root);
@@ -63,20 +55,24 @@ ar_status report_config_parse(const char *text, size_t len, const char *default_
 	return AR_OK;
 }
 
+typedef struct load_ctx {
+	const char *default_spool_dir;
+	report_config **out;
+} load_ctx;
+
+static ar_status parse_loaded(const char *text, size_t len, void *vctx, ar_error *err)
+{
+	load_ctx *ctx = vctx;
+	return report_config_parse(text, len, ctx->default_spool_dir, ctx->out, err);
+}
+
 ar_status report_config_load(const char *path, const char *default_spool_dir, report_config **out,
                              ar_error *err)
 {
-	unsigned char *text = NULL;
-	size_t len = 0;
-	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
+	load_ctx ctx = {.default_spool_dir = default_spool_dir, .out = out};
 
 	*out = NULL;
-	if (st == AR_OK)
-		st = report_config_parse((const char *)text, len, default_spool_dir, out, err);
-	if (st != AR_OK)
-		ar_error_prefix(err, st, "configuration %s", path);
-	free(text);
-	return st;
+	return config_load(path, parse_loaded, &ctx, err);
 }
 
 void report_config_free(report_config *cfg)

@@ -1,12 +1,7 @@
 #include "sweep/sweep_config.h"
 
-#include "platform/platform.h"
-#include "util/json_strict.h"
-
 #include <stdlib.h>
 #include <string.h>
-
-#define CONFIG_MAX_BYTES (64u * 1024u)
 
 /* What PUT /active-response runs: "!" and a file name in the agent's
  * active-response/bin, or a command name from the manager's ar.conf; no
@@ -32,11 +27,8 @@ static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 {
 	static const char *const keys[] = {"api", "command", "max_requests_per_minute",
 	                                   "state_file", NULL};
-	ar_status st;
+	ar_status st = config_check_keys(root, "", keys, err);
 
-	if (!cJSON_IsObject(root))
-		return ar_error_set(err, AR_E_INVALID, "the configuration must be a JSON object");
-	st = config_check_keys(root, "", keys, err);
 	if (st == AR_OK)
 		st = api_settings_parse(cJSON_GetObjectItemCaseSensitive(root, "api"), &cfg->api,
 		                        err);
@@ -65,7 +57,7 @@ ar_status sweep_config_parse(const char *text, size_t len, sweep_config **out, a
 	if (cfg == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	cfg->max_per_minute = SWEEP_DEFAULT_RATE;
-	st = json_parse_strict(text, len, &root, err);
+	st = config_parse_object(text, len, &root, err);
 	if (st == AR_OK)
 		st = parse_root(root, cfg, err);
 	cJSON_Delete(root);
@@ -77,19 +69,15 @@ ar_status sweep_config_parse(const char *text, size_t len, sweep_config **out, a
 	return AR_OK;
 }
 
+static ar_status parse_loaded(const char *text, size_t len, void *out, ar_error *err)
+{
+	return sweep_config_parse(text, len, out, err);
+}
+
 ar_status sweep_config_load(const char *path, sweep_config **out, ar_error *err)
 {
-	unsigned char *text = NULL;
-	size_t len = 0;
-	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
-
 	*out = NULL;
-	if (st == AR_OK)
-		st = sweep_config_parse((const char *)text, len, out, err);
-	if (st != AR_OK)
-		ar_error_prefix(err, st, "configuration %s", path);
-	free(text);
-	return st;
+	return config_load(path, parse_loaded, out, err);
 }
 
 void sweep_config_free(sweep_config *cfg)

@@ -17,15 +17,21 @@
 	"this Wazuh server API has no GET /sca (Wazuh 5.x removed it, and PUT /active-response): " \
 	"in 5.x an Alerting monitor over the SCA states does the sweep's work (docs/wazuh5.md)"
 
-/* GET path; the answer's JSON when it is a 200 with a data object. *code
- * has the HTTP status; a refusal leaves *root NULL. */
-static ar_status get_json(api_client *api, const char *path, cJSON **root, long *code,
-                          ar_error *err)
+/* GET the path built in sb (taken); the answer's JSON when it is a 200 with
+ * a data object. *code has the HTTP status (0 when there was none to read);
+ * a refusal leaves *root NULL. */
+static ar_status get_json(api_client *api, strbuf *sb, cJSON **root, long *code, ar_error *err)
 {
-	api_reply r;
-	ar_status st = api_client_call(api, "GET", path, NULL, &r, err);
+	char *path = strbuf_take(sb, NULL);
+	api_reply r = {0};
+	ar_status st;
 
 	*root = NULL;
+	*code = 0;
+	if (path == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	st = api_client_call(api, "GET", path, NULL, &r, err);
+	free(path);
 	*code = r.code;
 	if (st == AR_OK && r.code == 200 &&
 	    (json_parse_strict(r.body, r.len, root, NULL) != AR_OK ||
@@ -42,8 +48,7 @@ ar_status fleet_list(api_client *api, const char *ids, size_t offset, fleet_page
                      ar_error *err)
 {
 	strbuf sb = {0};
-	char *path;
-	long code = 0;
+	long code;
 	ar_status st;
 	const cJSON *data, *total;
 	long long n = 0;
@@ -53,10 +58,7 @@ ar_status fleet_list(api_client *api, const char *ids, size_t offset, fleet_page
 	            AGENT_FIELDS, SWEEP_PAGE_MAX, offset);
 	if (ids != NULL)
 		strbuf_addf(&sb, "&agents_list=%s", ids);
-	path = strbuf_take(&sb, NULL);
-	st = path ? get_json(api, path, &page->root, &code, err)
-	          : ar_error_set(err, AR_E_NOMEM, "out of memory");
-	free(path);
+	st = get_json(api, &sb, &page->root, &code, err);
 	if (st == AR_OK && page->root == NULL)
 		st = ar_error_set(err, AR_E_NETWORK, "listing agents: the API answered HTTP %ld%s",
 		                  code, code == 403 ? " (the user needs agent:read)" : "");
@@ -126,10 +128,9 @@ static ar_status policy_alert(api_client *api, const char *command, const char *
 	const char *name = json_get_string(policy, "name");
 	char *escaped = pid ? api_escape(pid) : NULL;
 	strbuf sb = {0};
-	char *path;
 	cJSON *root = NULL;
 	long code;
-	ar_status st = AR_OK;
+	ar_status st;
 
 	if (escaped == NULL || name == NULL) {
 		free(escaped);
@@ -137,16 +138,13 @@ static ar_status policy_alert(api_client *api, const char *command, const char *
 	}
 	strbuf_addf(&sb, "/sca/%s/checks/%s?result=failed&q=%s&limit=%d", agent_id, escaped,
 	            CHECK_QUERY, SWEEP_PAGE_MAX);
-	path = strbuf_take(&sb, NULL);
-	st = path ? get_json(api, path, &root, &code, err)
-	          : ar_error_set(err, AR_E_NOMEM, "out of memory");
+	st = get_json(api, &sb, &root, &code, err);
 	if (st == AR_OK && root == NULL)
 		*why = SKIP_SCA_UNREADABLE;
 	else if (st == AR_OK)
 		*alert = ours_among(json_get_array(json_get_object(root, "data"), "affected_items"),
 		                    name, command);
 	cJSON_Delete(root);
-	free(path);
 	free(escaped);
 	return st;
 }
@@ -155,7 +153,6 @@ ar_status fleet_failing_alert(api_client *api, const char *command, const char *
                               cJSON **alert, sweep_skip *why, ar_error *err)
 {
 	strbuf sb = {0};
-	char *path;
 	cJSON *root = NULL;
 	const cJSON *policies, *p;
 	long code;
@@ -164,10 +161,7 @@ ar_status fleet_failing_alert(api_client *api, const char *command, const char *
 	*alert = NULL;
 	*why = SKIP_REASONS;
 	strbuf_addf(&sb, "/sca/%s?select=policy_id,name&limit=%d", agent_id, SWEEP_PAGE_MAX);
-	path = strbuf_take(&sb, NULL);
-	st = path ? get_json(api, path, &root, &code, err)
-	          : ar_error_set(err, AR_E_NOMEM, "out of memory");
-	free(path);
+	st = get_json(api, &sb, &root, &code, err);
 	if (st == AR_OK && code == 404)
 		st = ar_error_set(err, AR_E_UNSUPPORTED, "%s", NO_SCA_ENDPOINT);
 	policies = json_get_array(json_get_object(root, "data"), "affected_items");

@@ -79,6 +79,17 @@ void strbuf_addf(strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+void strbuf_drop_front(strbuf *sb, size_t n)
+{
+	if (n > sb->len)
+		n = sb->len;
+	if (n == 0)
+		return;
+	memmove(sb->buf, sb->buf + n, sb->len - n);
+	sb->len -= n;
+	sb->buf[sb->len] = '\0';
+}
+
 ar_status strbuf_status(const strbuf *sb)
 {
 	if (!sb->failed)

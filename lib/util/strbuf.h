@@ -28,6 +28,10 @@ void strbuf_adds(strbuf *sb, const char *s);
 void strbuf_addf(strbuf *sb, const char *fmt, ...) AR_PRINTF(2, 3);
 void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap) AR_PRINTF(2, 0);
 
+/* Removes the first n bytes (all of them when n passes len), as a reader
+ * does with what it has taken. */
+void strbuf_drop_front(strbuf *sb, size_t n);
+
 /* AR_OK, AR_E_TOO_LARGE (an add would have passed max) or AR_E_NOMEM. */
 ar_status strbuf_status(const strbuf *sb);
 

@@ -26,51 +26,12 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # cache built the old way is not reused.
 RECIPE=2
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+# shellcheck source=packaging/debian-source.sh
+. "$ROOT/packaging/debian-source.sh"
 
 install_tools() {
 	"$ROOT/packaging/ensure-packages.sh" mingw-w64 meson ninja-build pkg-config dpkg-dev make \
 		binutils-mingw-w64-x86-64 binutils-mingw-w64-i686 git
-}
-
-# Source entries mirroring the machine's own Debian binary entries, so that
-# apt-get source reaches the same archive the packages came from.
-enable_sources() {
-	local list=/etc/apt/sources.list.d/ar-debian-src.sources
-	[ -f "$list" ] && return 0
-	local tmp
-	tmp=$(mktemp)
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		# Keep only stanzas signed by Debian's archive key: other vendors'
-		# repositories publish no sources.
-		awk 'BEGIN { RS = ""; ORS = "\n\n" }
-		     /debian-archive-keyring/ && /(^|\n)Types:[^\n]*deb/ {
-		         sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src"); sub(/^\n/, ""); print }' \
-			"$f" >>"$tmp"
-	done
-	if [ -f /etc/apt/sources.list ]; then
-		grep -E '^deb ' /etc/apt/sources.list | grep -i debian |
-			sed -E 's/^deb /deb-src /' >"$tmp.list" || true
-		if [ -s "$tmp.list" ]; then
-			as_root cp "$tmp.list" /etc/apt/sources.list.d/ar-debian-src.list
-		fi
-		rm -f "$tmp.list"
-	fi
-	if [ -s "$tmp" ]; then
-		as_root cp "$tmp" "$list"
-	else
-		as_root touch "$list"
-	fi
-	rm -f "$tmp"
-	as_root apt-get update -qq
-}
-
-src_version() {
-	apt-cache showsrc "$1" 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -V | tail -n 1
 }
 
 deb_version() {
@@ -87,33 +48,6 @@ source_date_epoch() {
 	else
 		stat -c %Y "$ROOT/meson.build"
 	fi
-}
-
-fetch_source() { # fetch_source PACKAGE VERSION DIR
-	local pkg=$1 version=$2 dir=$3
-	mkdir -p "$dir"
-	(cd "$dir" && apt-get source "$pkg=$version" >/dev/null 2>&1)
-	find "$dir" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | head -n 1
-}
-
-build_cjson() { # build_cjson HOST SRC PREFIX VERSION
-	local host=$1 src=$2 prefix=$3 version=$4
-	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include/cjson"
-	"$host-gcc" -O2 -std=c89 -ffile-prefix-map="$src/=" -c "$src/cJSON.c" -o "$prefix/cJSON.o"
-	"$host-ar" rcsD "$prefix/lib/libcjson.a" "$prefix/cJSON.o"
-	rm -f "$prefix/cJSON.o"
-	cp "$src/cJSON.h" "$prefix/include/cjson/cJSON.h"
-	cat >"$prefix/lib/pkgconfig/libcjson.pc" <<PC
-prefix=$prefix
-libdir=\${prefix}/lib
-includedir=\${prefix}/include
-
-Name: libcjson
-Description: cJSON from Debian's source package, static for $host
-Version: ${version%%-*}
-Libs: -L\${libdir} -lcjson
-Cflags: -I\${includedir} -I\${includedir}/cjson
-PC
 }
 
 build_curl() { # build_curl HOST SRC PREFIX
@@ -170,9 +104,11 @@ build_deps() { # build_deps HOST
 		echo "building $key for $host into $PREFIX" >&2
 		rm -rf "$PREFIX"
 		mkdir -p "$PREFIX"
-		local srcdir
+		local srcdir src
 		srcdir=$(mktemp -d)
-		build_cjson "$host" "$(fetch_source cjson "$cjson_v" "$srcdir")" "$PREFIX" "$cjson_v"
+		src=$(fetch_source cjson "$cjson_v" "$srcdir")
+		build_cjson "$host-gcc" "$host-ar" "$src" "$PREFIX" "$cjson_v" "$host" \
+			-ffile-prefix-map="$src/="
 		build_curl "$host" "$(fetch_source curl "$curl_v" "$srcdir")" "$PREFIX"
 		rm -rf "$srcdir"
 		printf 'cjson=%s\ncurl=%s\n' "$cjson_v" "$curl_v" >"$PREFIX/SOURCES"

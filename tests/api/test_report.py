@@ -17,7 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from arprog import PROGRAM, Workdir, message, read_log  # noqa: E402
+from arprog import Workdir, message, read_log  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PASSWORD = "S3cret-Pa55word!"

@@ -11,13 +11,11 @@ message each era's agent receives about a failed check of it:
   38953 send them, as the pieces of their JSON text cut at every comma."""
 
 import json
-import os
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TABLE = os.path.join(os.environ.get("TESTS_DATA_DIR", os.path.join(HERE, "..", "data")),
-                     "sca", "windows_policies.json")
+from arprog import PROGRAM, data
+
+TABLE = data("sca", "windows_policies.json")
 ESCAPED_RELEASES = {"v4.2.0", "v4.2.1", "v4.2.2", "v4.2.3", "v4.2.4"}
-PROGRAM = "win_ms_network_client_sign_if_server_agrees"
 
 
 class Table:

@@ -10,8 +10,8 @@ PROG=${1:-${AR_PROGRAM:-$ROOT/build/active-response/win_ms_network_client_sign_i
 DATA=$ROOT/tests/data
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-PASSED=0
-FAILED=0
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
 vg() { # vg NAME EXIT_STATUS REGISTRY_SAMPLE STDIN_FILE [ARGS...]
 	local name=$1 want=$2 sample=$3 input=$4
@@ -28,11 +28,9 @@ vg() { # vg NAME EXIT_STATUS REGISTRY_SAMPLE STDIN_FILE [ARGS...]
 		--registry-file "$WORK/case/registry.reg" --log-file "$WORK/case/ar.log" "$@" \
 		<"$input" >/dev/null 2>&1 || rc=$?
 	if [ "$rc" -eq "$want" ] && [ ! -s "$WORK/vg.log" ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok - $name (exit $rc)"
+		ok "$name (exit $rc)"
 	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - $name (exit $rc, expected $want; 99: valgrind found errors)"
+		not_ok "$name (exit $rc, expected $want; 99: valgrind found errors)"
 		cat "$WORK/vg.log"
 	fi
 }
@@ -57,5 +55,4 @@ vg "aborted by execd" 3 value_0_utf16.reg "$WORK/abort.json"
 printf 'REGEDIT4\n\n[HKEY_LOCAL_MACHINE\\System\n' >"$WORK/broken.reg"
 vg "broken .reg registry" 1 "$WORK/broken.reg" "$DATA/ours_26032_failed.json"
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

@@ -21,8 +21,8 @@ BUILD=${AR_FUZZ_BUILD:-$ROOT/build-fuzz}
 HARNESSES=(fuzz_message fuzz_regfile fuzz_report_config fuzz_api_response)
 PER=$((TOTAL / ${#HARNESSES[@]}))
 [ "$PER" -ge 1 ] || PER=1
-PASSED=0
-FAILED=0
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -91,11 +91,9 @@ seeds() { # seeds HARNESS DIR
 
 result() { # result OK TEXT [LOG]
 	if [ "$1" -eq 0 ]; then
-		PASSED=$((PASSED + 1))
-		echo "ok - $2"
+		ok "$2"
 	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - $2"
+		not_ok "$2"
 		[ -z "${3:-}" ] || tail -n 40 "$3"
 	fi
 }
@@ -143,5 +141,4 @@ if configure; then
 else
 	result 1 "fuzz harnesses built in $BUILD"
 fi
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

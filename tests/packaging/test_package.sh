@@ -27,19 +27,9 @@ WIN=${WIN:-$OUT/bin}
 EXE=$WIN/$NAME.exe
 EXE32=$WIN/i686/$NAME.exe
 
-PASSED=0
-FAILED=0
-check() {
-	local what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		PASSED=$((PASSED + 1))
-		echo "ok - $what"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - $what"
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
+CHECK_LOG=$OUT/checks.log
 in_zip() {
 	local list
 	list=$(unzip -Z1 "$ZIP")
@@ -136,5 +126,4 @@ check "SBOM: each .exe statically links cJSON and curl" \
 check "SBOM: the .exes' SHA-256 are the build's" \
 	sbom "sorted(c['checksumValue'] for f in d['files'] for c in f['checksums'] if c['algorithm'] == 'SHA256') == sorted(['$(sha256sum "$EXE" | cut -d' ' -f1)', '$(sha256sum "$EXE32" | cut -d' ' -f1)'])"
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

@@ -12,19 +12,9 @@ NAME=win_ms_network_client_sign_if_server_agrees
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
-PASSED=0
-FAILED=0
-check() {
-	local what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then
-		PASSED=$((PASSED + 1))
-		echo "ok - $what"
-	else
-		FAILED=$((FAILED + 1))
-		echo "not ok - $what"
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
+CHECK_LOG=$W/checks.log
 
 # The files of the tree (tracked, and new ones not ignored), not its builds,
 # taken once: both copies are of the same moment.
@@ -85,5 +75,4 @@ check "zip: the same bytes" cmp "$W/pkg1/$ZIP" "$W/pkg2/$ZIP"
 check "SBOM: the same bytes" cmp "$W/pkg1/$SBOM" "$W/pkg2/$SBOM"
 echo "# sizes, stripped: x86_64 $(stat -c %s "$FIRST/$NAME.exe") bytes, i686 $(stat -c %s "$FIRST/i686/$NAME.exe") bytes"
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

@@ -23,22 +23,10 @@ if [ -z "$WIN" ]; then
 	WIN=$W/win
 fi
 
-PASSED=0
-FAILED=0
-check() {
-	local what=$1
-	shift
-	if "$@" >"$W/check.log" 2>&1; then
-		cat "$W/check.log" >>"$W/all.log"
-		PASSED=$((PASSED + 1))
-		echo "ok - $what"
-	else
-		cat "$W/check.log" >>"$W/all.log"
-		FAILED=$((FAILED + 1))
-		echo "not ok - $what"
-		sed 's/^/# /' "$W/check.log" | tail -n 5
-	fi
-}
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
+# Every check's output, searched at the end for the password.
+CHECK_LOG=$W/all.log
 
 # A CA, a code-signing certificate it issued (key under a password kept in a
 # file), the same as PKCS#12, and an unrelated second CA.
@@ -188,5 +176,4 @@ fi
 no_password() { ! grep -qF "$(cat "$P/pass")" "$W/all.log" "$W/package.log"; }
 check "the key's password appears in no output" no_password
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

@@ -13,6 +13,21 @@ static inline ar_status parse_text(const char *line, ar_message *m, ar_error *er
 	return ar_message_parse(line, strlen(line), m, err);
 }
 
+/* The Wazuh major whose shape the message came in, as the program tells
+ * them apart: execd's 5.x commands are "enable" and "disable" (4.x: "add"
+ * and "delete"); a 5.x finding names its policy by id, a 4.x one by name. */
+static inline int message_major(const ar_message *m)
+{
+	bool v5;
+
+	if (m->form == AR_FORM_EXECD)
+		v5 = strcmp(m->command_name, "enable") == 0 ||
+		     strcmp(m->command_name, "disable") == 0;
+	else
+		v5 = m->finding.policy_id != NULL;
+	return v5 ? 5 : 4;
+}
+
 /* The text is refused as invalid, with want in the message, and leaves
  * nothing allocated. */
 static inline void text_fails(const char *line, const char *want)

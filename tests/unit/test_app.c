@@ -26,17 +26,13 @@ static void teardown(void)
 
 static FILE *file_with(const char *sample, const char *after)
 {
-	char path[256], buf[8192];
-	FILE *in = tmpfile(), *f;
-	size_t n;
+	FILE *in = tmpfile();
 
 	if (sample != NULL) {
-		snprintf(path, sizeof(path), "%s/%s", TESTS_DATA_DIR, sample);
-		f = fopen(path, "rb");
-		ck_assert_ptr_nonnull(f);
-		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, in);
-		fclose(f);
+		size_t n;
+		char *data = unit_read_sample(sample, &n);
+		ck_assert_uint_eq(fwrite(data, 1, n, in), n);
+		free(data);
 	}
 	if (after != NULL)
 		fputs(after, in);
@@ -125,12 +121,11 @@ END_TEST
 START_TEST(bad_configuration_is_a_warning_only)
 {
 	char out[1024], cfg[160], opt[200];
-	FILE *f;
 
 	snprintf(cfg, sizeof(cfg), "%s/cfg.json", dir);
-	f = fopen(cfg, "w");
-	fputs("{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password\":\"p\",\"bogus\":1}}", f);
-	fclose(f);
+	unit_write_text(
+	        cfg,
+	        "{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password\":\"p\",\"bogus\":1}}");
 	snprintf(opt, sizeof(opt), "--config=%s", cfg);
 	ck_assert_int_eq(run("ours_26032_failed.json", NULL, opt, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "unknown key api.bogus"));

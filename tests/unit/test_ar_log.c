@@ -37,26 +37,18 @@ END_TEST
 
 START_TEST(appends_and_creates_the_folder)
 {
-	char dir[64], path[128], buf[512];
-	FILE *f;
-	size_t n;
+	char dir[64], path[128], *buf;
 
 	unit_temp_dir(dir, sizeof(dir), "log");
 	snprintf(path, sizeof(path), "%s/logs/active-responses.log", dir);
 	ck_assert(ar_log_append(path, "prog", "one", NULL) == AR_OK);
 	ck_assert(ar_log_append(path, "prog", "two", NULL) == AR_OK);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	buf = unit_read_file(path, NULL);
 	ck_assert_ptr_nonnull(strstr(buf, "prog: one\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "prog: two\n"));
 	ck_assert(strstr(buf, "one") < strstr(buf, "two"));
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/logs", dir);
-	rmdir(path);
-	rmdir(dir);
+	free(buf);
+	unit_remove_tree(dir);
 }
 END_TEST
 

@@ -34,14 +34,13 @@ static void sample_parses(const char *name, ar_message *m)
 	ar_error err = {0};
 
 	ck_assert_msg(ar_message_parse(line, len, m, &err) == AR_OK, "%s: %s", name, err.msg);
-	ck_assert_int_eq(m->wazuh_major, 4);
+	ck_assert_int_eq(message_major(m), 4);
 	free(line);
 }
 
 START_TEST(sample_fills_the_finding)
 {
 	ar_message m;
-	char buf[32];
 
 	sample_parses("ours_26032_failed.json", &m);
 	ck_assert_int_eq(m.command, AR_CMD_ADD);
@@ -52,7 +51,7 @@ START_TEST(sample_fills_the_finding)
 	ck_assert_str_eq(m.finding.result, "failed");
 	ck_assert_str_eq(m.finding.policy_name,
 	                 "CIS Microsoft Windows 11 Enterprise Benchmark v3.0.0");
-	ck_assert_str_eq(ar_finding_check_id(&m.finding, buf, sizeof(buf)), "26032");
+	ck_assert_str_eq(m.finding.check_id, "26032");
 	ck_assert_str_eq(m.finding.agent_id, "001");
 	ck_assert_ptr_nonnull(m.finding.registry);
 	/* 4.x has no policy id and no rules: the matcher uses the name. */
@@ -221,14 +220,14 @@ START_TEST(check_id_forms)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char line[2048], buf[32];
+		char line[2048];
 		ar_message m;
 		const char *id;
 
 		snprintf(line, sizeof(line), MSG("\"add\"", "[]", "%s"), cases[i].check);
 		/* The id's form is the matcher's business: the message is valid. */
 		ck_assert_msg(parse_text(line, &m, NULL) == AR_OK, "%s", cases[i].check);
-		id = ar_finding_check_id(&m.finding, buf, sizeof(buf));
+		id = m.finding.check_id;
 		if (cases[i].id == NULL)
 			ck_assert_msg(id == NULL, "%s gave %s", cases[i].check, id);
 		else
@@ -257,28 +256,6 @@ START_TEST(finding_fields_of_the_wrong_type_are_absent)
 }
 END_TEST
 
-/* A sample as it is on disk, over one line or several. */
-static char *read_doc(const char *rel, size_t *len)
-{
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", TESTS_DATA_DIR, rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	ck_assert_int_ge(n = ftell(f), 1);
-	rewind(f);
-	ck_assert_ptr_nonnull(buf = malloc((size_t)n + 1));
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t)n;
-	return buf;
-}
-
 START_TEST(every_form_is_an_add_request)
 {
 	static const struct {
@@ -298,7 +275,8 @@ START_TEST(every_form_is_an_add_request)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t len;
-		char *text = read_doc(cases[i].name, &len), buf[32];
+		/* As it is on disk, over one line or several. */
+		char *text = unit_read_sample(cases[i].name, &len);
 		ar_message m;
 		ar_error err = {0};
 
@@ -306,11 +284,11 @@ START_TEST(every_form_is_an_add_request)
 		              cases[i].name, err.msg);
 		ck_assert_int_eq(m.form, cases[i].form);
 		ck_assert_str_eq(ar_input_form_name(m.form), cases[i].form_name);
-		ck_assert_int_eq(m.wazuh_major, cases[i].major);
+		ck_assert_int_eq(message_major(&m), cases[i].major);
 		ck_assert_int_eq(m.command, AR_CMD_ADD);
 		ck_assert_str_eq(m.command_name, "add");
 		ck_assert(!m.dry_run);
-		ck_assert_str_eq(ar_finding_check_id(&m.finding, buf, sizeof(buf)), "26032");
+		ck_assert_str_eq(m.finding.check_id, "26032");
 		ck_assert_str_eq(m.finding.agent_id, "001");
 		ar_message_free(&m);
 		free(text);

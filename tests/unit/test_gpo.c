@@ -14,16 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
-#define NAME "EnableSecuritySignature"
 #define GUID "{6AC1786C-016F-11D2-945F-00C04FB984F9}"
 
 static char dir[64], regpath[128], cache[128];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/ar-gpo-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "gpo");
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
 	snprintf(cache, sizeof(cache), "%s/policies", dir);
 	ck_assert(platform_mkdir_p(cache, NULL) == AR_OK);
@@ -31,17 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
+	unit_remove_tree(dir);
 }
 
 /* A template as the Security extension caches it: UTF-16LE with a BOM. */
@@ -58,7 +45,7 @@ static void write_template(const char *name, const char *text)
 	all[0] = 0xFF;
 	all[1] = 0xFE;
 	memcpy(all + 2, u16, n);
-	write_bytes(path, all, n + 2);
+	unit_write_bytes(path, all, n + 2);
 	free(all);
 	free(u16);
 }
@@ -143,7 +130,7 @@ START_TEST(find_names_the_gpo_from_the_history)
 	gpo_evidence e;
 	char path[192];
 
-	write_bytes(regpath, "", 0);
+	unit_write_bytes(regpath, "", 0);
 	{
 		const char *reg_text = "REGEDIT4\n\n[" GPO_HISTORY_KEY "\\0]\n"
 		                       "\"GPOName\"=\"{31B2F340-016D-11D2-945F-00C04FB984F9}\"\n"
@@ -151,13 +138,13 @@ START_TEST(find_names_the_gpo_from_the_history)
 		                       "[" GPO_HISTORY_KEY "\\1]\n"
 		                       "\"GPOName\"=\"{6ac1786c-016f-11d2-945f-00c04fb984f9}\"\n"
 		                       "\"DisplayName\"=\"Workstation Baseline\"\n";
-		write_bytes(regpath, reg_text, strlen(reg_text));
+		unit_write_text(regpath, reg_text);
 	}
 	write_template("gpt00000.dom", "[System Access]\r\nMinimumPasswordAge = 1\r\n");
 	write_template("gpt00001.inf", TEMPLATE);
 	/* Not a cached template, whatever it holds. */
 	snprintf(path, sizeof(path), "%s/notes.txt", cache);
-	write_bytes(path, TEMPLATE, strlen(TEMPLATE));
+	unit_write_text(path, TEMPLATE);
 	reg = open_with_cache(&ops);
 	ck_assert(gpo_find(reg, KEY, NAME, &e));
 	ck_assert_str_eq(e.setting, "4,0");
@@ -177,7 +164,7 @@ START_TEST(find_keeps_the_last_template_and_counts_them)
 	registry *reg;
 	gpo_evidence e;
 
-	write_bytes(regpath, "", 0);
+	unit_write_bytes(regpath, "", 0);
 	write_template("gpt00001.inf", TEMPLATE);
 	/* An ANSI template (no BOM) read as it is; no GPOPath: no id, no name. */
 	{
@@ -185,7 +172,7 @@ START_TEST(find_keeps_the_last_template_and_counts_them)
 		                "LanmanWorkstation\\Parameters\\EnableSecuritySignature=4,1\n";
 		char path[192];
 		snprintf(path, sizeof(path), "%s/gpt00002.inf", cache);
-		write_bytes(path, t, strlen(t));
+		unit_write_text(path, t);
 	}
 	reg = open_with_cache(&ops);
 	ck_assert(gpo_find(reg, KEY, NAME, &e));
@@ -204,7 +191,7 @@ START_TEST(nothing_without_a_cache)
 	registry *reg = NULL;
 	gpo_evidence e;
 
-	write_bytes(regpath, "", 0);
+	unit_write_bytes(regpath, "", 0);
 	write_template("gpt00001.inf", TEMPLATE);
 	/* The plain .reg backend has no policy cache. */
 	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);

@@ -17,8 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#define KEY  "HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters"
-#define NAME "EnableSecuritySignature"
 #define PROG AR_PROGRAM_NAME
 
 static const sca_control T = {.registry_key = KEY, .value_name = NAME, .dword = 1};
@@ -28,8 +26,7 @@ static char dir[64], regpath[128], backups[192], hist[192];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/ar-history-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "history");
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
 	snprintf(backups, sizeof(backups), "%s/" PROG "-backups", dir);
 	snprintf(hist, sizeof(hist), "%s/" PROG "-history.json", dir);
@@ -37,30 +34,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void write_bytes(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	write_bytes(path, text, strlen(text));
-}
-
-static char *read_text(const char *path)
-{
-	unsigned char *data = NULL;
-	size_t len = 0;
-	ck_assert(platform_read_file(path, 1 << 20, &data, &len, NULL) == AR_OK);
-	return (char *)data;
+	unit_remove_tree(dir);
 }
 
 static history *open_locked(char **warning)
@@ -160,7 +134,7 @@ START_TEST(settings_from_a_file)
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/cfg.json", dir);
-	write_text(path, "{\"history\":{\"revert_window_days\":2}}");
+	unit_write_text(path, "{\"history\":{\"revert_window_days\":2}}");
 	ck_assert(history_settings_load(path, &s, &err) == AR_OK);
 	ck_assert_uint_eq(s.revert_window_days, 2);
 	snprintf(path, sizeof(path), "%s/missing.json", dir);
@@ -183,7 +157,7 @@ START_TEST(kept_beside_the_backups_and_read_back)
 	history_add(h, HISTORY_SET, 2001);
 	ck_assert(history_save(h, NULL) == AR_OK);
 	history_close(h);
-	text = read_text(hist);
+	text = unit_read_file(hist, NULL);
 	ck_assert_ptr_nonnull(strstr(text, "{\"time\":2000,\"event\":\"revert\"}"));
 	free(text);
 	h = open_locked(NULL);
@@ -249,7 +223,7 @@ START_TEST(capped_newest_kept)
 	for (int i = 0; i < 200; i++)
 		strbuf_addf(&big, "%s{\"time\":%d,\"event\":\"set\"}", i ? "," : "", i);
 	strbuf_adds(&big, "]}");
-	write_bytes(hist, big.buf, big.len);
+	unit_write_bytes(hist, big.buf, big.len);
 	strbuf_free(&big);
 	h = open_locked(NULL);
 	e = history_events(h, &n);
@@ -280,7 +254,7 @@ START_TEST(unusable_files_are_ignored_with_a_warning)
 		char *why = NULL;
 		history *h;
 		size_t n;
-		write_text(hist, cases[i].text);
+		unit_write_text(hist, cases[i].text);
 		h = open_locked(&why);
 		ck_assert_msg(why != NULL, "%s", cases[i].text);
 		ck_assert_msg(strstr(why, hist) != NULL && strstr(why, "ignored") != NULL, "%s",
@@ -305,7 +279,7 @@ START_TEST(a_huge_file_is_ignored_with_a_warning)
 	memset(big, ' ', len);
 	big[0] = '{';
 	big[len - 1] = '}';
-	write_bytes(hist, big, len);
+	unit_write_bytes(hist, big, len);
 	free(big);
 	h = open_locked(&why);
 	ck_assert_ptr_nonnull(why);
@@ -341,14 +315,14 @@ START_TEST(reverts_then_contested)
 	char *text;
 
 	history_settings_default(&hs);
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
 	ck_assert(!r.reverted.present);
 	ck_assert_uint_eq(r.warning_count, 0);
 	result_free(&r);
 	for (unsigned i = 1; i <= 4; i++) {
-		write_text(regpath, WITH_0);
+		unit_write_text(regpath, WITH_0);
 		run(&hs, false, &r);
 		ck_assert(r.reverted.present);
 		ck_assert_uint_eq(r.reverted.count, i);
@@ -362,7 +336,7 @@ START_TEST(reverts_then_contested)
 		ck_assert(i < 3 || has_warning(&r, "contested and was written again"));
 		result_free(&r);
 	}
-	text = read_text(regpath);
+	text = unit_read_file(regpath, NULL);
 	ck_assert_ptr_nonnull(strstr(text, "dword:00000001"));
 	free(text);
 	/* set, then (revert, set) four times */
@@ -386,12 +360,12 @@ START_TEST(contested_without_writing)
 	hs.revert_threshold = 2;
 	hs.write_when_contested = false;
 	for (int i = 0; i < 3; i++) {
-		write_text(regpath, WITH_0);
+		unit_write_text(regpath, WITH_0);
 		run(&hs, false, &r);
 		ck_assert_int_eq(r.status, i < 2 ? RESULT_REMEDIATED : RESULT_CONTESTED);
 		result_free(&r);
 	}
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	ck_assert_int_eq(r.status, RESULT_CONTESTED);
 	ck_assert_int_eq(result_exit_code(&r), EXIT_FAILED);
@@ -401,7 +375,7 @@ START_TEST(contested_without_writing)
 	/* One revert per set: a run that did not write records no new one. */
 	ck_assert_uint_eq(r.reverted.count, 2);
 	result_free(&r);
-	text = read_text(regpath);
+	text = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(text, WITH_0);
 	free(text);
 }
@@ -421,8 +395,8 @@ START_TEST(old_reverts_leave_the_window)
 	         "{\"time\":%lld,\"event\":\"revert\"},{\"time\":%lld,\"event\":\"set\"},"
 	         "{\"time\":%lld,\"event\":\"revert\"},{\"time\":%lld,\"event\":\"set\"}]}",
 	         old, old, old, old, now - 3600);
-	write_text(hist, text);
-	write_text(regpath, WITH_0);
+	unit_write_text(hist, text);
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
 	ck_assert_uint_eq(r.reverted.count, 1);
@@ -438,16 +412,16 @@ START_TEST(dry_run_counts_but_writes_nothing)
 	char *before, *after;
 
 	history_settings_default(&hs);
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	result_free(&r);
-	write_text(regpath, WITH_0);
-	before = read_text(hist);
+	unit_write_text(regpath, WITH_0);
+	before = unit_read_file(hist, NULL);
 	run(&hs, true, &r);
 	ck_assert_int_eq(r.status, RESULT_WOULD_REMEDIATE);
 	ck_assert(r.reverted.present && r.reverted.count == 1);
 	result_free(&r);
-	after = read_text(hist);
+	after = unit_read_file(hist, NULL);
 	ck_assert_str_eq(before, after);
 	free(before);
 	free(after);
@@ -462,7 +436,7 @@ START_TEST(restore_is_not_a_revert)
 	registry *reg = NULL;
 
 	history_settings_default(&hs);
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	ck_assert_ptr_nonnull(r.backup);
 	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
@@ -486,20 +460,20 @@ START_TEST(a_corrupt_history_never_fails_the_fix)
 	char *text;
 
 	history_settings_default(&hs);
-	write_text(hist, "{\"format\":1,\"events\":[{\"time\":1,\"ev");
-	write_text(regpath, WITH_0);
+	unit_write_text(hist, "{\"format\":1,\"events\":[{\"time\":1,\"ev");
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
 	ck_assert(!r.reverted.present);
 	ck_assert(has_warning(&r, "ignored and started anew"));
 	result_free(&r);
-	text = read_text(hist); /* replaced by a good one */
+	text = unit_read_file(hist, NULL); /* replaced by a good one */
 	ck_assert_ptr_nonnull(strstr(text, "\"event\":\"set\""));
 	free(text);
 	/* A history that is a folder: read and save fail, the fix does not. */
 	ck_assert_int_eq(remove(hist), 0);
 	ck_assert(platform_mkdir_p(hist, NULL) == AR_OK);
-	write_text(regpath, WITH_0);
+	unit_write_text(regpath, WITH_0);
 	run(&hs, false, &r);
 	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
 	ck_assert(has_warning(&r, "history not saved"));
@@ -513,7 +487,7 @@ START_TEST(compliant_run_touches_no_history)
 	ar_result r;
 
 	history_settings_default(&hs);
-	write_text(regpath, WITH_1);
+	unit_write_text(regpath, WITH_1);
 	run(&hs, false, &r);
 	ck_assert_int_eq(r.status, RESULT_COMPLIANT);
 	result_free(&r);

@@ -4,7 +4,6 @@
 #include "unit.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +30,6 @@ START_TEST(atomic_write_replaces_and_keeps_mode)
 	unsigned char *data = NULL;
 	size_t len = 0;
 	struct stat sb;
-	DIR *d;
-	struct dirent *e;
-	int files = 0;
 
 	snprintf(path, sizeof(path), "%s/f.reg", dir);
 	ck_assert(platform_write_file_atomic(path, "one", 3, false, NULL) == AR_OK);
@@ -45,11 +41,7 @@ START_TEST(atomic_write_replaces_and_keeps_mode)
 	free(data);
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 0777, 0640);
-	d = opendir(dir);
-	while ((e = readdir(d)) != NULL)
-		files += e->d_name[0] != '.';
-	closedir(d);
-	ck_assert_int_eq(files, 1); /* no temporary file left behind */
+	ck_assert_uint_eq(unit_count_files(dir), 1); /* no temporary file left behind */
 	snprintf(path, sizeof(path), "%s/secret", dir);
 	ck_assert(platform_write_file_atomic(path, "s", 1, true, NULL) == AR_OK);
 	ck_assert_int_eq(stat(path, &sb), 0);
@@ -264,6 +256,44 @@ START_TEST(lock_is_exclusive_until_released)
 }
 END_TEST
 
+START_TEST(lock_wait_gives_up_or_takes_it_once_free)
+{
+	char path[128], got;
+	platform_lock *held = NULL, *waited = NULL;
+	int ready[2];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/history.lock", dir);
+	ck_assert(platform_lock_try(path, &held, NULL) == AR_OK);
+	ck_assert_ptr_nonnull(held);
+	/* Held to the deadline: no lock, and no error. */
+	ck_assert(platform_lock_wait(path, platform_monotonic_ms() + 30, 10, &waited, NULL) ==
+	          AR_OK);
+	ck_assert_ptr_null(waited);
+	platform_lock_release(held);
+	/* A holder that lets go before the deadline: the waiter gets it. */
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		platform_lock *lock = NULL;
+		if (platform_lock_try(path, &lock, NULL) != AR_OK || lock == NULL)
+			_exit(2);
+		(void)!write(ready[1], "x", 1);
+		platform_sleep_ms(100);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], &got, 1), 1);
+	ck_assert(platform_lock_wait(path, platform_monotonic_ms() + 10000, 10, &waited, NULL) ==
+	          AR_OK);
+	ck_assert_ptr_nonnull(waited);
+	platform_lock_release(waited);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	close(ready[0]);
+	close(ready[1]);
+}
+END_TEST
+
 START_TEST(agent_dir_is_the_working_folder_here)
 {
 	char *agent = NULL, cwd[512];
@@ -290,6 +320,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, private_files);
 	tcase_add_test(tc, private_dir_is_closed_again);
 	tcase_add_test(tc, lock_is_exclusive_until_released);
+	tcase_add_test(tc, lock_wait_gives_up_or_takes_it_once_free);
 	tcase_add_test(tc, agent_dir_is_the_working_folder_here);
 	suite_add_tcase(s, tc);
 	return s;

@@ -96,15 +96,12 @@ END_TEST
 
 START_TEST(password_file_must_be_private)
 {
-	char dir[] = "/tmp/ar-cfg-XXXXXX", pw[96], text[256], msg[AR_ERROR_MSG_MAX];
+	char dir[64], pw[96], text[256], msg[AR_ERROR_MSG_MAX];
 	report_config *cfg = NULL;
-	FILE *f;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "cfg");
 	snprintf(pw, sizeof(pw), "%s/secret", dir);
-	f = fopen(pw, "w");
-	fputs("s3cret\r\n", f);
-	fclose(f);
+	unit_write_text(pw, "s3cret\r\n");
 	snprintf(text, sizeof(text),
 	         "{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password_file\":\"%s\"}}", pw);
 	chmod(pw, 0644);
@@ -115,8 +112,7 @@ START_TEST(password_file_must_be_private)
 	ck_assert_int_eq(parse(text, &cfg, msg), AR_OK);
 	ck_assert_str_eq(cfg->api.password, "s3cret");
 	report_config_free(cfg);
-	unlink(pw);
-	rmdir(dir);
+	unit_remove_tree(dir);
 }
 END_TEST
 

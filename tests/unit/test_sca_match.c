@@ -61,22 +61,8 @@ static const cJSON **index_array(const cJSON *arr, size_t *n)
 
 static void table_load(table *t)
 {
-	char path[1024];
-	FILE *f;
-	char *text;
-	long len;
+	char *text = unit_read_sample("sca/windows_policies.json", NULL);
 
-	snprintf(path, sizeof(path), "%s/sca/windows_policies.json", TESTS_DATA_DIR);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	text = malloc((size_t)len + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_uint_eq(fread(text, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	text[len] = '\0';
 	t->root = cJSON_Parse(text);
 	free(text);
 	ck_assert_ptr_nonnull(t->root);

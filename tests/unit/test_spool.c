@@ -56,16 +56,13 @@ START_TEST(trim_drops_oldest_and_counts)
 	char path[160];
 	spool_entry *e = NULL;
 	size_t n = 0;
-	FILE *f;
 
 	ck_assert(spool_put(dir, "x", NULL) == AR_OK);
 	/* Older files sort first by name: plant two "older" events. */
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/000000000001-0000000%d-00000000.event.json", dir,
 		         i);
-		f = fopen(path, "w");
-		fputs(i ? "old1" : "old0", f);
-		fclose(f);
+		unit_write_text(path, i ? "old1" : "old0");
 	}
 	ck_assert(spool_trim(dir, 2, 1 << 20, &dropped, NULL) == AR_OK);
 	ck_assert_uint_eq(dropped, 1);

@@ -118,6 +118,29 @@ START_TEST(no_memory_is_not_over_the_cap)
 }
 END_TEST
 
+START_TEST(drop_front_keeps_the_rest)
+{
+	strbuf sb = STRBUF_CAPPED(6);
+	char *text;
+	size_t len = 0;
+
+	strbuf_adds(&sb, "abcdef");
+	strbuf_drop_front(&sb, 4);
+	ck_assert_uint_eq(sb.len, 2);
+	ck_assert_str_eq(sb.buf, "ef");
+	/* What was dropped is room again under the cap. */
+	strbuf_adds(&sb, "ghij");
+	ck_assert_int_eq(strbuf_status(&sb), AR_OK);
+	strbuf_drop_front(&sb, 99);
+	ck_assert_uint_eq(sb.len, 0);
+	strbuf_adds(&sb, "k");
+	text = strbuf_take(&sb, &len);
+	ck_assert_str_eq(text, "k");
+	ck_assert_uint_eq(len, 1);
+	free(text);
+}
+END_TEST
+
 static void add_v(strbuf *sb, const char *fmt, ...) AR_PRINTF(2, 3);
 
 static void add_v(strbuf *sb, const char *fmt, ...)
@@ -157,6 +180,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, a_cap_is_its_own_failure);
 	tcase_add_test(tc, no_memory_is_not_over_the_cap);
 	tcase_add_test(tc, vaddf_keeps_long_text_whole);
+	tcase_add_test(tc, drop_front_keeps_the_rest);
 	suite_add_tcase(s, tc);
 	return s;
 }

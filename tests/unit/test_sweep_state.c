@@ -15,18 +15,13 @@ static char dir[64], path[128];
 
 static void setup(void)
 {
-	strcpy(dir, "/tmp/ar-state-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unit_temp_dir(dir, sizeof(dir), "state");
 	snprintf(path, sizeof(path), "%s/state", dir);
 }
 
 static void teardown(void)
 {
-	char lock[160];
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	unlink(path);
-	unlink(lock);
-	rmdir(dir);
+	unit_remove_tree(dir);
 }
 
 static sweep_state *open_state(bool read_only)

@@ -106,15 +106,23 @@ static inline size_t unit_count_files(const char *path)
 }
 
 #ifdef TESTS_DATA_DIR
+/* A file under tests/data (rel: "forms/alert_26032.json"), whole and
+ * NUL-terminated; *len (when not NULL) gets its size. */
+static inline char *unit_read_sample(const char *rel, size_t *len)
+{
+	char path[1024];
+
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/%s", TESTS_DATA_DIR, rel),
+	                 (int)sizeof(path));
+	return unit_read_file(path, len);
+}
+
 /* A file under tests/data (rel: "registry/value_0_utf16.reg") copied to to. */
 static inline void unit_copy_sample(const char *rel, const char *to)
 {
-	char from[1024];
 	size_t len;
-	char *data;
+	char *data = unit_read_sample(rel, &len);
 
-	snprintf(from, sizeof(from), "%s/%s", TESTS_DATA_DIR, rel);
-	data = unit_read_file(from, &len);
 	unit_write_bytes(to, data, len);
 	free(data);
 }
@@ -124,26 +132,13 @@ static inline void unit_copy_sample(const char *rel, const char *to)
  * NUL-terminated; *len gets its length without the newline. */
 static inline char *unit_sample_line(const char *rel, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
+	size_t n;
+	char *buf = unit_read_sample(rel, &n);
 
-	snprintf(path, sizeof(path), "%s/%s", TESTS_DATA_DIR, rel);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 1);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	buf[n] = '\0';
-	ck_assert_msg(buf[n - 1] == '\n' && memchr(buf, '\n', (size_t)n - 1) == NULL,
+	ck_assert_msg(n > 0 && buf[n - 1] == '\n' && memchr(buf, '\n', n - 1) == NULL,
 	              "%s is not one newline-terminated line", rel);
-	*len = (size_t)n - 1;
+	buf[n - 1] = '\0';
+	*len = n - 1;
 	return buf;
 }
 #endif

@@ -8,23 +8,13 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [ -z "${AR_WINE_AGENT:-}" ]; then
-	# shellcheck source=tests/e2e/wine/agent.sh
-	. "$HERE/agent.sh"
-else
-	NAME=win_ms_network_client_sign_if_server_agrees
-	ROOT=$(cd "$HERE/../../.." && pwd)
-	AGENT=$AR_WINE_AGENT
-	WORK=$(mktemp -d)
-	trap 'rm -rf "$WORK"' EXIT
-fi
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$HERE/agent.sh"
 DATA=$ROOT/tests/data
 
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi
-}
+# run.sh counts the lines of the checks.
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
 x86_64-w64-mingw32-gcc -O2 -Wall -Wextra -Werror -o "$WORK/rawexec.exe" "$HERE/rawexec.c"
 

@@ -17,25 +17,14 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-if [ -z "${AR_WINE_AGENT:-}" ]; then
-	# shellcheck source=tests/e2e/wine/agent.sh
-	. "$HERE/agent.sh"
-	AR_WINE_AGENT=$AGENT
-else
-	NAME=win_ms_network_client_sign_if_server_agrees
-	ROOT=$(cd "$HERE/../../.." && pwd)
-	KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
-	WORK=$(mktemp -d)
-	trap 'rm -rf "$WORK"' EXIT
-fi
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$HERE/agent.sh"
 DATA=$ROOT/tests/data
-SOURCE_EXE=$AR_WINE_AGENT/active-response/bin/$NAME.exe
+SOURCE_EXE=$AGENT/active-response/bin/$NAME.exe
 
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi
-}
+# run.sh counts the lines of the checks.
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 value() {
 	wine reg query "$KEY" /v EnableSecuritySignature 2>/dev/null | tr -d '\r' |
 		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'

@@ -24,21 +24,8 @@ if [ -z "$WIN" ]; then
 fi
 EXE32=$WIN/i686/$NAME.exe
 
-PASSED=0
-FAILED=0
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -94,5 +81,4 @@ else
 	echo "wine32 cannot be installed here (${WHY:-no reason given}): the i686 .exe is checked as a file only"
 fi
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

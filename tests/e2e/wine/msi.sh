@@ -24,24 +24,15 @@ put_back() {
 		cp "$WORK/agent-copy.exe" "$DEFAULT_EXE"
 	fi
 }
-if [ -z "${AR_WINE_AGENT:-}" ]; then
-	# shellcheck source=tests/e2e/wine/agent.sh
-	. "$HERE/agent.sh"
-	AR_WINE_AGENT=$AGENT
-else
-	NAME=win_ms_network_client_sign_if_server_agrees
-	ROOT=$(cd "$HERE/../../.." && pwd)
-	WORK=$(mktemp -d)
-	trap 'put_back; rm -rf "$WORK"' EXIT
-fi
-DEFAULT_EXE="$AR_WINE_AGENT/active-response/bin/$NAME.exe"
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$HERE/agent.sh"
+[ -z "${AR_WINE_AGENT:-}" ] || trap 'put_back; rm -rf "$WORK"' EXIT
+DEFAULT_EXE="$AGENT/active-response/bin/$NAME.exe"
 "$ROOT/packaging/ensure-packages.sh" msitools wixl gcab
 
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then echo "ok - $what"; else echo "not ok - $what"; fi
-}
+# run.sh counts the lines of the checks.
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
 # Two versions of the package: the one under test and a newer one.
 MSI=${AR_WIN_MSI:-}

@@ -14,21 +14,8 @@ DATA=$ROOT/tests/data
 LOG="$AGENT/active-response/active-responses.log"
 BACKUPS="$AGENT/backup/$NAME"
 
-PASSED=0
-FAILED=0
-ok() {
-	PASSED=$((PASSED + 1))
-	echo "ok - $1"
-}
-not_ok() {
-	FAILED=$((FAILED + 1))
-	echo "not ok - $1"
-}
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
 # The value as `reg query` shows it: "REG_DWORD 0x1", or "missing".
 value() {
@@ -174,5 +161,4 @@ for script in argv.sh backups.sh msi.sh; do
 		echo "not ok - $script ran to its end")
 done
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary
