@@ -31,7 +31,14 @@ typedef struct app_paths {
 	char *log_file;
 	char *backup_dir;
 	char *spool_dir;
+	char *config_file; /* --config, or the default one where it exists; or NULL */
+	char *config_text; /* its text, read once; NULL when none or unreadable */
+	size_t config_len;
 } app_paths;
+
+/* Wazuh passes no option: the configuration sits beside the log under a
+ * name of its own, and is used when it exists. */
+#define AR_CONFIG_NAME AR_PROGRAM_NAME ".config.json"
 
 /* Where the agent's MSI puts the program. */
 #define AR_WINDOWS_EXE                                                                             \
@@ -53,7 +60,9 @@ static const char USAGE[] =
         "\n"
         "  --registry-file PATH  use a .reg file as the registry (created when missing)\n"
         "  --log-file PATH       log here instead of the agent's active-responses.log\n"
-        "  --config PATH         reporting configuration (JSON) for the Wazuh server API\n"
+        "  --config PATH         configuration (JSON): reporting to the Wazuh server API,\n"
+        "                        the history's thresholds; default: " AR_CONFIG_NAME "\n"
+        "                        beside the log, when it exists\n"
         "  --dry-run             say what would change, change nothing (exit 4 if it would)\n"
         "  --restore FILE        apply a backup .reg file written by an earlier run\n"
         "  --version             print the version and exit\n"
@@ -159,6 +168,28 @@ static void free_paths(app_paths *p)
 	free(p->log_file);
 	free(p->backup_dir);
 	free(p->spool_dir);
+	free(p->config_file);
+	free(p->config_text);
+}
+
+/* The configuration, read once for the history and the report; a file that
+ * cannot be read is a warning: the defaults apply and nothing is sent. */
+static void load_config(const app_opts *o, app_paths *p, ar_result *r)
+{
+	char *dir = path_dir(p->log_file);
+	char *def = dir != NULL ? path_join(dir, AR_CONFIG_NAME) : NULL;
+	ar_error err = {0};
+
+	if (o->config != NULL)
+		p->config_file = strdup(o->config);
+	else if (def != NULL && platform_exists(def))
+		p->config_file = strdup(def);
+	if (p->config_file != NULL &&
+	    config_read(p->config_file, &p->config_text, &p->config_len, &err) != AR_OK)
+		result_add_warning(r, "%s: nothing is reported and the history uses its defaults",
+		                   err.msg);
+	free(dir);
+	free(def);
 }
 
 static registry *open_registry(const app_opts *o, ar_result *r)
@@ -228,13 +259,15 @@ static bool handshake(ar_channel *ch, FILE *out, ar_result *r)
 }
 
 /* The history settings: the configuration's "history" object, or defaults. */
-static void history_settings_of(const app_opts *o, history_settings *hs, ar_result *r)
+static void history_settings_of(const app_paths *p, history_settings *hs, ar_result *r)
 {
 	ar_error err = {0};
 
 	history_settings_default(hs);
-	if (o->config != NULL && history_settings_load(o->config, hs, &err) != AR_OK)
-		result_add_warning(r, "%s: the history uses its defaults", err.msg);
+	if (p->config_text != NULL &&
+	    history_settings_parse(p->config_text, p->config_len, hs, &err) != AR_OK)
+		result_add_warning(r, "configuration %s: %s: the history uses its defaults",
+		                   p->config_file, err.msg);
 }
 
 static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *out, ar_result *r)
@@ -265,7 +298,7 @@ static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *o
 	reg = open_registry(o, r);
 	if (reg != NULL) {
 		history_settings hs;
-		history_settings_of(o, &hs, r);
+		history_settings_of(p, &hs, r);
 		remediate_apply_tracked(reg, r->control, p->backup_dir, &hs, r);
 		registry_close(reg);
 	}
@@ -309,25 +342,27 @@ static void log_warning(void *vctx, const char *text)
 	cJSON_Delete(o);
 }
 
-static void report(const app_opts *o, const app_paths *p, const char *json, strbuf *note)
+static void report(const app_paths *p, const char *json, strbuf *note)
 {
 	report_config *cfg = NULL;
 	report_outcome outcome = {0};
 	ar_error err = {0};
 	warn_ctx ctx = {.log_file = p->log_file, .note = note};
 
-	if (report_config_load(o->config, p->spool_dir, &cfg, &err) != AR_OK) {
+	if (report_config_parse(p->config_text, p->config_len, p->spool_dir, &cfg, &err) != AR_OK) {
+		ar_error_prefix(&err, err.status, "configuration %s", p->config_file);
 		log_warning(&ctx, err.msg);
 		return;
 	}
-	if (report_submit(cfg, json, log_warning, &ctx, &outcome, &err) != AR_OK)
+	/* A configuration without "api" only tunes the history. */
+	if (cfg->reporting && report_submit(cfg, json, log_warning, &ctx, &outcome, &err) != AR_OK)
 		log_warning(&ctx, err.msg);
-	else
+	else if (cfg->reporting)
 		strbuf_addf(note, "; report: %zu sent, %zu pending", outcome.sent, outcome.pending);
 	report_config_free(cfg);
 }
 
-static void finish(const app_opts *o, const app_paths *p, const ar_result *r, FILE *errf)
+static void finish(const app_paths *p, const ar_result *r, FILE *errf)
 {
 	char *json = result_to_json(r);
 	char *text = result_to_text(r);
@@ -338,8 +373,8 @@ static void finish(const app_opts *o, const app_paths *p, const ar_result *r, FI
 		strbuf_addf(&note, "; log not written: %s", json ? err.msg : "out of memory");
 	for (size_t i = 0; i < r->warning_count; i++)
 		log_warning(&(warn_ctx){.log_file = p->log_file, .note = &note}, r->warnings[i]);
-	if (json != NULL && o->config != NULL)
-		report(o, p, json, &note);
+	if (json != NULL && p->config_text != NULL)
+		report(p, json, &note);
 	fprintf(errf, "%s%s\n", text ? text : AR_PROGRAM_NAME ": out of memory",
 	        note.buf ? note.buf : "");
 	fflush(errf);
@@ -376,11 +411,12 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 	 * backup, which needs the same ACL). */
 	if (platform_exists(p.backup_dir))
 		(void)platform_private_dir(p.backup_dir, NULL);
+	load_config(&o, &p, &r);
 	if (r.error == NULL && o.restore != NULL)
 		run_restore(&o, &p, &r);
 	else if (r.error == NULL)
 		run_message(&o, &p, in, out, &r);
-	finish(&o, &p, &r, errf);
+	finish(&p, &r, errf);
 	code = result_exit_code(&r);
 out:
 	free_paths(&p);

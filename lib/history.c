@@ -70,17 +70,6 @@ ar_status history_settings_parse(const char *text, size_t len, history_settings 
 	return st;
 }
 
-static ar_status parse_loaded(const char *text, size_t len, void *s, ar_error *err)
-{
-	return history_settings_parse(text, len, s, err);
-}
-
-ar_status history_settings_load(const char *path, history_settings *s, ar_error *err)
-{
-	history_settings_default(s);
-	return config_load(path, parse_loaded, s, err);
-}
-
 #define HISTORY_NAME AR_PROGRAM_NAME "-history.json"
 #define LOCK_NAME    AR_PROGRAM_NAME "-history.lock"
 

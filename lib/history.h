@@ -27,7 +27,6 @@ void history_settings_default(history_settings *s);
 /* The optional "history" object of a configuration file (JSON); what it
  * leaves out keeps its default. Unknown keys and wrong types are errors
  * naming the key; *s then holds the defaults. */
-ar_status history_settings_load(const char *path, history_settings *s, ar_error *err);
 ar_status history_settings_parse(const char *text, size_t len, history_settings *s, ar_error *err);
 
 typedef enum history_kind { HISTORY_SET, HISTORY_REVERT, HISTORY_RESTORE } history_kind;

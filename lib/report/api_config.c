@@ -11,15 +11,22 @@
 #define SECRET_MAX_BYTES 4096u
 #define CONFIG_MAX_BYTES (64u * 1024u)
 
+ar_status config_read(const char *path, char **text, size_t *len, ar_error *err)
+{
+	unsigned char *data = NULL;
+	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &data, len, err);
+
+	*text = (char *)data;
+	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "configuration %s", path);
+}
+
 ar_status config_load(const char *path, config_parse_fn parse, void *ctx, ar_error *err)
 {
-	unsigned char *text = NULL;
+	char *text = NULL;
 	size_t len = 0;
-	ar_status st = platform_read_file(path, CONFIG_MAX_BYTES, &text, &len, err);
+	ar_status st = config_read(path, &text, &len, err);
 
-	if (st == AR_OK)
-		st = parse((const char *)text, len, ctx, err);
-	if (st != AR_OK)
+	if (st == AR_OK && (st = parse(text, len, ctx, err)) != AR_OK)
 		ar_error_prefix(err, st, "configuration %s", path);
 	free(text);
 	return st;

@@ -32,6 +32,10 @@ ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err);
 /* Frees the members (the password wiped first) and zeroes s. */
 void api_settings_clear(api_settings *s);
 
+/* Reads the configuration file at path (at most 64 KiB) into *text (NUL
+ * after the end; caller frees); errors say "configuration PATH: ". */
+ar_status config_read(const char *path, char **text, size_t *len, ar_error *err);
+
 /* What config_load hands a configuration file's text to. */
 typedef ar_status (*config_parse_fn)(const char *text, size_t len, void *ctx, ar_error *err);
 

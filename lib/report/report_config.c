@@ -16,7 +16,9 @@ static ar_status parse_root(const cJSON *root, const char *default_spool_dir, re
 
 	if (st == AR_OK)
 		st = config_get_bool(root, "allow_plain_http", "", &cfg->api.allow_plain_http, err);
-	if (st == AR_OK)
+	/* Without "api" the file only tunes the history: nothing is sent. */
+	cfg->reporting = api != NULL;
+	if (st == AR_OK && cfg->reporting)
 		st = api_settings_parse(api, &cfg->api, err);
 	if (st == AR_OK)
 		st = config_get_string(root, "spool_dir", "", false, &cfg->spool_dir, err);

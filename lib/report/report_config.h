@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 typedef struct report_config {
+	bool reporting;   /* false when the file has no "api" (history settings only) */
 	api_settings api; /* where the API is and how to log in */
 	char *spool_dir;
 	size_t spool_max_events;

@@ -123,6 +123,28 @@ class Reverts(Base):
         code, r, _ = self.run_once("--config", cfg)
         self.assertEqual((code, r["status"], self.value()), (1, "contested", ("dword", 0)))
 
+    def test_default_configuration_beside_the_log(self):
+        # Wazuh passes no option: the file of this name beside the log is
+        # read; without "api" it only tunes the history, sending nothing.
+        path = os.path.join(os.path.dirname(self.w.log), PROGRAM + ".config.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"history": {"revert_threshold": 1, "write_when_contested": False}}, f)
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"], warnings), (0, "remediated", []))
+        self.group_policy()
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"], self.value()), (1, "contested", ("dword", 0)))
+        self.assertFalse(any("report" in w or "configuration" in w for w in warnings), warnings)
+        self.assertFalse(os.path.exists(os.path.join(self.w.dir, PROGRAM + "-spool")))
+
+    def test_unreadable_default_configuration_is_a_warning(self):
+        path = os.path.join(os.path.dirname(self.w.log), PROGRAM + ".config.json")
+        os.mkdir(path)  # a folder where the file should be
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"]), (0, "remediated"))
+        self.assertTrue(any(w.startswith("configuration " + path) and
+                            "history uses its defaults" in w for w in warnings), warnings)
+
     def test_bad_history_settings_warn_and_keep_defaults(self):
         cfg = self.config({"revert_treshold": 1})
         code, r, warnings = self.run_once("--config", cfg)

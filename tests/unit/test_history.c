@@ -127,22 +127,6 @@ START_TEST(settings_errors_name_the_key_and_keep_defaults)
 }
 END_TEST
 
-START_TEST(settings_from_a_file)
-{
-	history_settings s;
-	ar_error err = {0};
-	char path[160];
-
-	snprintf(path, sizeof(path), "%s/cfg.json", dir);
-	unit_write_text(path, "{\"history\":{\"revert_window_days\":2}}");
-	ck_assert(history_settings_load(path, &s, &err) == AR_OK);
-	ck_assert_uint_eq(s.revert_window_days, 2);
-	snprintf(path, sizeof(path), "%s/missing.json", dir);
-	ck_assert(history_settings_load(path, &s, &err) != AR_OK);
-	ck_assert_ptr_nonnull(strstr(err.msg, "missing.json"));
-}
-END_TEST
-
 START_TEST(kept_beside_the_backups_and_read_back)
 {
 	history *h = open_locked(NULL);
@@ -552,7 +536,6 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, settings_defaults_and_overrides);
 	tcase_add_test(tc, settings_errors_name_the_key_and_keep_defaults);
-	tcase_add_test(tc, settings_from_a_file);
 	tcase_add_test(tc, kept_beside_the_backups_and_read_back);
 	tcase_add_test(tc, a_missing_folder_is_made);
 	tcase_add_test(tc, a_restore_ends_the_watch);

@@ -32,7 +32,22 @@ START_TEST(minimal_with_defaults)
 	ck_assert_int_eq(cfg->api.timeout_seconds, 10);
 	ck_assert_ptr_null(cfg->api.ca_file);
 	ck_assert(!cfg->api.allow_plain_http);
+	ck_assert(cfg->reporting);
 	report_config_free(cfg);
+}
+END_TEST
+
+/* A file that only tunes the history sends nothing, and is no error. */
+START_TEST(without_api_nothing_is_reported)
+{
+	report_config *cfg = NULL;
+	char msg[AR_ERROR_MSG_MAX];
+
+	ck_assert_int_eq(parse("{\"history\":{\"revert_threshold\":2}}", &cfg, msg), AR_OK);
+	ck_assert(!cfg->reporting);
+	ck_assert_ptr_null(cfg->api.url);
+	report_config_free(cfg);
+	ck_assert_int_eq(parse("{\"api\":null}", &cfg, msg), AR_E_INVALID);
 }
 END_TEST
 
@@ -121,6 +136,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("report_config");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, minimal_with_defaults);
+	tcase_add_test(tc, without_api_nothing_is_reported);
 	tcase_add_test(tc, errors_name_the_key);
 	tcase_add_test(tc, plain_http_only_when_allowed);
 	tcase_add_test(tc, password_file_must_be_private);
