@@ -198,7 +198,13 @@ typedef struct json_progress {
 static void json_progress_line(json_progress *jp, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n && !jp->done; i++) {
-		char c = s[i];
+		char c;
+		/* Most of a message is string content: skip to what can end it. */
+		while (jp->in_string && !jp->escape && i < n && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i == n)
+			break;
+		c = s[i];
 		if (jp->in_string) {
 			jp->in_string = jp->escape || c != '"';
 			jp->escape = !jp->escape && c == '\\';

@@ -320,6 +320,12 @@ static void describe_value(strbuf *sb, bool have, const reg_value *v)
 		strbuf_adds(sb, v->key_exists ? "missing" : "missing (no key)");
 		return;
 	}
+	if (v->type == REGV_DWORD && v->len == 4) {
+		/* The usual case, as cJSON would print it, without building it. */
+		strbuf_addf(sb, "%s %lu", reg_type_name(v->type),
+		            (unsigned long)dword_unpack(v->data));
+		return;
+	}
 	d = value_data(v);
 	t = d ? cJSON_PrintUnformatted(d) : NULL;
 	strbuf_addf(sb, "%s %s", reg_type_name(v->type), t ? t : "?");

@@ -39,7 +39,7 @@ static size_t next_char(const char *s, unsigned char *c)
 	static const char *const escapes[] = {"\\x21", "\\x24", "\\x27", "\\x60"};
 	static const char plain[] = "!$'`";
 
-	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+	for (size_t i = 0; s[0] == '\\' && i < sizeof(escapes) / sizeof(escapes[0]); i++) {
 		if (strncmp(s, escapes[i], 4) == 0) {
 			*c = (unsigned char)plain[i];
 			return 4;

@@ -556,7 +556,7 @@ ar_status regfile_get(const regfile *rf, const char *key, const char *name, reg_
 		if (e->kind == REGFILE_KEY && key_covers(key, e->key))
 			out->key_exists = true;
 		else if ((e->kind == REGFILE_VALUE || e->kind == REGFILE_VALUE_DELETE) &&
-		         registry_key_equal(e->key, key) && text_equal_ci(e->name, name))
+		         text_equal_ci(e->name, name) && registry_key_equal(e->key, key))
 			found = e;
 	}
 	if (found == NULL || found->kind == REGFILE_VALUE_DELETE)

@@ -19,7 +19,12 @@ ar_status utf16le_to_utf8(const unsigned char *in, size_t len, char **out, size_
 	if (buf == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < len; i += 2) {
-		uint32_t cp = (uint32_t)in[i] | ((uint32_t)in[i + 1] << 8);
+		uint32_t cp;
+		if (in[i + 1] == 0 && in[i] < 0x80) { /* ASCII: nearly all of a .reg file */
+			buf[o++] = (char)in[i];
+			continue;
+		}
+		cp = (uint32_t)in[i] | ((uint32_t)in[i + 1] << 8);
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
 			uint32_t lo;
 			if (i + 3 >= len)
