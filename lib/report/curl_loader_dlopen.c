@@ -26,7 +26,10 @@ ar_status curl_loader_open(curl_fns *fns, ar_error *err)
 	void *h;
 
 	memset(fns, 0, sizeof(*fns));
-	h = dlopen(AR_CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	/* Never unloaded: libcurl's TLS libraries keep thread-local storage and
+	 * exit handlers of their own, which must outlive the handle (a run ends
+	 * soon after anyway). */
+	h = dlopen(AR_CURL_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (h == NULL)
 		return ar_error_set(err, AR_E_UNSUPPORTED, "cannot load %s: %s", AR_CURL_SONAME,
 		                    dlerror());
