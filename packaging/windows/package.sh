@@ -64,7 +64,8 @@ fi
 find "$STAGE/$D" -type d -exec chmod 0755 {} +
 find "$STAGE/$D" -type f -exec chmod 0644 {} +
 chmod 0755 "$STAGE/$D/$NAME.exe" "$STAGE/$D/i686/$NAME.exe"
-find "$STAGE/$D" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+# A zip keeps times to 2 s and rounds an odd second up: an even one is kept as is.
+find "$STAGE/$D" -exec touch -h -d "@$((SOURCE_DATE_EPOCH - SOURCE_DATE_EPOCH % 2))" {} +
 ZIP=$OUT/$D-windows.zip
 rm -f "$ZIP"
 (cd "$STAGE" && find "$D" | LC_ALL=C sort | TZ=UTC zip -qX -@ "$ZIP")
