@@ -57,26 +57,6 @@ ar_status report_config_parse(const char *text, size_t len, const char *default_
 	return AR_OK;
 }
 
-typedef struct load_ctx {
-	const char *default_spool_dir;
-	report_config **out;
-} load_ctx;
-
-static ar_status parse_loaded(const char *text, size_t len, void *vctx, ar_error *err)
-{
-	load_ctx *ctx = vctx;
-	return report_config_parse(text, len, ctx->default_spool_dir, ctx->out, err);
-}
-
-ar_status report_config_load(const char *path, const char *default_spool_dir, report_config **out,
-                             ar_error *err)
-{
-	load_ctx ctx = {.default_spool_dir = default_spool_dir, .out = out};
-
-	*out = NULL;
-	return config_load(path, parse_loaded, &ctx, err);
-}
-
 void report_config_free(report_config *cfg)
 {
 	if (cfg == NULL)

@@ -17,11 +17,7 @@ typedef struct report_config {
 } report_config;
 
 /* Parses strictly: unknown keys and wrong types are errors naming the key.
- * default_spool_dir is used when the file has no spool_dir. */
-ar_status report_config_load(const char *path, const char *default_spool_dir, report_config **out,
-                             ar_error *err);
-
-/* The same from text already read (for tests and fuzzing). */
+ * default_spool_dir is used when the text has no spool_dir. */
 ar_status report_config_parse(const char *text, size_t len, const char *default_spool_dir,
                               report_config **out, ar_error *err);
 

@@ -1,5 +1,5 @@
-/* The reporting configuration as the program reads it: report_config_load
- * on a file holding the bytes. The file lives in $TMPDIR (tests/fuzz/run.sh
+/* The configuration as the program reads it: config_read of a file holding
+ * the bytes, then report_config_parse. The file lives in $TMPDIR (tests/fuzz/run.sh
  * points that at a folder it removes). */
 #include "report/report_config.h"
 
@@ -40,12 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = config_file();
 	report_config *cfg = NULL;
 	ar_error err = {0};
+	char *text = NULL;
+	size_t len = 0;
+	ar_status st;
 
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
-	if (report_config_load(path, "/nonexistent/spool", &cfg, &err) == AR_OK)
+	st = config_read(path, &text, &len, &err);
+	if (st == AR_OK)
+		st = report_config_parse(text, len, "/nonexistent/spool", &cfg, &err);
+	if (st == AR_OK)
 		report_config_free(cfg);
 	else if (err.msg[0] == '\0')
 		abort(); /* every refusal says why */
+	free(text);
 	return 0;
 }
