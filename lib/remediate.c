@@ -15,7 +15,7 @@
 /* A backup is a few hundred bytes; a restore file much larger is not one. */
 #define RESTORE_FILE_MAX (1024u * 1024u)
 
-bool reg_value_equal(const reg_value *a, const reg_value *b)
+static bool reg_value_equal(const reg_value *a, const reg_value *b)
 {
 	if (!a->exists || !b->exists)
 		return a->exists == b->exists;
@@ -75,8 +75,10 @@ static ar_status backup_bytes(const sca_control *t, const reg_value *state, unsi
 	return st;
 }
 
-ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
-                                 const char *backup_dir, char **path, ar_error *err)
+/* Writes a .reg file (UTF-16LE, as Windows exports) that restores `state`
+ * exactly; *path receives the file's name. */
+static ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
+                                        const char *backup_dir, char **path, ar_error *err)
 {
 	unsigned char *bytes = NULL;
 	size_t len = 0;

@@ -36,11 +36,4 @@ void remediate_apply_tracked(registry *reg, const sca_control *t, const char *ba
 ar_status remediate_restore(registry *reg, const sca_control *t, const char *file,
                             const char *backup_dir, ar_result *r, ar_error *err);
 
-/* Writes a .reg file (UTF-16LE, as Windows exports) that restores `state`
- * exactly; *path receives the file's name. */
-ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
-                                 const char *backup_dir, char **path, ar_error *err);
-
-bool reg_value_equal(const reg_value *a, const reg_value *b);
-
 #endif

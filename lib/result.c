@@ -95,7 +95,7 @@ void result_add_warning(ar_result *r, const char *fmt, ...)
 	r->warning_count += r->warnings[r->warning_count] != NULL;
 }
 
-const char *result_status_name(result_status s)
+static const char *result_status_name(result_status s)
 {
 	return (s <= RESULT_CONTESTED) ? status_names[s] : "failed";
 }

@@ -72,7 +72,6 @@ void result_set_reason(ar_result *r, result_status status, const char *fmt, ...)
 /* Adds a warning (past RESULT_WARNINGS_MAX they are dropped). */
 void result_add_warning(ar_result *r, const char *fmt, ...) AR_PRINTF(2, 3);
 
-const char *result_status_name(result_status s);
 int result_exit_code(const ar_result *r);
 
 /* What a failure to take in an input (the message, a restore file) makes of

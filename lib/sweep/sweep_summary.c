@@ -8,11 +8,6 @@ static const char *const skip_names[SKIP_REASONS] = {
         "already_dispatched",   "dispatch_unconfirmed",  "dry_run",
 };
 
-const char *sweep_skip_name(sweep_skip why)
-{
-	return skip_names[why];
-}
-
 void sweep_summary_failed(sweep_summary *s, long code, size_t n)
 {
 	size_t i;
@@ -30,7 +25,8 @@ void sweep_summary_failed(sweep_summary *s, long code, size_t n)
 	s->failed_by[i].agents += n;
 }
 
-const char *sweep_code_meaning(long code)
+/* What a failure code means, in words ("agent not active"). */
+static const char *sweep_code_meaning(long code)
 {
 	switch (code) {
 	case SWEEP_CODE_NO_ANSWER:

@@ -45,14 +45,8 @@ typedef struct sweep_summary {
 	size_t failed_kinds;
 } sweep_summary;
 
-/* The name of a reason, as a key of "skipped". */
-const char *sweep_skip_name(sweep_skip why);
-
 /* Counts n agents whose dispatch failed with code. */
 void sweep_summary_failed(sweep_summary *s, long code, size_t n);
-
-/* What a failure code means, in words ("agent not active"). */
-const char *sweep_code_meaning(long code);
 
 /* The summary as one line of JSON (the keys above); caller frees. */
 char *sweep_summary_json(const sweep_summary *s);
