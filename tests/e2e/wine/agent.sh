@@ -1,7 +1,8 @@
-# Sourced by the Wine suite and the Wine benchmark: a fresh Wine prefix with
-# the .exe installed in a fake agent folder, as a Windows agent has it; or,
-# with AR_WINE_AGENT set (a script run.sh runs in its own prefix), that
-# agent folder, in the prefix already made.
+# Sourced by the Wine suites (after tests/tap.sh) and the Wine benchmark: a
+# fresh Wine prefix with the .exe installed in a fake agent folder, as a
+# Windows agent has it; or, with AR_WINE_AGENT set (a script run.sh runs in
+# its own prefix), that agent folder, in the prefix already made. Brings
+# the Wine steps (wine_lib.sh).
 # Sets ROOT, NAME, KEY, WORK, AGENT (and EXE in a fresh prefix); cleans up
 # on exit.
 # shellcheck shell=bash
@@ -11,13 +12,24 @@ NAME=win_ms_network_client_sign_if_server_agrees
 # shellcheck disable=SC2034
 KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
 WORK=$(mktemp -d)
+# shellcheck source=tests/e2e/wine/wine_lib.sh
+. "$ROOT/tests/e2e/wine/wine_lib.sh"
+
+# Through tap.sh's at_exit where the script has it: its EXIT trap prints
+# the closing line.
+agent_at_exit() {
+	# shellcheck disable=SC2064 # the command given is the one to run
+	if declare -F at_exit >/dev/null; then at_exit "$1"; else trap "$1" EXIT; fi
+}
 
 if [ -n "${AR_WINE_AGENT:-}" ]; then
 	AGENT=$AR_WINE_AGENT
-	trap 'rm -rf "$WORK"' EXIT
+	# shellcheck disable=SC2016 # expanded at exit
+	agent_at_exit 'rm -rf "$WORK"'
 else
 	"$ROOT/packaging/ensure-packages.sh" wine wine64
-	trap 'wineserver -k >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+	# shellcheck disable=SC2016 # expanded at exit
+	agent_at_exit 'timeout 60 wineserver -k >/dev/null 2>&1 || true; rm -rf "$WORK"'
 	EXE=${AR_WIN_EXE:-}
 	if [ -z "$EXE" ]; then
 		"$ROOT/packaging/windows/build.sh" "$WORK/out" >/dev/null
@@ -26,8 +38,9 @@ else
 
 	export WINEPREFIX=$WORK/prefix WINEDEBUG=-all WINEARCH=win64 DISPLAY=''
 	export WINEDLLOVERRIDES="mscoree,mshtml="
-	wineboot -i >/dev/null 2>&1
-	wineserver -w
+	wine_step --loader-ok "a fresh prefix (wineboot -i)" wineboot -i
+	# wineboot returns before the prefix's services have settled.
+	wine_idle || true
 
 	AGENT="$WINEPREFIX/drive_c/Program Files (x86)/ossec-agent"
 	mkdir -p "$AGENT/active-response/bin"

@@ -4,32 +4,30 @@
 # odd quoting where the C runtime and CommandLineToArgvW count differently
 # (the program must see one list: CommandLineToArgvW's, count included).
 # Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
-# Prints "ok - ..." / "not ok - ..." lines.
+# Prints "ok - ..." / "not ok - ..." lines, then "N passed, M failed".
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# run.sh counts the lines of the checks.
+# shellcheck source=tests/tap.sh
+. "$HERE/../../tap.sh"
 # shellcheck source=tests/e2e/wine/agent.sh
 . "$HERE/agent.sh"
 DATA=$ROOT/tests/data
-
-# run.sh counts the lines of the checks.
-# shellcheck source=tests/tap.sh
-. "$ROOT/tests/tap.sh"
 
 x86_64-w64-mingw32-gcc -O2 -Wall -Wextra -Werror -o "$WORK/rawexec.exe" "$HERE/rawexec.c"
 
 # raw LINE [SAMPLE]: runs LINE from the agent folder; sets RC, OUT, ERR.
 raw() {
 	local line=$1 sample=${2:-/dev/null}
-	set +e
-	OUT=$(cd "$AGENT" && AR_RAW_CMDLINE=$line wine "$WORK/rawexec.exe" <"$sample" 2>"$WORK/err")
-	RC=$?
-	set -e
-	ERR=$(tr -d '\r' <"$WORK/err")
+	wine_step --in "$sample" --cwd "$AGENT" --ok any "rawexec.exe: $line" \
+		env AR_RAW_CMDLINE="$line" wine "$WORK/rawexec.exe"
+	OUT=$WINE_OUT RC=$WINE_RC
+	ERR=$(tr -d '\r' <<<"$WINE_ERR")
 }
 P="active-response\\bin\\$NAME.exe"
 LOGDIR='C:\ar argv test'
-UNIX_LOGDIR="$(winepath -u "$LOGDIR" 2>/dev/null)"
+UNIX_LOGDIR="$(wine_path -u "$LOGDIR")"
 mkdir -p "$UNIX_LOGDIR"
 
 # A dry run exits 0 (compliant) or 4 (would change), whatever the prefix holds.
@@ -64,3 +62,5 @@ raw "active-response/bin/$NAME.exe --version"
 check "relative program path as execd gives it: --version answers" \
 	test "$RC" = 0 -a -n "$(grep -F "$NAME" <<<"$OUT")"
 rm -rf "$UNIX_LOGDIR"
+
+tap_summary

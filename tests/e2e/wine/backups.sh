@@ -17,28 +17,32 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# run.sh counts the lines of the checks.
+# shellcheck source=tests/tap.sh
+. "$HERE/../../tap.sh"
 # shellcheck source=tests/e2e/wine/agent.sh
 . "$HERE/agent.sh"
 DATA=$ROOT/tests/data
 SOURCE_EXE=$AGENT/active-response/bin/$NAME.exe
 
-# run.sh counts the lines of the checks.
-# shellcheck source=tests/tap.sh
-. "$ROOT/tests/tap.sh"
 value() {
-	wine reg query "$KEY" /v EnableSecuritySignature 2>/dev/null | tr -d '\r' |
+	wine_step --ok "0 1" "reg query the value" wine reg query "$KEY" /v EnableSecuritySignature
+	tr -d '\r' <<<"$WINE_OUT" |
 		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
 }
 set_dword() {
-	wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f >/dev/null 2>&1
+	wine_step "reg add the value, REG_DWORD $1" \
+		wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f
 }
 
-
-# The registry value is shared with the other cases of the prefix: kept.
-wine reg export "$KEY" "$(winepath -w "$WORK/saved.reg")" /y >/dev/null 2>&1 || true
+# The registry value is shared with the other cases of the prefix: kept
+# (reg's 1: no key to keep).
+wine_step --ok "0 1" "reg export the key" wine reg export "$KEY" "$(wine_path -w "$WORK/saved.reg")" /y
 
 LC='C:\ar-lifecycle\ossec-agent'
-A=$(winepath -u "$LC" 2>/dev/null)
+A=$(wine_path -u "$LC")
+# (No folder from winepath: the failure is named above; nothing to go on with.)
+[ -n "$A" ] || exit 1
 BK=$A/backup/$NAME
 install_agent() {
 	mkdir -p "$A/active-response/bin" "$A/upgrade" "$A/logs"
@@ -48,11 +52,10 @@ install_agent() {
 # As execd starts it: from the agent folder, the relative path, no argument;
 # Wine traces the security calls into $WORK/err.
 run_as_execd() {
-	set +e
-	(cd "$A" && WINEDEBUG=trace+advapi wine "active-response/bin/$NAME.exe" <"$1" >/dev/null \
-		2>"$WORK/err")
-	RC=$?
-	set -e
+	wine_step --in "$1" --cwd "$A" --ok any "the .exe as execd starts it, advapi traced" \
+		env WINEDEBUG=trace+advapi wine "active-response/bin/$NAME.exe"
+	RC=$WINE_RC
+	printf '%s\n' "$WINE_ERR" >"$WORK/err"
 }
 # The run set a protected DACL on the backup folder: SetNamedSecurityInfoW
 # on that path with DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION
@@ -90,21 +93,21 @@ run_as_execd "$DATA/ours_26032_failed.json"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
 	protected_dacl_set
 
-wine reg import "$(winepath -w "$OLD")" >/dev/null 2>&1
+wine_step "reg import the backup from before the upgrade" wine reg import "$(wine_path -w "$OLD")"
 check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"
 set_dword 1
-set +e
-(cd "$A" && wine "active-response/bin/$NAME.exe" --restore "$(winepath -w "$OLD")" </dev/null \
-	>/dev/null 2>&1)
-RC=$?
-set -e
+wine_step --cwd "$A" --ok any "the .exe's --restore of that backup" \
+	wine "active-response/bin/$NAME.exe" --restore "$(wine_path -w "$OLD")"
+RC=$WINE_RC
 check "... and with --restore (exit $RC)" test "$RC:$(value)" = "0:REG_DWORD 0x0"
 LAST=$(tail -n 1 "$A/active-response/active-responses.log")
 check "... logged as a restore" grep -qF '"command":"restore"' <<<"$LAST"
 
-rm -rf "$(winepath -u 'C:\ar-lifecycle' 2>/dev/null)"
+rm -rf "${A%/*}"
 if [ -f "$WORK/saved.reg" ]; then
-	wine reg import "$(winepath -w "$WORK/saved.reg")" >/dev/null 2>&1 || true
+	wine_step "reg import the key kept" wine reg import "$(wine_path -w "$WORK/saved.reg")"
 else
-	wine reg delete "$KEY" /f >/dev/null 2>&1 || true
+	wine_step --ok "0 1" "reg delete the key" wine reg delete "$KEY" /f
 fi
+
+tap_summary

@@ -68,8 +68,10 @@ mkdir -p "$HIST_CACHE"
 		iconv -f UTF-8 -t UTF-16LE
 } >"$HIST_CACHE/gpt00000.inf"
 # ... and its entry in the extension's history of applied GPOs.
-wine reg add "$HIST_GPKEY\\0" /v GPOName /t REG_SZ /d "$HIST_GUID" /f >/dev/null 2>&1
-wine reg add "$HIST_GPKEY\\0" /v DisplayName /t REG_SZ /d "$HIST_GPO" /f >/dev/null 2>&1
+wine_step "reg add the applied GPO's GPOName" \
+	wine reg add "$HIST_GPKEY\\0" /v GPOName /t REG_SZ /d "$HIST_GUID" /f
+wine_step "reg add the applied GPO's DisplayName" \
+	wine reg add "$HIST_GPKEY\\0" /v DisplayName /t REG_SZ /d "$HIST_GPO" /f
 
 set_dword 0
 run "$DATA/ours_26032_failed.json"
@@ -101,9 +103,9 @@ forget_history
 set_dword 0
 run "$DATA/ours_26032_failed.json"
 set_dword 0
-for _ in 1 2 3 4; do
-	(cd "$AGENT" && wine "active-response/bin/$NAME.exe" <"$DATA/ours_26032_failed.json" \
-		>/dev/null 2>&1) &
+for n in 1 2 3 4; do
+	wine_step --in "$DATA/ours_26032_failed.json" --cwd "$AGENT" --ok any \
+		"the .exe, run $n of 4 started together" wine "active-response/bin/$NAME.exe" &
 done
 wait
 check "together: one revert recorded" test "$(history_events)" = "set,revert,set"
@@ -130,4 +132,4 @@ check "history: every line matches the result schema" schema_ok "$WORK/history-l
 # Leave the prefix as it was for the cases that follow.
 forget_history
 rm -f "$HIST_CACHE/gpt00000.inf"
-wine reg delete "$HIST_GPKEY" /f >/dev/null 2>&1 || true
+wine_step --ok "0 1" "reg delete the applied GPOs" wine reg delete "$HIST_GPKEY" /f

@@ -13,8 +13,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 NAME=win_ms_network_client_sign_if_server_agrees
 HOST=i686-w64-mingw32
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+# shellcheck disable=SC2016 # expanded at exit
+at_exit 'rm -rf "$W"'
 
 WIN=${AR_WIN_DIR:-}
 if [ -z "$WIN" ] && [ -n "${AR_WIN_EXE:-}" ]; then WIN=$(dirname "$AR_WIN_EXE"); fi
@@ -24,8 +27,6 @@ if [ -z "$WIN" ]; then
 fi
 EXE32=$WIN/i686/$NAME.exe
 
-# shellcheck source=tests/tap.sh
-. "$ROOT/tests/tap.sh"
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
@@ -67,14 +68,7 @@ WHY="" ROLLED_BACK=yes
 ARCHS=$(dpkg --print-foreign-architectures)
 if have_wine32 || try_wine32; then
 	# The whole suite again, in a fresh prefix, with the 32-bit .exe.
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) ok "i686: ${line#ok - }" ;;
-		"not ok - "*) not_ok "i686: ${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done < <(AR_WIN_DIR=$WIN AR_WIN_EXE=$EXE32 "$HERE/run.sh" 2>&1 ||
-		echo "not ok - the Wine suite ran to its end")
+	relay "i686: " env AR_WIN_DIR="$WIN" AR_WIN_EXE="$EXE32" "$HERE/run.sh"
 else
 	check "dpkg's architectures as they were, apt-get update working" \
 		test "$ROLLED_BACK:$(dpkg --print-foreign-architectures)" = "yes:$ARCHS"

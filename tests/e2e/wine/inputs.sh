@@ -30,17 +30,20 @@ PY
 
 # The commands of one section of --help's "By hand" part, one a line.
 help_section() {
-	(cd "$AGENT" && wine "active-response/bin/$NAME.exe" --help) | tr -d '\r' |
+	wine_step --cwd "$AGENT" "the .exe's --help" wine "active-response/bin/$NAME.exe" --help
+	tr -d '\r' <<<"$WINE_OUT" |
 		awk -v s="  $1" 'seen && started && !/^    / { exit }
 		                 seen && started { print substr($0, 5) }
 		                 /^By hand/ { seen = 1 }
 		                 seen && index($0, s) == 1 { started = 1 }'
 }
 
-# Runs the given lines as a .bat file in $IN, as a person would in cmd.
+# Runs the given lines as a .bat file in $IN, as a person would in cmd (its
+# status is the program's answer, checked by the caller).
 bat() {
 	printf '%s\r\n' '@echo off' "$@" >"$IN/run.bat"
-	(cd "$IN" && wine cmd /c run.bat >"$WORK/bat.out" 2>&1) || true
+	wine_step --cwd "$IN" --ok any "cmd /c run.bat: ${*: -1}" wine cmd /c run.bat
+	printf '%s\n%s\n' "$WINE_OUT" "$WINE_ERR" >"$WORK/bat.out"
 }
 
 cp "$DATA/forms/alert_26032.json" "$IN/alert.json"
@@ -51,9 +54,12 @@ check "--help shows the cmd commands, the .exe where the MSI puts it" \
 	test "${#CMD[@]}:${CMD[0]}" = \
 	"4:set AR=\"C:\\Program Files (x86)\\ossec-agent\\active-response\\bin\\$NAME.exe\""
 for line in "${CMD[@]:1}"; do
-	if [ "${line%% *}" = findstr ] && [ -z "$(cd "$IN" && wine findstr 26032 alerts.json 2>/dev/null)" ]; then
-		echo "skip - $line: this Wine's findstr finds nothing at all"
-		continue
+	if [ "${line%% *}" = findstr ]; then
+		wine_step --cwd "$IN" --ok any "findstr 26032 alerts.json" wine findstr 26032 alerts.json
+		if [ -z "$WINE_OUT" ]; then
+			echo "skip - $line: this Wine's findstr finds nothing at all"
+			continue
+		fi
 	fi
 	forget_history
 	set_dword 0
@@ -116,7 +122,7 @@ check "pipe held open, pretty-printed execd message: check_keys answered, remedi
 # bound named, the registry untouched. Each has a log of its own.
 stall() { # stall INPUT_FILE LOG: prints the exit status and stdout's line count
 	local log
-	log=$(winepath -w "$2")
+	log=$(wine_path -w "$2")
 	(cd "$AGENT" && /usr/bin/python3 - "$1" wine "active-response/bin/$NAME.exe" \
 		--log-file "$log" <<'PY'
 import subprocess, sys

@@ -16,23 +16,27 @@ AGENT_KEY='HKLM\Software\Wazuh, Inc.\Wazuh Agent'
 SVC_KEY='HKLM\System\CurrentControlSet\Services\WazuhSvc'
 # What this changes in a prefix that goes on being used, put back.
 put_back() {
-	wine reg delete "$AGENT_KEY" /f /reg:32 >/dev/null 2>&1 || true
-	wine reg delete "$SVC_KEY" /f >/dev/null 2>&1 || true
-	rm -rf "$(winepath -u 'C:\Wazuh Custom' 2>/dev/null)"
+	delete_agent_keys
+	rm -rf "$(wine_path -u 'C:\Wazuh Custom')"
 	if [ -f "$WORK/agent-copy.exe" ]; then
 		mkdir -p "$(dirname "$DEFAULT_EXE")"
 		cp "$WORK/agent-copy.exe" "$DEFAULT_EXE"
 	fi
 }
-# shellcheck source=tests/e2e/wine/agent.sh
-. "$HERE/agent.sh"
-[ -z "${AR_WINE_AGENT:-}" ] || trap 'put_back; rm -rf "$WORK"' EXIT
-DEFAULT_EXE="$AGENT/active-response/bin/$NAME.exe"
-"$ROOT/packaging/ensure-packages.sh" msitools wixl gcab
-
+delete_agent_keys() { # reg's 1: the key was not there
+	wine_step --ok "0 1" "reg delete the agent's key (32-bit view)" \
+		wine reg delete "$AGENT_KEY" /f /reg:32
+	wine_step --ok "0 1" "reg delete the agent's service key" wine reg delete "$SVC_KEY" /f
+}
 # run.sh counts the lines of the checks.
 # shellcheck source=tests/tap.sh
-. "$ROOT/tests/tap.sh"
+. "$HERE/../../tap.sh"
+# Before agent.sh's cleanup, which removes WORK.
+[ -z "${AR_WINE_AGENT:-}" ] || at_exit put_back
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$HERE/agent.sh"
+DEFAULT_EXE="$AGENT/active-response/bin/$NAME.exe"
+"$ROOT/packaging/ensure-packages.sh" msitools wixl gcab
 
 # Two versions of the package: the one under test and a newer one.
 MSI=${AR_WIN_MSI:-}
@@ -52,13 +56,17 @@ gcab -x -C "$WORK" "$WORK/ar.cab" >/dev/null
 
 UNINSTALL='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
 CUSTOM='C:\Wazuh Custom\agent dir'
-C=$(winepath -u "$CUSTOM" 2>/dev/null)
+C=$(wine_path -u "$CUSTOM")
+# (No folder from winepath: the failure is named above; nothing to go on with.)
+[ -n "$C" ] || exit 1
 
-msiexec() { # msiexec /i|/x MSI: quiet, sets RC
-	set +e
-	wine msiexec "$1" "$(winepath -w "$2")" /qn >/dev/null 2>&1
-	RC=$?
-	set -e
+# msiexec /i|/x MSI: quiet, sets RC (every status is an answer, checked).
+# 82 is 1618 (ERROR_INSTALL_ALREADY_RUNNING) as an exit status: the
+# install before this one is still finishing in the prefix, which is
+# transient by its meaning; waited for and tried again.
+msiexec() {
+	wine_step --ok any --again 82 "msiexec $1 ${2##*/}" wine msiexec "$1" "$(wine_path -w "$2")" /qn
+	RC=$WINE_RC
 }
 installed_anywhere() { # how many copies of the .exe the drive holds
 	find "$WINEPREFIX/drive_c" -name "$NAME.exe" | wc -l
@@ -66,7 +74,9 @@ installed_anywhere() { # how many copies of the .exe the drive holds
 # Our Add/Remove Programs entries (32-bit view, the package being x86):
 # "DisplayVersion Publisher" per entry.
 arp() {
-	wine reg query "$UNINSTALL" /s /reg:32 2>/dev/null | tr -d '\r' | awk '
+	wine_step --ok "0 1" "reg query the Add/Remove Programs entries" \
+		wine reg query "$UNINSTALL" /s /reg:32
+	tr -d '\r' <<<"$WINE_OUT" | awk '
 		/^HKEY_/ { if (ours) print ver, pub; ours = 0; ver = pub = "" }
 		$1 == "DisplayName" && /SMB client signing/ { ours = 1 }
 		$1 == "DisplayVersion" { ver = $3 }
@@ -77,8 +87,7 @@ arp() {
 # The default agent folder's copy (run.sh's) is kept aside meanwhile.
 cp "$DEFAULT_EXE" "$WORK/agent-copy.exe"
 rm -f "$DEFAULT_EXE"
-wine reg delete "$AGENT_KEY" /f /reg:32 >/dev/null 2>&1 || true
-wine reg delete "$SVC_KEY" /f >/dev/null 2>&1 || true
+delete_agent_keys
 
 msiexec /i "$MSI"
 check "no agent on the machine: the MSI refuses (exit $RC)" \
@@ -86,7 +95,8 @@ check "no agent on the machine: the MSI refuses (exit $RC)" \
 
 mkdir -p "$C/active-response/bin"
 echo "agent's own" >"$C/active-response/bin/netsh.exe"
-wine reg add "$AGENT_KEY" /v WazuhInstallDir /t REG_SZ /d "$CUSTOM\\" /reg:32 /f >/dev/null
+wine_step "reg add the agent's WazuhInstallDir (32-bit view)" \
+	wine reg add "$AGENT_KEY" /v WazuhInstallDir /t REG_SZ /d "$CUSTOM\\" /reg:32 /f
 msiexec /i "$MSI"
 check "agent in a custom folder (WazuhInstallDir, 32-bit view): installed (exit $RC)" test "$RC" = 0
 check "the .exe is in <custom folder>\\active-response\\bin" \
@@ -106,10 +116,13 @@ check "msiexec /x removes the .exe (exit $RC)" \
 	test "$RC" = 0 -a ! -e "$C/active-response/bin/$NAME.exe" -a -z "$(arp)"
 check "... and leaves the agent's files" test -f "$C/active-response/bin/netsh.exe"
 
-wine reg delete "$AGENT_KEY" /f /reg:32 >/dev/null 2>&1 || true
-wine reg add "$SVC_KEY" /v DisplayName /t REG_SZ /d "Wazuh" /f >/dev/null
+wine_step --ok "0 1" "reg delete the agent's key (32-bit view)" \
+	wine reg delete "$AGENT_KEY" /f /reg:32
+wine_step "reg add the agent's service" wine reg add "$SVC_KEY" /v DisplayName /t REG_SZ /d "Wazuh" /f
 msiexec /i "$MSI"
 check "agent service but no WazuhInstallDir: the default folder (exit $RC)" \
 	cmp "$DEFAULT_EXE" "$WORK/ActiveResponseExe64File"
 msiexec /x "$MSI"
 check "... removed again" test "$RC" = 0 -a ! -e "$DEFAULT_EXE"
+
+tap_summary

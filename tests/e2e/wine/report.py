@@ -8,8 +8,9 @@ is written. TLS verification itself is proven on the native build
 (tests/api/): Wine's Schannel does not refuse an unknown CA.
 
 usage: report.py AGENT_DIR EXE_RELATIVE_PATH   (WINEPREFIX set by agent.sh)
-prints "ok - ..." / "not ok - ..." lines, and each run's standard error
-after "# "; exits non-zero only when it could not run its cases."""
+prints "ok - ..." / "not ok - ..." lines, each run's standard error after
+"# ", then "N passed, M failed"; a case that could not run ends it with a
+traceback and no such line (run.sh's relay counts that as a failure)."""
 
 import glob
 import json
@@ -25,8 +26,12 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 from arprog import data, read_log  # noqa: E402
 from test_report import PASSWORD, Server, USER, make_pki  # noqa: E402
 
+COUNTS = [0, 0]
+
+
 def check(what, cond):
-    print(("ok - " if cond else "not ok - ") + what)
+    COUNTS[0 if cond else 1] += 1
+    print(("ok - " if cond else "not ok - ") + what, flush=True)
 
 
 def winpath(path):
@@ -110,3 +115,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+    print("%d passed, %d failed" % tuple(COUNTS))

@@ -4,35 +4,42 @@
 # sample alerts piped in as execd would, outcomes read back with `wine reg
 # query`; then its reporting against the HTTPS stand-in of the API
 # (report.py). Uses AR_WIN_EXE, or builds the .exe with
-# packaging/windows/build.sh.
+# packaging/windows/build.sh. Every Wine step goes through wine_step
+# (wine_lib.sh): a step that fails is named, with its output.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/tap.sh
+. "$HERE/../../tap.sh"
 # shellcheck source=tests/e2e/wine/agent.sh
 . "$HERE/agent.sh"
 DATA=$ROOT/tests/data
 LOG="$AGENT/active-response/active-responses.log"
 BACKUPS="$AGENT/backup/$NAME"
 
-# shellcheck source=tests/tap.sh
-. "$ROOT/tests/tap.sh"
-
 # The value as `reg query` shows it: "REG_DWORD 0x1", or "missing".
 value() {
-	wine reg query "$KEY" /v EnableSecuritySignature 2>/dev/null | tr -d '\r' |
+	wine_step --ok "0 1" "reg query the value" wine reg query "$KEY" /v EnableSecuritySignature
+	tr -d '\r' <<<"$WINE_OUT" |
 		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
 }
 key_exists() {
-	wine reg query "$KEY" >/dev/null 2>&1
+	wine_step --ok "0 1" "reg query the key" wine reg query "$KEY"
+	[ "$WINE_RC" = 0 ]
 }
 set_dword() {
-	wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f >/dev/null 2>&1
+	wine_step "reg add the value, REG_DWORD $1" \
+		wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f
 }
 set_sz() {
-	wine reg add "$KEY" /v EnableSecuritySignature /t REG_SZ /d "$1" /f >/dev/null 2>&1
+	wine_step "reg add the value, REG_SZ $1" \
+		wine reg add "$KEY" /v EnableSecuritySignature /t REG_SZ /d "$1" /f
 }
-delete_key() {
-	wine reg delete "$KEY" /f >/dev/null 2>&1 || true
+delete_key() { # the key may not be there: reg's 1
+	wine_step --ok "0 1" "reg delete the key" wine reg delete "$KEY" /f
+}
+reg_import() { # reg_import FILE: the stock reg import of a backup
+	wine_step "reg import ${1##*/}" wine reg import "$(wine_path -w "$1")"
 }
 # No earlier fix of the program's: a case that expects "remediated" after
 # putting the value back starts here, or the value put back again and again
@@ -46,14 +53,20 @@ backups() {
 newest_backup() {
 	find "$BACKUPS" -name '*.reg' -printf '%T@ %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-
 }
-# Runs the .exe from the agent folder, as execd does; sets RC and OUT.
+# Runs the .exe from the agent folder, as execd does; sets RC and OUT (its
+# stderr in $WORK/stderr). Every exit status is the program's answer.
 run() { # run SAMPLE [ARGS...]
 	local sample=$1
 	shift
-	set +e
-	OUT=$(cd "$AGENT" && wine "active-response/bin/$NAME.exe" "$@" <"$sample" 2>"$WORK/stderr")
-	RC=$?
-	set -e
+	wine_step --in "$sample" --cwd "$AGENT" --ok any "the .exe on ${sample##*/}" \
+		wine "active-response/bin/$NAME.exe" "$@"
+	OUT=$WINE_OUT RC=$WINE_RC
+	printf '%s\n' "$WINE_ERR" >"$WORK/stderr"
+}
+# The .exe's --restore FILE, from the agent folder.
+restore() {
+	wine_step --cwd "$AGENT" --ok any "the .exe's --restore ${1##*/}" \
+		wine "active-response/bin/$NAME.exe" --restore "$(wine_path -w "$1")"
 }
 last_status() {
 	/usr/bin/python3 - "$LOG" <<'PY'
@@ -74,7 +87,7 @@ check "log line in the agent's active-responses.log" test "$(last_status)" = rem
 check "one check_keys line on stdout" test "$(grep -c check_keys <<<"$OUT")" = 1
 check "backup written" test "$(backups)" = 1
 BK=$(find "$BACKUPS" -name '*.reg' | head -n 1)
-wine reg import "$(winepath -w "$BK")" >/dev/null 2>&1
+reg_import "$BK"
 check "backup of a missing value restores 'missing' with reg import" test "$(value)" = missing
 
 set_dword 0
@@ -82,11 +95,10 @@ run "$DATA/ours_26032_failed.json"
 check "from 0: exit 0" test "$RC" = 0
 check "from 0: now REG_DWORD 1" test "$(value)" = "REG_DWORD 0x1"
 BK=$(newest_backup)
-wine reg import "$(winepath -w "$BK")" >/dev/null 2>&1
+reg_import "$BK"
 check "backup restores 0 with the stock reg import" test "$(value)" = "REG_DWORD 0x0"
 run "$DATA/ours_26032_failed.json"
-(cd "$AGENT" && wine "active-response/bin/$NAME.exe" --restore "$(winepath -w "$BK")" </dev/null \
-	>/dev/null 2>&1) || true
+restore "$BK"
 check "backup restores 0 with --restore" test "$(value)" = "REG_DWORD 0x0"
 
 set_sz 1
@@ -138,27 +150,13 @@ check "execd continue: nothing else on stdout" test -z "$(field "$R" 'd["rest"]'
 # cache on Windows, against the HTTPS stand-in of the API.
 "$ROOT/packaging/ensure-packages.sh" openssl python3
 set_dword 0
-while IFS= read -r line; do
-	case "$line" in
-	"ok - "*) ok "${line#ok - }" ;;
-	"not ok - "*) not_ok "${line#not ok - }" ;;
-	*) echo "$line" ;;
-	esac
-done < <(/usr/bin/python3 "$HERE/report.py" "$AGENT" "active-response/bin/$NAME.exe" 2>&1 ||
-	echo "not ok - the reporting cases ran to their end")
+relay "" /usr/bin/python3 "$HERE/report.py" "$AGENT" "active-response/bin/$NAME.exe"
 
 # The command line as written (quoting, empty arguments), backups across
-# the agent's uninstall and upgrade, the MSI with msiexec: scripts of their
-# own, in this prefix.
-for script in argv.sh backups.sh msi.sh; do
-	while IFS= read -r line; do
-		case "$line" in
-		"ok - "*) ok "${line#ok - }" ;;
-		"not ok - "*) not_ok "${line#not ok - }" ;;
-		*) echo "$line" ;;
-		esac
-	done < <(AR_WINE_AGENT=$AGENT AR_WIN_DIR=${AR_WIN_DIR:-$(dirname "$EXE")} "$HERE/$script" 2>&1 ||
-		echo "not ok - $script ran to its end")
+# the agent's uninstall and upgrade, the MSI with msiexec, and the Wine
+# steps' own test (broken steps named): scripts of their own, in this prefix.
+for script in argv.sh backups.sh msi.sh wine_lib_test.sh; do
+	relay "" env AR_WINE_AGENT="$AGENT" AR_WIN_DIR="${AR_WIN_DIR:-$(dirname "$EXE")}" "$HERE/$script"
 done
 
 tap_summary

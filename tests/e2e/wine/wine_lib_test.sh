@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # the suites' bodies expand where they run
+# The Wine steps' own test (wine_lib.sh, tests/tap.sh): deliberately broken
+# steps, each in a small suite of its own run here, must be reported by
+# name with their command and output, counted, and that suite must still
+# end with its "N passed, M failed" line; a transient failure is tried
+# again, a hang is ended by the time limit, and a suite stopped by set -e
+# names the command that stopped it.
+# Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/tap.sh
+. "$HERE/../../tap.sh"
+# shellcheck source=tests/e2e/wine/agent.sh
+. "$HERE/agent.sh"
+
+# suite NAME BODY: runs BODY as a suite of its own (tap.sh and wine_lib.sh
+# sourced, set -e) in this prefix; its output in $WORK/NAME.out, its exit
+# status in $WORK/NAME.rc.
+suite() {
+	local rc=0
+	{
+		echo 'set -euo pipefail'
+		echo ". '$ROOT/tests/tap.sh'"
+		echo 'WORK=$(mktemp -d)'
+		echo 'at_exit '\''rm -rf "$WORK"'\'
+		echo ". '$HERE/wine_lib.sh'"
+		printf '%s\n' "$2"
+	} >"$WORK/$1.sh"
+	WINEPREFIX=$WINEPREFIX bash "$WORK/$1.sh" >"$WORK/$1.out" 2>&1 || rc=$?
+	echo "$rc" >"$WORK/$1.rc"
+}
+# has NAME TEXT: the output of suite NAME holds a line with TEXT (fixed).
+has() {
+	grep -qF -- "$2" "$WORK/$1.out" || {
+		sed 's/^/#   > /' "$WORK/$1.out"
+		return 1
+	}
+}
+status() { cat "$WORK/$1.rc"; }
+
+suite missing_key 'wine_step "query a key that is not there" wine reg query "HKLM\Software\ar-no-such-key"
+tap_summary'
+check "a failed wine reg query is a failed check, by its name and status" \
+	has missing_key "not ok - Wine step: query a key that is not there (status 1)"
+check "... with its command" has missing_key '#   command (in .): wine reg query HKLM\\Software\\ar-no-such-key'
+check "... and reg's own message" has missing_key "#   | reg: "
+check "... and the suite ends with its count line, failing" \
+	test "$(tail -n 1 "$WORK/missing_key.out"):$(status missing_key)" = "0 passed, 1 failed:1"
+
+suite bogus 'wine_step "a program that is not there" wine ar-no-such-program.exe
+ok "the step after it ran"
+tap_summary'
+check "a program Wine cannot find: a failed check, by its name" \
+	has bogus "not ok - Wine step: a program that is not there"
+check "... with what Wine says" has bogus "#   | Application could not be started"
+check "... and the suite goes on to its end" \
+	test "$(tail -n 1 "$WORK/bogus.out"):$(status bogus)" = "1 passed, 1 failed:1"
+
+# A step that fails as a Wine start does when its wineserver is going away,
+# once, then works: run again after the prefix is idle, and no failure.
+suite transient 'cat >"$WORK/flaky" <<"END"
+#!/bin/sh
+if [ ! -e "$1" ]; then
+	touch "$1"
+	echo "wine: a wine server seems to be running, but I cannot connect to it." >&2
+	exit 1
+fi
+exec wine reg query "HKLM\System\CurrentControlSet\Control"
+END
+chmod +x "$WORK/flaky"
+wine_step "a step whose first start failed" "$WORK/flaky" "$WORK/once"
+[ "$WINE_RC" = 0 ] && ok "it ran the second time"
+tap_summary'
+check "a transient Wine failure is tried again, and passes" \
+	has transient "ok - it ran the second time"
+check "... saying so" has transient "# a step whose first start failed: transient failure, try 1 of 3"
+check "... with no failure" test "$(tail -n 1 "$WORK/transient.out"):$(status transient)" = "1 passed, 0 failed:0"
+
+suite hang 'WINE_STEP_LIMIT=2
+wine_step "a step that hangs" sleep 30
+tap_summary'
+check "a step that hangs is ended by its time limit and named" \
+	has hang "not ok - Wine step: a step that hangs (no end within 2 s (status 124))"
+
+suite stops 'ok "a check before"
+grep -q never-there /dev/null
+ok "never reached"
+tap_summary'
+check "a suite stopped by set -e says so" has stops "not ok - stops.sh stopped before its end (exit status 1)"
+check "... naming the command" has stops ": grep -q never-there /dev/null (status 1)"
+check "... and ends with its count line, the stop counted" \
+	test "$(tail -n 1 "$WORK/stops.out"):$(status stops)" = "1 passed, 1 failed:1"
+
+tap_summary
