@@ -25,7 +25,10 @@ USER = "ar-reporter"
 
 
 def openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+    p = subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, check=False)
+    if p.returncode != 0:
+        raise RuntimeError("openssl %s failed (status %d): %s" % (
+            " ".join(args), p.returncode, p.stderr.decode("utf-8", "replace").strip()))
 
 
 def make_pki(d):
@@ -51,19 +54,35 @@ class Server:
         self.record = os.path.join(self.dir, "requests.jsonl")
         self.mode_file = os.path.join(self.dir, "mode")
         port_file = os.path.join(self.dir, "port")
-        self.proc = subprocess.Popen(
-            ["/usr/bin/python3", os.path.join(HERE, "fake_wazuh_api.py"),
-             "--cert", os.path.join(pki, cert + ".pem"), "--key", os.path.join(pki, cert + ".key"),
-             "--port-file", port_file, "--record", self.record, "--user", USER,
-             "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
-             "--window", str(window), "--mode", self.mode_file, "--api-rate", str(api_rate)] +
-            (["--fleet", fleet] if fleet else []))
-        for _ in range(200):
-            if os.path.exists(port_file):
-                break
+        with open(os.path.join(self.dir, "stderr"), "wb") as err:
+            self.proc = subprocess.Popen(
+                ["/usr/bin/python3", os.path.join(HERE, "fake_wazuh_api.py"),
+                 "--cert", os.path.join(pki, cert + ".pem"),
+                 "--key", os.path.join(pki, cert + ".key"),
+                 "--port-file", port_file, "--record", self.record, "--user", USER,
+                 "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
+                 "--window", str(window), "--mode", self.mode_file, "--api-rate",
+                 str(api_rate)] + (["--fleet", fleet] if fleet else []),
+                stderr=err)
+        self.port = self.wait_for_port(port_file)
+
+    def wait_for_port(self, port_file, limit=60.0):
+        """The port the stand-in listens on, once it says so; a stand-in that
+        dies or says nothing within LIMIT seconds is named with its stderr."""
+        end = time.monotonic() + limit
+        while not os.path.exists(port_file):
+            if self.proc.poll() is not None or time.monotonic() > end:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+                with open(os.path.join(self.dir, "stderr"), encoding="utf-8",
+                          errors="replace") as f:
+                    err = f.read().strip()
+                raise RuntimeError("the HTTPS stand-in of the API (fake_wazuh_api.py) did not "
+                                   "start within %d s (status %s): %s" %
+                                   (limit, self.proc.returncode, err or "no output"))
             time.sleep(0.05)
         with open(port_file, encoding="utf-8") as f:
-            self.port = int(f.read())
+            return int(f.read())
 
     def set_mode(self, mode):
         with open(self.mode_file, "w", encoding="utf-8") as f:

@@ -31,7 +31,11 @@ vg() { # vg NAME EXIT_STATUS REGISTRY_SAMPLE STDIN_FILE [ARGS...]
 		ok "$name (exit $rc)"
 	else
 		not_ok "$name (exit $rc, expected $want; 99: valgrind found errors)"
-		cat "$WORK/vg.log"
+		printf '# command: valgrind ... %s --registry-file %s --log-file %s' "$PROG" \
+			"${sample##*/}" "ar.log"
+		[ "$#" -eq 0 ] || printf ' %q' "$@"
+		printf ' <%s\n' "${input##*/}"
+		sed 's/^/# /' "$WORK/vg.log"
 	fi
 }
 

@@ -25,7 +25,8 @@ PER=$((TOTAL / ${#HARNESSES[@]}))
 . "$ROOT/tests/tap.sh"
 
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# shellcheck disable=SC2016 # expanded at exit
+at_exit 'rm -rf "$WORK"'
 
 configure() {
 	if [ -f "$BUILD/build.ninja" ]; then

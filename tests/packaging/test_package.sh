@@ -11,12 +11,14 @@ NAME=win_ms_network_client_sign_if_server_agrees
 "$ROOT/packaging/ensure-packages.sh" msitools gcab unzip python3
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+# shellcheck source=tests/tap.sh
+. "$ROOT/tests/tap.sh"
 
 AR_PUBLISHER="Example Publisher" AR_PUBLISHER_URL="https://publisher.example/ar" \
 	"$ROOT/packaging/windows/package.sh" "$OUT" >/dev/null 2>"$OUT/stderr" || {
-	cat "$OUT/stderr"
-	echo "0 passed, 1 failed"
-	exit 1
+	not_ok "packaging/windows/package.sh $OUT"
+	sed 's/^/# /' "$OUT/stderr"
+	tap_summary || exit 1
 }
 ZIP=$(find "$OUT" -maxdepth 1 -name "$NAME-*-windows.zip")
 MSI=$(find "$OUT" -maxdepth 1 -name "$NAME-*.msi")
@@ -27,8 +29,6 @@ WIN=${WIN:-$OUT/bin}
 EXE=$WIN/$NAME.exe
 EXE32=$WIN/i686/$NAME.exe
 
-# shellcheck source=tests/tap.sh
-. "$ROOT/tests/tap.sh"
 CHECK_LOG=$OUT/checks.log
 in_zip() {
 	local list

@@ -35,10 +35,10 @@ build_in() { # build_in FOLDER: copy the tree there and build it
 package() { # package TREE WIN_DIR OUT
 	AR_WIN_DIR=$2 AR_PUBLISHER=Reproducible "$1/packaging/windows/package.sh" "$3" >>"$W/package.log" 2>&1
 }
-fail_with_logs() {
+fail_with_logs() { # fail_with_logs STEP
+	not_ok "$1"
 	tail -n 20 "$W"/*.log "$W"/*/*.log 2>/dev/null | sed 's/^/# /'
-	echo "0 passed, 1 failed"
-	exit 1
+	tap_summary || exit 1
 }
 
 # A copy has no git history: it is told the commit and its time.
@@ -56,14 +56,14 @@ if [ -z "$FIRST" ] && [ -n "${AR_WIN_EXE:-}" ]; then FIRST=$(dirname "$AR_WIN_EX
 if [ -n "$FIRST" ]; then
 	FIRST_TREE=$ROOT
 else
-	build_in "$W/first" || fail_with_logs
+	build_in "$W/first" || fail_with_logs "build.sh in a copy of the tree"
 	FIRST=$W/first/out
 	FIRST_TREE=$W/first/src
 fi
 SECOND=$W/second/in/a/deeper/folder
-build_in "$SECOND" || fail_with_logs
+build_in "$SECOND" || fail_with_logs "build.sh in a copy of the tree in another folder"
 if ! package "$FIRST_TREE" "$FIRST" "$W/pkg1" || ! package "$SECOND/src" "$SECOND/out" "$W/pkg2"; then
-	fail_with_logs
+	fail_with_logs "package.sh of both builds"
 fi
 
 check "x86_64 .exe: the same bytes from two folders" cmp "$FIRST/$NAME.exe" "$SECOND/out/$NAME.exe"

@@ -76,9 +76,9 @@ CNF
 	[ -s signer.p12 ] && [ -s other.pem ] && [ -s tsa.pem ]
 }
 if ! (pki) >"$W/pki.log" 2>&1; then
-	cat "$W/pki.log"
-	echo "0 passed, 1 failed"
-	exit 1
+	not_ok "a throwaway CA, signer and time stamp authority made by openssl"
+	sed 's/^/# /' "$W/pki.log"
+	tap_summary || exit 1
 fi
 P=$W/pki
 
@@ -122,9 +122,19 @@ flip "$W/t.exe" $(($(stat -c %s "$WIN/$NAME.exe") / 2))
 check "a one-byte change in the .exe fails verify" refused "$W/t.exe"
 
 # Time stamps from the stand-in authority.
-/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/tsa_standin.py" "$P/tsa.cnf" "$W/tsa.port" &
+/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/tsa_standin.py" "$P/tsa.cnf" "$W/tsa.port" \
+	2>"$W/tsa.err" &
 TSA_PID=$!
-for _ in $(seq 50); do [ -s "$W/tsa.port" ] && break; sleep 0.1; done
+# Its port, once it listens: a bounded wait, and a stand-in that never
+# says is named with its output.
+for _ in $(seq 600); do
+	if [ -s "$W/tsa.port" ] || ! kill -0 "$TSA_PID" 2>/dev/null; then break; fi
+	sleep 0.1
+done
+if [ ! -s "$W/tsa.port" ]; then
+	not_ok "the time stamp stand-in (tsa_standin.py) listening within 60 s"
+	sed 's/^/# /' "$W/tsa.err"
+fi
 cp "$WIN/$NAME.exe" "$W/d.exe"
 check "sign.sh --timestamp URL: signed and time-stamped" \
 	"$SIGN" --cert "$P/signer.pem" --key "$P/signer.key" --pass-file "$P/pass" \
