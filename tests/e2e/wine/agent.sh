@@ -3,7 +3,8 @@
 # Windows agent has it; or, with AR_WINE_AGENT set (a script run.sh runs in
 # its own prefix), that agent folder, in the prefix already made. Brings
 # the Wine steps (wine_lib.sh).
-# Sets ROOT, NAME, KEY, WORK, AGENT (and EXE in a fresh prefix); cleans up
+# Sets ROOT, NAME, KEY, WORK, AGENT (and EXE in a fresh prefix), value and
+# set_dword (the value read back and set with reg); cleans up
 # on exit.
 # shellcheck shell=bash
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -14,6 +15,17 @@ KEY='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
 WORK=$(mktemp -d)
 # shellcheck source=tests/e2e/wine/wine_lib.sh
 . "$ROOT/tests/e2e/wine/wine_lib.sh"
+
+# The value as `reg query` shows it: "REG_DWORD 0x1", or "missing".
+value() {
+	wine_step --ok "0 1" "reg query the value" wine reg query "$KEY" /v EnableSecuritySignature
+	tr -d '\r' <<<"$WINE_OUT" |
+		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
+}
+set_dword() {
+	wine_step "reg add the value, REG_DWORD $1" \
+		wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f
+}
 
 # Through tap.sh's at_exit where the script has it: its EXIT trap prints
 # the closing line.

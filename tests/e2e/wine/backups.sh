@@ -25,16 +25,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 DATA=$ROOT/tests/data
 SOURCE_EXE=$AGENT/active-response/bin/$NAME.exe
 
-value() {
-	wine_step --ok "0 1" "reg query the value" wine reg query "$KEY" /v EnableSecuritySignature
-	tr -d '\r' <<<"$WINE_OUT" |
-		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
-}
-set_dword() {
-	wine_step "reg add the value, REG_DWORD $1" \
-		wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f
-}
-
 # The registry value is shared with the other cases of the prefix: kept
 # (reg's 1: no key to keep).
 wine_step --ok "0 1" "reg export the key" wine reg export "$KEY" "$(wine_path -w "$WORK/saved.reg")" /y

@@ -17,19 +17,9 @@ DATA=$ROOT/tests/data
 LOG="$AGENT/active-response/active-responses.log"
 BACKUPS="$AGENT/backup/$NAME"
 
-# The value as `reg query` shows it: "REG_DWORD 0x1", or "missing".
-value() {
-	wine_step --ok "0 1" "reg query the value" wine reg query "$KEY" /v EnableSecuritySignature
-	tr -d '\r' <<<"$WINE_OUT" |
-		awk '$1 == "EnableSecuritySignature" { print $2, $3; found = 1 } END { if (!found) print "missing" }'
-}
 key_exists() {
 	wine_step --ok "0 1" "reg query the key" wine reg query "$KEY"
 	[ "$WINE_RC" = 0 ]
-}
-set_dword() {
-	wine_step "reg add the value, REG_DWORD $1" \
-		wine reg add "$KEY" /v EnableSecuritySignature /t REG_DWORD /d "$1" /f
 }
 set_sz() {
 	wine_step "reg add the value, REG_SZ $1" \
