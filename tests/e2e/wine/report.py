@@ -58,7 +58,10 @@ def main():
             json.dump({"api": {"url": "https://localhost:%d" % server.port, "user": USER,
                                "password_file": winpath(secret),
                                "ca_file": winpath(os.path.join(ar_dir, "manager-ca.pem")),
-                               "timeout_seconds": 5},
+                               # No case here waits for it to pass: it only
+                               # bounds a hang, and a loaded machine may take
+                               # seconds for Wine's TLS handshake.
+                               "timeout_seconds": 30},
                        "spool_dir": winpath(spool)}, f)
 
         def run():
