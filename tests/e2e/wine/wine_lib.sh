@@ -20,11 +20,14 @@ WINE_IDLE_LIMIT=${AR_WINE_IDLE_LIMIT:-180}
 # Failures known to be transient, all from Wine's loader before the
 # program runs, so running it again does nothing twice:
 # - the messages of a client that found the prefix's wineserver exiting
-#   (it exits a few seconds after its last process) or not yet started,
-#   and gave up connecting: "a wine server seems to be running, but I
-#   cannot connect to it", "for some mysterious reason, the wine server
-#   never started / failed to run", and Debian's "fixed a temporary
-#   directory error, please try running the same command again";
+#   or not yet started, and gave up connecting. Debian starts wineserver
+#   with -p0 (/usr/lib/wine/wineserver): it exits, saving the registry, as
+#   soon as its last process has, so each step of a suite starts a new one
+#   while the last may still be going away, slowly on a loaded machine:
+#   "a wine server seems to be running, but I cannot connect to it", "for
+#   some mysterious reason, the wine server never started / failed to
+#   run", and Debian's "fixed a temporary directory error, please try
+#   running the same command again";
 # - "wine client error:", the server gone in the middle of a request.
 # Waiting for the old server to be gone (wineserver -w) is the cure.
 WINE_TRANSIENT='^wine: (a wine server seems to be running, but I cannot connect|for some mysterious reason, the wine server|fixed a temporary directory error)|^wine client error:'
