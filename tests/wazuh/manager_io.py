@@ -1,0 +1,230 @@
+#!/usr/bin/python3
+"""Talks to a manager tree that tests/wazuh/manager.sh started, over the
+daemons' own sockets:
+
+    manager_io.py register DIR [ID]       agent ID (default 001, as in
+                                          DIR/etc/client.keys) in wazuh-db's
+                                          global database, with its version
+    manager_io.py event DIR sca FILE [ID] FILE: one SCA event (JSON) as the
+                                          agent's SCA module sends it
+    manager_io.py event DIR arlog FILE [ID]  FILE: lines of the Windows
+                                          agent's active-responses.log
+    manager_io.py event DIR api FILE      FILE: events (one a line) as the
+                                          server API's POST /events passes
+                                          them on (location API-Webhook)
+
+An event reaches analysisd's queue (queue/sockets/queue, a datagram socket)
+as remoted forwards an agent's message: "<queue>:[ID] (NAME) IP-><location>:
+<text>". What it caused is printed, one JSON a line: each new alert of
+logs/alerts/alerts.json, and each active-response message analysisd sent to
+queue/alerts/ar as {"ar": "<message>"} (read from a socket of our own there
+when wazuh-remoted does not run). It waits at most 10 s, and stops 1.5 s
+after the last thing seen."""
+
+import json
+import os
+import pwd
+import grp
+import socket
+import struct
+import sys
+import time
+
+AGENT_VERSION = "Wazuh v4.14.7"
+SCA_MQ = "p"
+LOCALFILE_MQ = "1"
+# logcollector's location for the Windows agent's active-response log: the
+# path as its default ossec.conf names it.
+ARLOG_LOCATION = "active-response\\active-responses.log"
+# The server API's location for events given to POST /events.
+API_LOCATION = "API-Webhook"
+LIMIT = 10.0
+SETTLE = 1.5
+
+
+def agents(tree):
+    """{id: (name, ip)} from client.keys (removed agents, "!" names, skipped)."""
+    out = {}
+    with open(os.path.join(tree, "etc", "client.keys"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4 and not parts[1].startswith("!"):
+                out[parts[0]] = (parts[1], parts[2])
+    return out
+
+
+def wdb_query(tree, query):
+    """One wazuh-db query: 4-byte little-endian length, then the text."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect(os.path.join(tree, "queue", "db", "wdb"))
+        data = query.encode()
+        s.sendall(struct.pack("<I", len(data)) + data)
+        head = b""
+        while len(head) < 4:
+            chunk = s.recv(4 - len(head))
+            if not chunk:
+                raise RuntimeError("wazuh-db closed the connection on: " + query)
+            head += chunk
+        size = struct.unpack("<I", head)[0]
+        body = b""
+        while len(body) < size:
+            chunk = s.recv(size - len(body))
+            if not chunk:
+                break
+            body += chunk
+        return body.decode("utf-8", "replace")
+
+
+def agent(tree, agent_id):
+    """(name, ip) of the agent: from client.keys, else win-ws<ID> from any."""
+    return agents(tree).get(agent_id, ("win-ws" + agent_id, "any"))
+
+
+def register(tree, agent_id):
+    name, ip = agent(tree, agent_id)
+    num = int(agent_id)
+    answer = wdb_query(tree, "global get-agent-info %d" % num)
+    if not answer.startswith("ok") or answer.strip() in ("ok", "ok []"):
+        ins = {"id": num, "name": name, "ip": ip, "register_ip": ip,
+               "internal_key": "0" * 64, "group": "default", "date_add": int(time.time())}
+        answer = wdb_query(tree, "global insert-agent " + json.dumps(ins))
+        if not answer.startswith("ok"):
+            raise RuntimeError("insert-agent %s: %s" % (agent_id, answer))
+    # analysisd reads the version to choose the message format (JSON from 4.2).
+    data = {"id": num, "version": AGENT_VERSION, "os_name": "Microsoft Windows 11 Enterprise",
+            "os_platform": "windows", "connection_status": "active", "sync_status": "synced",
+            "group_config_status": "synced"}
+    answer = wdb_query(tree, "global update-agent-data " + json.dumps(data))
+    if not answer.startswith("ok"):
+        raise RuntimeError("update-agent-data %s: %s" % (agent_id, answer))
+
+
+def location(tree, agent_id):
+    name, ip = agent(tree, agent_id)
+    # remoted's "[ID] (NAME) IP"; SendMSG escapes ':' and '|' in it with '|'.
+    loc = "[%s] (%s) %s" % (agent_id, name, ip)
+    return loc.replace("|", "||").replace(":", "|:")
+
+
+class ArSink:
+    """Where analysisd sends active-response messages (queue/alerts/ar):
+    remoted's socket when it runs, else one of ours that we read."""
+
+    def __init__(self, tree):
+        self.path = os.path.join(tree, "queue", "alerts", "ar")
+        self.sock = None
+        if self._remoted_listens():
+            return
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        os.chown(self.path, pwd.getpwnam("wazuh").pw_uid, grp.getgrnam("wazuh").gr_gid)
+        os.chmod(self.path, 0o660)
+        self.sock.setblocking(False)
+
+    def _remoted_listens(self):
+        if not os.path.exists(self.path):
+            return False
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            probe.connect(self.path)
+            return True
+        except OSError:
+            return False
+        finally:
+            probe.close()
+
+    def read(self):
+        out = []
+        while self.sock is not None:
+            try:
+                # analysisd sends the terminating NUL with the text.
+                data = self.sock.recv(65536 + 512).rstrip(b"\0")
+                out.append(data.decode("utf-8", "replace"))
+            except BlockingIOError:
+                break
+        return out
+
+    def close(self):
+        if self.sock is not None:
+            self.sock.close()
+            os.unlink(self.path)
+
+
+class Alerts:
+    def __init__(self, tree):
+        self.path = os.path.join(tree, "logs", "alerts", "alerts.json")
+        self.offset = os.path.getsize(self.path) if os.path.exists(self.path) else 0
+        self.partial = b""
+
+    def read(self):
+        if not os.path.exists(self.path):
+            return []
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        self.offset += len(data)
+        lines = (self.partial + data).split(b"\n")
+        self.partial = lines.pop()
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def send(tree, messages):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        s.connect(os.path.join(tree, "queue", "sockets", "queue"))
+        for m in messages:
+            s.send(m.encode("utf-8"))
+
+
+def event(tree, kind, path, agent_id):
+    register(tree, agent_id)
+    loc = location(tree, agent_id)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if kind == "sca":
+        body = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+        messages = ["%s:%s->sca:%s" % (SCA_MQ, loc, body)]
+    elif kind == "arlog":
+        messages = ["%s:%s->%s:%s" % (LOCALFILE_MQ, loc, ARLOG_LOCATION, line)
+                    for line in text.splitlines() if line.strip()]
+    elif kind == "api":
+        # What the server API's POST /events hands analysisd for each event.
+        messages = ["%s:%s:%s" % (LOCALFILE_MQ, API_LOCATION, line)
+                    for line in text.splitlines() if line.strip()]
+    else:
+        raise SystemExit("event kind: sca, arlog or api, not %r" % kind)
+    sink, alerts = ArSink(tree), Alerts(tree)
+    try:
+        send(tree, messages)
+        start = last = time.monotonic()
+        seen = False
+        while True:
+            now = time.monotonic()
+            if now - start >= LIMIT or (seen and now - last >= SETTLE):
+                break
+            got = [json.dumps(a, ensure_ascii=False) for a in alerts.read()]
+            got += [json.dumps({"ar": m}, ensure_ascii=False) for m in sink.read()]
+            for line in got:
+                print(line, flush=True)
+            if got:
+                seen, last = True, time.monotonic()
+            time.sleep(0.05)
+    finally:
+        sink.close()
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "register":
+        register(argv[2], argv[3] if len(argv) > 3 else "001")
+        return 0
+    if len(argv) in (5, 6) and argv[1] == "event":
+        event(argv[2], argv[3], argv[4], argv[5] if len(argv) == 6 else "001")
+        return 0
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
