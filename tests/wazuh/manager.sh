@@ -240,40 +240,38 @@ do_check() {
 	done
 }
 
-# Waits up to 30 s for a path (a socket the daemon creates when ready).
-wait_for() {
-	local path=$1 what=$2 pid=$3 i
-	for i in $(seq 300); do
-		[ -e "$path" ] && return 0
-		kill -0 "$pid" 2>/dev/null || {
-			tail -n 20 "$(dirname "$path")/../../logs/ossec.log" >&2 2>/dev/null || true
-			die "$what exited before $path appeared"
-		}
-		sleep 0.1
-	done
-	die "$what: no $path after 30 s"
-}
-
 # Whether pid runs this tree's daemon name.
 runs() {
 	[ "$(readlink "/proc/$2/exe" 2>/dev/null)" = "$1/bin/$3" ]
 }
 
-start_daemon() {
-	local dir=$1 name=$2 ready=$3 pid f
-	# In the foreground (-f), so that $! is the daemon itself.
-	"$dir/bin/$name" -f >>"$dir/logs/$name.out" 2>&1 </dev/null &
-	pid=$!
-	echo "$pid" >"$dir/var/run/ar-$name.pid"
-	wait_for "$dir/$ready" "$name" "$pid"
-	# wazuh-remoted serves from a child it forks; the child writes its own
-	# pid file in this tree: record it too.
-	for f in "$dir/var/run/$name"-*.pid; do
-		[ -f "$f" ] || continue
-		f=$(basename "$f" .pid)
-		f=${f##*-}
-		[ "$f" = "$pid" ] || ! runs "$dir" "$f" "$name" || echo "$f" >>"$dir/var/run/ar-$name.pid"
+# The pids of the processes running this tree's daemon name.
+tree_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		! runs "$1" "$p" "$2" || echo "$p"
 	done
+}
+
+start_daemon() {
+	local dir=$1 name=$2 ready=$3 i
+	# In the foreground (-f): $! is the daemon. wazuh-remoted serves from a
+	# child it forks, and its first process ends.
+	"$dir/bin/$name" -f >>"$dir/logs/$name.out" 2>&1 </dev/null &
+	echo "$!" >"$dir/var/run/ar-$name.pid"
+	for i in $(seq 300); do
+		[ -e "$dir/$ready" ] && break
+		[ "$i" -lt 20 ] || [ -n "$(tree_pids "$dir" "$name")" ] || break
+		sleep 0.1
+	done
+	# Every process of this tree's daemon is one start started.
+	tree_pids "$dir" "$name" | sort -u - "$dir/var/run/ar-$name.pid" >"$dir/var/run/ar-$name.pid.new"
+	mv "$dir/var/run/ar-$name.pid.new" "$dir/var/run/ar-$name.pid"
+	if [ ! -e "$dir/$ready" ] || [ -z "$(tree_pids "$dir" "$name")" ]; then
+		tail -n 20 "$dir/logs/$name.out" >&2 || true
+		die "$name: not running with $ready within 30 s"
+	fi
 }
 
 do_start() {
@@ -284,10 +282,28 @@ do_start() {
 	do_check "$dir" "$remoted"
 	start_daemon "$dir" wazuh-db queue/db/wdb
 	python3 "$HERE/manager_io.py" register "$dir" 001
-	start_daemon "$dir" wazuh-analysisd queue/sockets/queue
 	if [ "$remoted" = yes ]; then
+		start_daemon "$dir" wazuh-analysisd queue/sockets/queue
 		start_daemon "$dir" wazuh-remoted queue/alerts/ar
+	else
+		start_sink "$dir"
+		start_daemon "$dir" wazuh-analysisd queue/sockets/queue
 	fi
+}
+
+# Without remoted, a reader of our own takes remoted's place on
+# queue/alerts/ar, where analysisd sends active-response messages; it
+# appends each to logs/ar-messages.log. Started before analysisd: analysisd
+# drops a message when the socket it had connected to is gone.
+start_sink() {
+	local dir=$1 i
+	python3 "$HERE/manager_io.py" sink "$dir" >>"$dir/logs/ar-sink.out" 2>&1 </dev/null &
+	echo "$!" >"$dir/var/run/ar-sink.pid"
+	for i in $(seq 100); do
+		[ -S "$dir/queue/alerts/ar" ] && return 0
+		sleep 0.1
+	done
+	die "the active-response reader did not start: $(tail -n 5 "$dir/logs/ar-sink.out")"
 }
 
 # Ends the processes whose pids start recorded, if they still run the
@@ -310,6 +326,14 @@ do_stop() {
 		done
 		rm -f "$f"
 	done
+	f=$dir/var/run/ar-sink.pid
+	if [ -f "$f" ]; then
+		pid=$(cat "$f")
+		if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "manager_io.py sink $dir "; then
+			kill -TERM "$pid" 2>/dev/null || true
+		fi
+		rm -f "$f"
+	fi
 }
 
 usage() {

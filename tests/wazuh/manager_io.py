@@ -2,6 +2,7 @@
 """Talks to a manager tree that tests/wazuh/manager.sh started, over the
 daemons' own sockets:
 
+    manager_io.py sink DIR                reads queue/alerts/ar in remoted's place
     manager_io.py register DIR [ID]       agent ID (default 001, as in
                                           DIR/etc/client.keys) in wazuh-db's
                                           global database, with its version
@@ -17,14 +18,15 @@ An event reaches analysisd's queue (queue/sockets/queue, a datagram socket)
 as remoted forwards an agent's message: "<queue>:[ID] (NAME) IP-><location>:
 <text>". What it caused is printed, one JSON a line: each new alert of
 logs/alerts/alerts.json, and each active-response message analysisd sent to
-queue/alerts/ar as {"ar": "<message>"} (read from a socket of our own there
-when wazuh-remoted does not run). It waits at most 10 s, and stops 1.5 s
+queue/alerts/ar as {"ar": "<message>"} (when wazuh-remoted does not run,
+`sink` takes its place there and keeps them in logs/ar-messages.log). It waits at most 10 s, and stops 1.5 s
 after the last thing seen."""
 
 import json
 import os
-import pwd
 import grp
+import pwd
+import signal
 import socket
 import struct
 import sys
@@ -107,56 +109,36 @@ def location(tree, agent_id):
     return loc.replace("|", "||").replace(":", "|:")
 
 
-class ArSink:
-    """Where analysisd sends active-response messages (queue/alerts/ar):
-    remoted's socket when it runs, else one of ours that we read."""
-
-    def __init__(self, tree):
-        self.path = os.path.join(tree, "queue", "alerts", "ar")
-        self.sock = None
-        if self._remoted_listens():
-            return
-        if os.path.exists(self.path):
-            os.unlink(self.path)
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(self.path)
-        os.chown(self.path, pwd.getpwnam("wazuh").pw_uid, grp.getgrnam("wazuh").gr_gid)
-        os.chmod(self.path, 0o660)
-        self.sock.setblocking(False)
-
-    def _remoted_listens(self):
-        if not os.path.exists(self.path):
-            return False
-        probe = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        try:
-            probe.connect(self.path)
-            return True
-        except OSError:
-            return False
-        finally:
-            probe.close()
-
-    def read(self):
-        out = []
-        while self.sock is not None:
-            try:
+def sink(tree):
+    """Takes remoted's place on queue/alerts/ar: each active-response
+    message analysisd sends there becomes a line (a JSON string) of
+    logs/ar-messages.log. Runs until SIGTERM."""
+    path = os.path.join(tree, "queue", "alerts", "ar")
+    log = os.path.join(tree, "logs", "ar-messages.log")
+    if os.path.exists(path):
+        os.unlink(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    os.chown(path, pwd.getpwnam("wazuh").pw_uid, grp.getgrnam("wazuh").gr_gid)
+    os.chmod(path, 0o660)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        with open(log, "a", encoding="utf-8") as out:
+            while True:
                 # analysisd sends the terminating NUL with the text.
-                data = self.sock.recv(65536 + 512).rstrip(b"\0")
-                out.append(data.decode("utf-8", "replace"))
-            except BlockingIOError:
-                break
-        return out
-
-    def close(self):
-        if self.sock is not None:
-            self.sock.close()
-            os.unlink(self.path)
+                data = sock.recv(65536 + 512).rstrip(b"\0")
+                out.write(json.dumps(data.decode("utf-8", "replace")) + "\n")
+                out.flush()
+    finally:
+        os.unlink(path)
 
 
-class Alerts:
-    def __init__(self, tree):
-        self.path = os.path.join(tree, "logs", "alerts", "alerts.json")
-        self.offset = os.path.getsize(self.path) if os.path.exists(self.path) else 0
+class Tail:
+    """What is appended to a file of JSON lines from now on."""
+
+    def __init__(self, path):
+        self.path = path
+        self.offset = os.path.getsize(path) if os.path.exists(path) else 0
         self.partial = b""
 
     def read(self):
@@ -178,44 +160,56 @@ def send(tree, messages):
             s.send(m.encode("utf-8"))
 
 
-def event(tree, kind, path, agent_id):
-    register(tree, agent_id)
+def messages_for(tree, kind, text, agent_id):
+    """The queue messages that carry an event of this kind from the agent."""
     loc = location(tree, agent_id)
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
     if kind == "sca":
         body = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
-        messages = ["%s:%s->sca:%s" % (SCA_MQ, loc, body)]
-    elif kind == "arlog":
-        messages = ["%s:%s->%s:%s" % (LOCALFILE_MQ, loc, ARLOG_LOCATION, line)
-                    for line in text.splitlines() if line.strip()]
-    elif kind == "api":
+        return ["%s:%s->sca:%s" % (SCA_MQ, loc, body)]
+    if kind == "arlog":
+        return ["%s:%s->%s:%s" % (LOCALFILE_MQ, loc, ARLOG_LOCATION, line)
+                for line in text.splitlines() if line.strip()]
+    if kind == "api":
         # What the server API's POST /events hands analysisd for each event.
-        messages = ["%s:%s:%s" % (LOCALFILE_MQ, API_LOCATION, line)
-                    for line in text.splitlines() if line.strip()]
-    else:
-        raise SystemExit("event kind: sca, arlog or api, not %r" % kind)
-    sink, alerts = ArSink(tree), Alerts(tree)
-    try:
-        send(tree, messages)
-        start = last = time.monotonic()
-        seen = False
-        while True:
-            now = time.monotonic()
-            if now - start >= LIMIT or (seen and now - last >= SETTLE):
-                break
-            got = [json.dumps(a, ensure_ascii=False) for a in alerts.read()]
-            got += [json.dumps({"ar": m}, ensure_ascii=False) for m in sink.read()]
-            for line in got:
-                print(line, flush=True)
-            if got:
-                seen, last = True, time.monotonic()
-            time.sleep(0.05)
-    finally:
-        sink.close()
+        return ["%s:%s:%s" % (LOCALFILE_MQ, API_LOCATION, line)
+                for line in text.splitlines() if line.strip()]
+    raise SystemExit("event kind: sca, arlog or api, not %r" % kind)
+
+
+def collect(tree, messages, done=None, limit=LIMIT):
+    """Sends the messages; returns what followed: alerts and {"ar": text}
+    records, in arrival order. Stops at the limit, or SETTLE seconds after
+    the last record once done(records) holds (default: any record)."""
+    alerts = Tail(os.path.join(tree, "logs", "alerts", "alerts.json"))
+    ar = Tail(os.path.join(tree, "logs", "ar-messages.log"))
+    out = []
+    send(tree, messages)
+    start = last = time.monotonic()
+    while True:
+        now = time.monotonic()
+        finished = out and (done or bool)(out)
+        if now - start >= limit or (finished and now - last >= SETTLE):
+            break
+        got = alerts.read() + [{"ar": m} for m in ar.read()]
+        if got:
+            out += got
+            last = time.monotonic()
+        time.sleep(0.05)
+    return out
+
+
+def event(tree, kind, path, agent_id):
+    register(tree, agent_id)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for record in collect(tree, messages_for(tree, kind, text, agent_id)):
+        print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
 def main(argv):
+    if len(argv) == 3 and argv[1] == "sink":
+        sink(argv[2])
+        return 0
     if len(argv) >= 3 and argv[1] == "register":
         register(argv[2], argv[3] if len(argv) > 3 else "001")
         return 0
