@@ -83,7 +83,7 @@ def agent(tree, agent_id):
     return agents(tree).get(agent_id, ("win-ws" + agent_id, "any"))
 
 
-def register(tree, agent_id):
+def register(tree, agent_id, version=AGENT_VERSION):
     name, ip = agent(tree, agent_id)
     num = int(agent_id)
     answer = wdb_query(tree, "global get-agent-info %d" % num)
@@ -94,7 +94,7 @@ def register(tree, agent_id):
         if not answer.startswith("ok"):
             raise RuntimeError("insert-agent %s: %s" % (agent_id, answer))
     # analysisd reads the version to choose the message format (JSON from 4.2).
-    data = {"id": num, "version": AGENT_VERSION, "os_name": "Microsoft Windows 11 Enterprise",
+    data = {"id": num, "version": version, "os_name": "Microsoft Windows 11 Enterprise",
             "os_platform": "windows", "connection_status": "active", "sync_status": "synced",
             "group_config_status": "synced"}
     answer = wdb_query(tree, "global update-agent-data " + json.dumps(data))

@@ -43,11 +43,13 @@ os.environ.setdefault("AR_PROGRAM", os.path.join(
 
 import manager_io  # noqa: E402
 from arprog import PROGRAM, Workdir, data, reg_value  # noqa: E402
-from sca_table import Table  # noqa: E402
+from sca_table import Table, escaped_era  # noqa: E402
 
 COMMAND = "win-ms-network-client-sign"
 AR_HEADER = re.compile(r"^\(local_source\) \[\] NRN (\d{3}) (\{.*\})$", re.S)
 EXE = PROGRAM + ".exe"
+# analysisd escapes ! $ ' ` in what it sends to agents 4.2.0 - 4.2.4.
+ESCAPING_AGENT = "Wazuh v4.2.4"
 
 
 def run(*args, check=True, timeout=1800):
@@ -68,12 +70,16 @@ class Manager:
         t0 = time.monotonic()
         run(MANAGER, "build")
         print("# manager.sh build: %.1f s" % (time.monotonic() - t0), flush=True)
-        run(MANAGER, "start", self.dir)
+        try:
+            run(MANAGER, "start", self.dir)
+        except AssertionError:
+            self.close()
+            raise
 
-    def agent(self):
+    def agent(self, version=manager_io.AGENT_VERSION):
         agent_id = "%03d" % self.next_agent
         self.next_agent += 1
-        manager_io.register(self.dir, agent_id)
+        manager_io.register(self.dir, agent_id, version)
         return agent_id
 
     def send(self, kind, events, expect):
@@ -117,6 +123,12 @@ def sca_event(check, policy, scan_id=1938274650):
     info["result"] = "failed"
     return json.dumps({"type": "check", "id": scan_id, "policy": policy["name"],
                        "policy_id": policy["id"], "check": info}, ensure_ascii=False)
+
+
+def our_26032():
+    """(check, policy) of 26032 in v4.14.7's cis_win11_enterprise."""
+    return next((c, p) for c, p, g in Table().uses()
+                if g["releases"][-1] == "v4.14.7" and c["id"] == 26032 and c["ours"])
 
 
 def by_agent(records):
@@ -188,7 +200,7 @@ class Dispatch(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         table = Table()
-        ours, twins, others = {}, {}, {}
+        ours, twins, others, escaped = {}, {}, {}, {}
         for check, policy, gen in table.uses():
             if gen["major"] != 4:
                 continue
@@ -197,6 +209,8 @@ class Dispatch(unittest.TestCase):
             label = "%s %s %s" % (gen["releases"][0], policy["id"], check["id"])
             if check["ours"]:
                 ours.setdefault(key, (check, policy, label))
+                if escaped_era(gen):
+                    escaped.setdefault(key, (check, policy, label + " to a 4.2.4 agent"))
             elif re.search(r"(?i)digitally\s+sign\s+communications", check["title"]):
                 twins.setdefault(key, (check, policy, label))
             else:
@@ -206,10 +220,13 @@ class Dispatch(unittest.TestCase):
                      [(v, False) for v in twins.values()] +
                      [(others[k], False) for k in sample])
         m = MANAGER_TREE
-        events, cls.agent_case = [], {}
-        for case in cls.cases:
-            agent_id = m.agent()
+        events, cls.agent_case, cls.escaping = [], {}, set()
+        for case, version in ([(c, manager_io.AGENT_VERSION) for c in cls.cases] +
+                              [((v, True), ESCAPING_AGENT) for v in escaped.values()]):
+            agent_id = m.agent(version)
             cls.agent_case[agent_id] = case
+            if version == ESCAPING_AGENT:
+                cls.escaping.add(agent_id)
             events.append((sca_event(case[0][0], case[0][1]), agent_id))
         # Every failed check seen for the first time raises 19007; done when
         # each agent has its alert.
@@ -221,6 +238,15 @@ class Dispatch(unittest.TestCase):
         ours = sum(1 for _, o in self.cases if o)
         self.assertGreaterEqual(ours, 20)
         self.assertGreaterEqual(len(self.cases) - ours, 60)
+        self.assertGreaterEqual(len(self.escaping), 2)
+
+    def test_escaped_for_4_2_0_to_4_2_4_agents(self):
+        for agent_id in self.escaping:
+            with self.subTest(case=self.agent_case[agent_id][0][2]):
+                title = self.seen[agent_id]["ar"][0]["parameters"]["alert"]["data"]["sca"][
+                    "check"]["title"]
+                self.assertIn("\\x27", title)
+                self.assertNotIn("'", title)
 
     def test_each_event_reached_analysisd(self):
         missing = [self.agent_case[a][0][2] for a in self.agent_case
@@ -379,9 +405,7 @@ class ResultRules(unittest.TestCase):
 
 class Lifecycle(unittest.TestCase):
     def test_event_command_prints_alert_and_dispatch(self):
-        table = Table()
-        check, policy = next((c, p) for c, p, g in table.uses()
-                             if g["releases"][-1] == "v4.14.7" and c["id"] == 26032 and c["ours"])
+        check, policy = our_26032()
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             f.write(sca_event(check, policy))
         try:
@@ -416,6 +440,40 @@ class Lifecycle(unittest.TestCase):
         finally:
             other.kill()
             other.wait()
+            run(MANAGER, "stop", tree, check=False)
+            shutil.rmtree(base, ignore_errors=True)
+
+    def test_dry_run_extra_args_reach_the_program(self):
+        """The block's commented <extra_args>dry-run</extra_args>, turned on
+        as the README says: the message carries it and nothing is written."""
+        base = tempfile.mkdtemp(prefix="ar-wazuh-dry-")
+        tree = os.path.join(base, "ossec")
+        try:
+            run(MANAGER, "layout", tree)
+            conf = os.path.join(tree, "etc", "ossec.conf")
+            with open(conf, encoding="utf-8") as f:
+                text = f.read()
+            on = re.sub(r"<!--\s*(<extra_args>dry-run</extra_args>).*?-->", r"\1", text)
+            self.assertNotEqual(on, text)
+            with open(conf, "w", encoding="utf-8") as f:
+                f.write(on)
+            run(MANAGER, "start", tree)
+            check, policy = our_26032()
+            got = by_agent(manager_io.collect(tree, manager_io.messages_for(
+                tree, "sca", sca_event(check, policy), "001"), lambda recs: any(
+                    "ar" in r for r in recs)))["001"]
+            self.assertEqual(len(got["ar"]), 1, got)
+            self.assertEqual(got["ar"][0]["parameters"]["extra_args"], ["dry-run"])
+            w = Workdir("value_0_utf16.reg")
+            try:
+                before = w.reg_bytes()
+                rc, _ = converse(w, execd_message(got["ar"][0]))
+                self.assertEqual(rc, 4)
+                self.assertEqual(w.reg_bytes(), before)
+                self.assertEqual(w.result()["status"], "would_remediate")
+            finally:
+                w.cleanup()
+        finally:
             run(MANAGER, "stop", tree, check=False)
             shutil.rmtree(base, ignore_errors=True)
 
@@ -473,10 +531,7 @@ class ManagerDeb(unittest.TestCase):
                 f.write("\n" + block)
             run(MANAGER, "start", tree)
             agent = "001"
-            table = Table()
-            check, policy = next((c, p) for c, p, g in table.uses()
-                                 if g["releases"][-1] == "v4.14.7" and c["id"] == 26032
-                                 and c["ours"])
+            check, policy = our_26032()
             got = by_agent(manager_io.collect(tree, manager_io.messages_for(
                 tree, "sca", sca_event(check, policy), agent)))
             self.assertIn("100550", [a["rule"]["id"] for a in got[agent]["alerts"]])
