@@ -22,7 +22,9 @@
 #                                    active-responses.log. Prints, one JSON a
 #                                    line, each alert it caused and each
 #                                    active-response message analysisd sent
-#                                    for it ({"ar": "..."}), within 10 s.
+#                                    for it ({"ar": "..."}), within 10 s
+#                                    (with --remoted, those go to remoted, and
+#                                    on to the agent, instead)
 #
 # Environment: WAZUH_SOURCE, the source tarball (default
 # ../shared/wazuh/wazuh-4.14.7.tar.xz beside the repository; a git clone of
@@ -129,12 +131,15 @@ do_build() {
 		local tmp=$CACHE_ROOT/.tmp-$KEY-$$
 		rm -rf "$tmp" "$CACHE"
 		mkdir -p "$tmp"
+		# shellcheck disable=SC2064 # $tmp is meant to be expanded now
+		trap "rm -rf '$tmp'" EXIT
 		echo "manager.sh: building Wazuh $WAZUH_TAG ($WAZUH_COMMIT) in $CACHE" >&2
 		extract_source "$tmp"
 		prepare_source "$tmp"
 		compile_source "$tmp" >"$tmp/build.log" 2>&1 || {
+			cp "$tmp/build.log" "$CACHE_ROOT/build-failed-$KEY.log"
 			tail -n 40 "$tmp/build.log" >&2
-			die "make failed; the log is $tmp/build.log"
+			die "make failed; the log is $CACHE_ROOT/build-failed-$KEY.log"
 		}
 		local src=$tmp/wazuh-$WAZUH_VERSION/src
 		mkdir -p "$tmp/bin" "$tmp/lib"
@@ -144,6 +149,7 @@ do_build() {
 		# Keep the ruleset and configuration files, not the objects.
 		find "$src" -name '*.o' -delete
 		mv "$tmp" "$CACHE"
+		trap - EXIT
 		touch "$CACHE/.built"
 	fi
 	exec 9>&-
