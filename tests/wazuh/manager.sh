@@ -17,12 +17,15 @@
 #   manager.sh check DIR             only the -t checks
 #   manager.sh stop DIR              ends the processes start started (by their
 #                                    pid files in DIR/var/run/ar-*.pid), no other
-#   manager.sh event DIR sca FILE    FILE: one SCA event as a 4.x agent sends it;
-#   manager.sh event DIR arlog FILE  FILE: lines of the Windows agent's
-#                                    active-responses.log. Prints, one JSON a
-#                                    line, each alert it caused and each
-#                                    active-response message analysisd sent
-#                                    for it ({"ar": "..."}), within 10 s
+#   manager.sh event DIR sca FILE [ID]    FILE: one SCA event as a 4.x agent
+#                                    sends it, from agent ID (default 001)
+#   manager.sh event DIR arlog FILE [ID]  FILE: lines of the Windows agent's
+#                                    active-responses.log
+#   manager.sh event DIR api FILE    FILE: events as the server API's
+#                                    POST /events passes them on. Each prints,
+#                                    one JSON a line, each alert it caused and
+#                                    each active-response message analysisd
+#                                    sent for it ({"ar": "..."}), within 10 s
 #                                    (with --remoted, those go to remoted, and
 #                                    on to the agent, instead)
 #
