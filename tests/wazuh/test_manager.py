@@ -352,6 +352,7 @@ class ResultRules(unittest.TestCase):
             w.run(msg)
             cls.lines["reverted" if n == 1 else "contested" if n == 3 else "reverted2"] = \
                 last_line()
+        cls.lines["contested_gpo"] = cls.as_on_windows(cls.lines["contested"])
         with open(data("notours_other_check.json"), "rb") as f:
             w.run(f.read())
         cls.lines["not_applicable"] = last_line()
@@ -364,6 +365,25 @@ class ResultRules(unittest.TestCase):
             f.write(b"\x00\x01binary\xff")
         w.run(msg)
         cls.lines["failed"] = last_line()
+
+    @staticmethod
+    def as_on_windows(line):
+        """The line as a Windows agent writes it when it found the GPO that
+        set the value back: its backup under the agent's folder and the
+        managed_by object (lib/result.c), over 1025 bytes (stock rule 1003
+        takes lines that long when it is tried first)."""
+        prefix, body = line.split(": ", 1)
+        result = json.loads(body)
+        result["backup"] = ("C:\\Program Files (x86)\\ossec-agent\\active-response\\"
+                            + PROGRAM + "-backups\\" + os.path.basename(result["backup"]))
+        result["managed_by"] = {
+            "source": "group_policy", "gpo_name": "Workstation Baseline - SMB and LDAP hardening",
+            "gpo_id": "{31B2F340-016D-11D2-945F-00C04FB984F9}", "setting": "4,0",
+            "template": "C:\\Windows\\security\\templates\\policies\\gpt00000.inf",
+            "templates": 1}
+        text = prefix + ": " + json.dumps(result, separators=(",", ":"))
+        assert len(text) > 1025, len(text)
+        return text
 
     def fired(self, records):
         return [(r["rule"]["id"], r["rule"]["description"]) for r in records]
@@ -380,12 +400,13 @@ class ResultRules(unittest.TestCase):
                 self.assertRegex(line, r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/"
                                  + PROGRAM + ": \\{")
                 status = json.loads(line.split(": ", 1)[1])["status"]
-                self.assertEqual(status, {"reverted": "remediated", "reverted2": "remediated"}
-                                 .get(name, name))
+                self.assertEqual(status, {"reverted": "remediated", "reverted2": "remediated",
+                                          "contested_gpo": "contested"}.get(name, name))
 
     def test_log_line_rules(self):
         expect = {"would_remediate": "100551", "remediated": "100551", "compliant": "100551",
                   "reverted": "100554", "reverted2": "100554", "contested": "100555",
+                  "contested_gpo": "100555",
                   "not_applicable": "100553", "invalid_input": "100553", "aborted": "100553",
                   "failed": "100552"}
         for name, rule_id in expect.items():
