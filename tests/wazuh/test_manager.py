@@ -562,13 +562,9 @@ class ManagerDeb(unittest.TestCase):
             shutil.rmtree(base, ignore_errors=True)
 
 
-class Counting(unittest.TextTestResult):
-    pass
-
-
 def main():
     suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(verbosity=2, resultclass=Counting).run(suite)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     print("%d passed, %d failed" % (result.testsRun - failed, failed))
     return 0 if failed == 0 and result.testsRun > 0 else 1
