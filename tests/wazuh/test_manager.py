@@ -125,6 +125,17 @@ def sca_event(check, policy, scan_id=1938274650):
                        "policy_id": policy["id"], "check": info}, ensure_ascii=False)
 
 
+def laid_out(prefix):
+    """A manager tree laid out in a new folder: (folder, tree, its
+    ossec.conf, the text of it)."""
+    base = tempfile.mkdtemp(prefix=prefix)
+    tree = os.path.join(base, "ossec")
+    run(MANAGER, "layout", tree)
+    conf = os.path.join(tree, "etc", "ossec.conf")
+    with open(conf, encoding="utf-8") as f:
+        return base, tree, conf, f.read()
+
+
 def our_26032():
     """(check, policy) of 26032 in v4.14.7's cis_win11_enterprise."""
     return next((c, p) for c, p, g in Table().uses()
@@ -467,13 +478,8 @@ class Lifecycle(unittest.TestCase):
     def test_dry_run_extra_args_reach_the_program(self):
         """The block's commented <extra_args>dry-run</extra_args>, turned on
         as the README says: the message carries it and nothing is written."""
-        base = tempfile.mkdtemp(prefix="ar-wazuh-dry-")
-        tree = os.path.join(base, "ossec")
+        base, tree, conf, text = laid_out("ar-wazuh-dry-")
         try:
-            run(MANAGER, "layout", tree)
-            conf = os.path.join(tree, "etc", "ossec.conf")
-            with open(conf, encoding="utf-8") as f:
-                text = f.read()
             on = re.sub(r"<!--\s*(<extra_args>dry-run</extra_args>).*?-->", r"\1", text)
             self.assertNotEqual(on, text)
             with open(conf, "w", encoding="utf-8") as f:
@@ -501,13 +507,8 @@ class Lifecycle(unittest.TestCase):
     def test_nested_block_refused(self):
         """The block must follow the stock <ossec_config>, not go inside it:
         the daemons refuse a nested one (and so would the manager)."""
-        base = tempfile.mkdtemp(prefix="ar-wazuh-nested-")
-        tree = os.path.join(base, "ossec")
+        base, tree, conf, text = laid_out("ar-wazuh-nested-")
         try:
-            run(MANAGER, "layout", tree)
-            conf = os.path.join(tree, "etc", "ossec.conf")
-            with open(conf, encoding="utf-8") as f:
-                text = f.read()
             with open(os.path.join(ROOT, "packaging", "wazuh", "ossec.conf"),
                       encoding="utf-8") as f:
                 block = f.read()
