@@ -129,6 +129,7 @@ echo "== native build (gcc, -Werror)"
 CC=gcc setup_build build --werror
 run_meson_tests "native" build
 run_counted "demo (tests/demo.sh)" demo_check
+run_counted "wazuh manager (real daemons)" python3 tests/wazuh/test_manager.py
 
 # The second compiler: clang, with AddressSanitizer (and LeakSanitizer) and UBSan.
 echo "== clang sanitizer build (-Werror, ASan + UBSan)"
