@@ -139,22 +139,24 @@ static void set_token(api_client *c, char *token, long long exp, long long margi
 ar_status api_token_cache_parse(const char *text, char **token, long long *exp, ar_error *err)
 {
 	const char *nl = strchr(text, '\n');
-	size_t n = nl != NULL ? strcspn(nl + 1, "\r\n") : 0;
-	char *line;
+	size_t digits = strspn(text, "0123456789"), n = nl != NULL ? strcspn(nl + 1, "\r\n") : 0;
+	long long when = 0;
 
 	*token = NULL;
 	*exp = 0;
+	/* Whole seconds below 1e15, as api_jwt_exp reads a token's: no sign and
+	 * nothing that overflows when the renewal margin is taken off. */
+	for (size_t i = 0; i < digits && digits <= 15; i++)
+		when = when * 10 + (text[i] - '0');
+	if (when == 0 || (text[digits] != '\n' && text[digits] != '\r'))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "token cache: no expiry time on the first line");
 	if (n == 0)
 		return ar_error_set(err, AR_E_INVALID,
 		                    "token cache: no token after the expiry line");
-	line = text_dup_n(text, (size_t)(nl - text));
-	*token = line != NULL ? text_dup_n(nl + 1, n) : NULL;
-	if (*token == NULL) {
-		free(line);
+	if ((*token = text_dup_n(nl + 1, n)) == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	}
-	*exp = strtoll(line, NULL, 10);
-	free(line);
+	*exp = when;
 	return AR_OK;
 }
 

@@ -52,8 +52,9 @@ void api_client_close(api_client *c);
 long long api_jwt_exp(const char *token);
 
 /* The token file's text as the client writes it, "<exp>\n<token>\n": the
- * token (allocated, a secret: free it with secret_free) and its expiry.
- * AR_E_INVALID when it holds no token. */
+ * token (allocated, a secret: free it with secret_free) and its expiry, in
+ * seconds since 1970 and below 1e15 as api_jwt_exp reads one. AR_E_INVALID
+ * when it holds no token or no such time. */
 ar_status api_token_cache_parse(const char *text, char **token, long long *exp, ar_error *err);
 
 /* s with every byte but ALPHA / DIGIT / "-._~" percent-encoded, for a path

@@ -1,6 +1,7 @@
 /* The cached login token as the client reads it back from the spool
  * ("<exp>\n<token>\n"): no crash, no leak; a token kept is one line, never
- * empty, and what the client would write for it reads back the same. */
+ * empty, its expiry a time in range, and what the client would write for it
+ * reads back the same. */
 #include "report/api_client.h"
 #include "util/secret.h"
 
@@ -30,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (token[0] == '\0' || strpbrk(token, "\r\n") != NULL)
 		abort(); /* one line, headed for an Authorization header */
+	if (exp <= 0 || exp >= 1000000000000000LL)
+		abort(); /* a time the client can count with (less its margin) */
 	n = (size_t)snprintf(NULL, 0, "%lld\n%s\n", exp, token) + 1;
 	line = malloc(n);
 	if (line == NULL)
