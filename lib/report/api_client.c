@@ -12,6 +12,7 @@
 #include "util/json_strict.h"
 #include "util/secret.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,22 +136,42 @@ static void set_token(api_client *c, char *token, long long exp, long long margi
 	c->token_margin = margin;
 }
 
+ar_status api_token_cache_parse(const char *text, char **token, long long *exp, ar_error *err)
+{
+	const char *nl = strchr(text, '\n');
+	size_t digits = strspn(text, "0123456789"), n = nl != NULL ? strcspn(nl + 1, "\r\n") : 0;
+	long long when = 0;
+
+	*token = NULL;
+	*exp = 0;
+	/* Whole seconds below 1e15, as api_jwt_exp reads a token's: no sign and
+	 * nothing that overflows when the renewal margin is taken off. */
+	for (size_t i = 0; i < digits && digits <= 15; i++)
+		when = when * 10 + (text[i] - '0');
+	if (when == 0 || (text[digits] != '\n' && text[digits] != '\r'))
+		return ar_error_set(err, AR_E_INVALID,
+		                    "token cache: no expiry time on the first line");
+	if (n == 0)
+		return ar_error_set(err, AR_E_INVALID,
+		                    "token cache: no token after the expiry line");
+	if ((*token = text_dup_n(nl + 1, n)) == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	*exp = when;
+	return AR_OK;
+}
+
 static void load_cached_token(api_client *c)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
-	char *nl, *t;
+	char *token;
+	long long exp;
 
 	if (c->o.token_file == NULL ||
 	    platform_read_file(c->o.token_file, 8192, &data, &len, NULL) != AR_OK)
 		return;
-	if ((nl = strchr((char *)data, '\n')) != NULL) {
-		*nl = '\0';
-		t = nl + 1;
-		t[strcspn(t, "\r\n")] = '\0';
-		if (*t != '\0')
-			set_token(c, strdup(t), strtoll((char *)data, NULL, 10), TOKEN_MARGIN_S);
-	}
+	if (api_token_cache_parse((const char *)data, &token, &exp, NULL) == AR_OK)
+		set_token(c, token, exp, TOKEN_MARGIN_S);
 	secret_wipe(data, len);
 	free(data);
 }

@@ -51,6 +51,12 @@ void api_client_close(api_client *c);
 /* The "exp" claim of a JWT (seconds since 1970), or 0 when unreadable. */
 long long api_jwt_exp(const char *token);
 
+/* The token file's text as the client writes it, "<exp>\n<token>\n": the
+ * token (allocated, a secret: free it with secret_free) and its expiry, in
+ * seconds since 1970 and below 1e15 as api_jwt_exp reads one. AR_E_INVALID
+ * when it holds no token or no such time. */
+ar_status api_token_cache_parse(const char *text, char **token, long long *exp, ar_error *err);
+
 /* s with every byte but ALPHA / DIGIT / "-._~" percent-encoded, for a path
  * segment or a query value; caller frees (NULL when out of memory). */
 char *api_escape(const char *s);
