@@ -10,8 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
-from arprog import (KEY, PROGRAM, VALUE, Workdir, data, message, program, read_log,
-                    reg_value)
+from arprog import (CHECK_KEYS_MAX, KEY, PROGRAM, VALUE, Workdir, assert_bounded, data,
+                    message, program, read_log, reg_value)
 
 TWINS = ["ours_15535_win10.json", "ours_16027_win2016.json", "ours_16535_win2019.json",
          "ours_27038_win2022.json", "ours_36537_win2025.json", "ours_15036_win2012r2.json",
@@ -334,6 +334,58 @@ class Handshake(Base):
         rc, w = self.converse(None)
         self.assertEqual(rc, 0)
         self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+
+
+class FieldBounds(Base):
+    """Every field the program echoes is bounded: a 900,000-character agent
+    name, title, policy or agent id still gives a check_keys line execd reads
+    whole, and log and standard-error lines far below logcollector's 64 KiB;
+    a name is cut with a visible mark."""
+
+    def run_with(self, field, n):
+        msg = json.loads(message("ours_26032_failed.json"))
+        alert = msg["parameters"]["alert"]
+        text = "\u00e9" * (n // 2) if field == "agent_name" else "x" * n
+        if field == "agent_name":
+            alert["agent"]["name"] = text
+        elif field == "agent_id":
+            alert["agent"]["id"] = text
+        elif field == "policy":
+            alert["data"]["sca"]["policy"] = text
+        else:
+            alert["data"]["sca"]["check"]["title"] = text
+        w = self.work("value_0_utf16.reg")
+        reply = dict(json.loads(message("ours_26032_failed.json")), command="continue")
+        stdin = (json.dumps(msg, ensure_ascii=False) + "\n" + json.dumps(reply) + "\n").encode()
+        p = w.run(stdin)
+        assert_bounded(self, p.stdout, p.stderr, w.log)
+        return p, w
+
+    def test_long_agent_name_is_cut_with_a_mark(self):
+        p, w = self.run_with("agent_name", 900000)
+        self.assertEqual(p.returncode, 0, p.stderr[:500])
+        lines = check_keys_lines(p.stdout)
+        self.assertEqual(len(lines), 1)
+        self.assertLessEqual(len(lines[0].encode()) + 1, CHECK_KEYS_MAX)
+        name = self.assert_one_result("remediated")["agent_name"]
+        self.assertTrue(name.endswith("[...]"), name[-40:])
+        self.assertTrue(name.startswith("\u00e9" * 10), name[:40])
+        self.assertLess(len(name.encode()), 1024)
+
+    def test_long_policy_and_agent_id(self):
+        for field in ("policy", "agent_id"):
+            with self.subTest(field=field):
+                p, w = self.run_with(field, 900000)
+                self.assertEqual(p.returncode, 0, p.stderr[:500])
+                self.assertTrue(self.assert_one_result("remediated")[field].endswith("[...]"))
+                validate_log(self, w.log)
+                w.cleanup()
+                self.w = None
+
+    def test_long_title_is_not_ours_and_not_echoed(self):
+        p, w = self.run_with("title", 900000)
+        self.assertEqual(p.returncode, 3, p.stderr[:500])
+        self.assertNotIn(b"xxxxxxxxxx", p.stderr)
 
 
 class LogFailure(Base):
