@@ -12,6 +12,7 @@
 #include "sca_match.h"
 #include "util/path.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -203,19 +204,19 @@ static registry *open_registry(const app_opts *o, ar_result *r)
 	return reg;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+/* What the result echoes of the message, each cut at a fixed size (with a
+ * mark): a name of any length keeps every line the program writes short. */
+#define ECHOED_FIELD_MAX 256
 
 static void describe_finding(const ar_message *m, ar_result *r)
 {
-	r->command = dup_or_null(m->command_name);
-	r->check_id = dup_or_null(m->finding.check_id);
-	r->policy =
-	        dup_or_null(m->finding.policy_name ? m->finding.policy_name : m->finding.policy_id);
-	r->agent_id = dup_or_null(m->finding.agent_id);
-	r->agent_name = dup_or_null(m->finding.agent_name);
+	const sca_finding *f = &m->finding;
+
+	r->command = text_cut(m->command_name, ECHOED_FIELD_MAX);
+	r->check_id = text_cut(f->check_id, ECHOED_FIELD_MAX);
+	r->policy = text_cut(f->policy_name ? f->policy_name : f->policy_id, ECHOED_FIELD_MAX);
+	r->agent_id = text_cut(f->agent_id, ECHOED_FIELD_MAX);
+	r->agent_name = text_cut(f->agent_name, ECHOED_FIELD_MAX);
 }
 
 /* Reads the message and returns it parsed, or fills r and returns false. */
