@@ -407,8 +407,8 @@ class LogFailure(Base):
 
 class AgentFolder(unittest.TestCase):
     """Without --log-file the log is the agent's: the agent folder is the one
-    the program is installed under (<agent>/active-response/bin), else the
-    working folder."""
+    the program is installed under (<agent>/active-response/bin), found from
+    the executable alone; elsewhere there is none, and the run is refused."""
 
     def setUp(self):
         self.agent = tempfile.mkdtemp(prefix="ar-agent-")
@@ -418,7 +418,7 @@ class AgentFolder(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.agent, ignore_errors=True)
 
-    def run_from(self, *parts, cwd):
+    def run_from(self, *parts, cwd, code=0):
         folder = os.path.join(self.agent, *parts)
         os.makedirs(folder)
         exe = os.path.join(folder, PROGRAM)
@@ -426,7 +426,8 @@ class AgentFolder(unittest.TestCase):
         p = subprocess.run([exe, "--registry-file", self.reg],
                            input=message("ours_26032_failed.json"), capture_output=True,
                            cwd=cwd, check=False)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.returncode, code, p.stderr)
+        return p
 
     def statuses(self, log):
         return [r["status"] for r in read_log(log) if "status" in r]
@@ -436,14 +437,17 @@ class AgentFolder(unittest.TestCase):
         log = os.path.join(self.agent, "logs", "active-responses.log")
         self.assertEqual(self.statuses(log), ["remediated"])
 
-    def test_elsewhere_the_working_folder(self):
+    def test_elsewhere_no_agent_and_no_working_folder(self):
         work = os.path.join(self.agent, "work")
         os.mkdir(work)
-        # POSIX names keep their case: this is not the agent's bin folder.
-        self.run_from("Active-Response", "bin", cwd=work)
-        self.assertEqual(self.statuses(os.path.join(work, "logs", "active-responses.log")),
-                         ["remediated"])
+        # POSIX names keep their case: this is not the agent's bin folder; nor
+        # is the working folder an agent: nowhere to log, refused.
+        p = self.run_from("Active-Response", "bin", cwd=work, code=2)
+        self.assertIn(b"--log-file", p.stderr)
+        self.assertEqual(os.listdir(work), [])
         self.assertFalse(os.path.exists(os.path.join(self.agent, "logs")))
+        with open(self.reg, "rb") as f:
+            self.assertEqual(reg_value(f.read())[0], ("dword", 0))
 
 
 class Cli(unittest.TestCase):
