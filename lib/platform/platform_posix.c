@@ -82,18 +82,6 @@ ar_status sys_exe_path(char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-ar_status sys_cwd(char **out, ar_error *err)
-{
-	char dir[PATH_MAX];
-
-	*out = NULL;
-	if (getcwd(dir, sizeof(dir)) == NULL)
-		return ar_error_set(err, errno_status(errno), "cannot read the working folder: %s",
-		                    strerror(errno));
-	*out = strdup(dir);
-	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
-}
-
 static ar_status open_fd(const char *path, int flags, sys_file *f, ar_error *err)
 {
 	int fd = open(path, flags | O_CLOEXEC, 0600);

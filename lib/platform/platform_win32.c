@@ -80,18 +80,6 @@ ar_status sys_exe_path(char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-ar_status sys_cwd(char **out, ar_error *err)
-{
-	wchar_t path[MAX_PATH * 4];
-	DWORD n = GetCurrentDirectoryW(sizeof(path) / sizeof(path[0]), path);
-
-	*out = NULL;
-	if (n == 0 || n >= sizeof(path) / sizeof(path[0]))
-		return last_error(err, "reading", "the working folder");
-	*out = win32_to_utf8(path);
-	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
-}
-
 /* Opens path shared with every other reader and writer (the agent reads
  * the log while we append to it). */
 static ar_status open_shared(const char *path, DWORD access, DWORD disposition, HANDLE *h,
