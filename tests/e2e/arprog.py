@@ -57,9 +57,12 @@ class Workdir:
             return f.read()
 
     def backup_files(self):
+        """The backups: the .reg files of the backups folder (which also
+        holds the history and its lock)."""
         if not os.path.isdir(self.backups):
             return []
-        return sorted(os.path.join(self.backups, n) for n in os.listdir(self.backups))
+        return sorted(os.path.join(self.backups, n) for n in os.listdir(self.backups)
+                      if n.endswith(".reg"))
 
     def log_records(self):
         return read_log(self.log)

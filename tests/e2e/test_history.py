@@ -27,7 +27,7 @@ ONE = {"exists": True, "type": "REG_DWORD", "data": 1}
 class Base(unittest.TestCase):
     def setUp(self):
         self.w = Workdir("value_0_utf16.reg")
-        self.history = os.path.join(self.w.dir, PROGRAM + "-history.json")
+        self.history = os.path.join(self.w.backups, PROGRAM + "-history.json")
 
     def tearDown(self):
         self.assertEqual(log_schema_errors(self.w.log), "")
@@ -198,6 +198,7 @@ class Reverts(Base):
 
 class UnusableHistory(Base):
     def check_ignored(self, content):
+        os.makedirs(self.w.backups, 0o700, exist_ok=True)
         with open(self.history, "wb") as f:
             f.write(content)
         code, r, warnings = self.run_once()
