@@ -49,20 +49,13 @@ install_agent() {
 # Wine traces the security calls into $WORK/err.
 run_as_execd() {
 	set +e
-	(cd "$A" && WINEDEBUG=trace+advapi wine "active-response/bin/$NAME.exe" <"$1" >/dev/null \
-		2>"$WORK/err")
+	(cd "$A" && WINEDEBUG=trace+file,trace+ntdll wine "active-response/bin/$NAME.exe" <"$1" \
+		>/dev/null 2>"$WORK/err")
 	RC=$?
 	set -e
 }
-# The run set a protected DACL on the backup folder: SetNamedSecurityInfoW
-# on that path with DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION
-# (0x80000004, traced as a signed number).
-protected_dacl_set() {
-	local want
-	local path="$LC\\backup\\$NAME"
-	want="SetNamedSecurityInfoW L\"${path//\\/\\\\}\" 1 -2147483644 "
-	grep -qiF "$want" "$WORK/err"
-}
+# shellcheck source=tests/e2e/wine/dacl.sh
+. "$HERE/dacl.sh"
 # What the agent's uninstaller leaves: "backup" and "upgrade".
 uninstall_agent() {
 	find "$A" -mindepth 1 -maxdepth 1 -type f -delete
@@ -78,7 +71,7 @@ check "backup in <agent>\\backup\\$NAME (exit $RC)" test "$RC" = 0 -a -n "$OLD"
 check "no backup folder beside the log any more" test ! -e "$A/active-response/$NAME-backups"
 check "the log names the backup there" \
 	grep -qF "ossec-agent\\\\backup\\\\$NAME\\\\" "$A/active-response/active-responses.log"
-check "its folder is given the protected DACL" protected_dacl_set
+check "its folder is given the protected DACL" protected_dacl_set "$LC\\backup\\$NAME"
 
 uninstall_agent
 check "agent uninstall: the backup is still there" test -f "$OLD"
@@ -88,7 +81,7 @@ install_agent
 chmod -R a+rX "$A"
 run_as_execd "$DATA/ours_26032_failed.json"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
-	protected_dacl_set
+	protected_dacl_set "$LC\\backup\\$NAME"
 
 wine reg import "$(winepath -w "$OLD")" >/dev/null 2>&1
 check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"
