@@ -150,7 +150,7 @@ done < <(/usr/bin/python3 "$HERE/report.py" "$AGENT" "active-response/bin/$NAME.
 # The command line as written (quoting, empty arguments), backups across
 # the agent's uninstall and upgrade, the MSI with msiexec: scripts of their
 # own, in this prefix.
-for script in argv.sh backups.sh msi.sh; do
+for script in argv.sh backups.sh links.sh msi.sh; do
 	while IFS= read -r line; do
 		case "$line" in
 		"ok - "*) ok "${line#ok - }" ;;
