@@ -134,6 +134,10 @@ check "execd continue: nothing else on stdout" test -z "$(field "$R" 'd["rest"]'
 # shellcheck source=tests/e2e/wine/history.sh
 . "$HERE/history.sh"
 
+# Links and the private folders of state: links.sh.
+# shellcheck source=tests/e2e/wine/links.sh
+. "$HERE/links.sh"
+
 # Reporting from the .exe: its libcurl (Schannel), spool, lock and token
 # cache on Windows, against the HTTPS stand-in of the API.
 "$ROOT/packaging/ensure-packages.sh" openssl python3
@@ -150,7 +154,7 @@ done < <(/usr/bin/python3 "$HERE/report.py" "$AGENT" "active-response/bin/$NAME.
 # The command line as written (quoting, empty arguments), backups across
 # the agent's uninstall and upgrade, the MSI with msiexec: scripts of their
 # own, in this prefix.
-for script in argv.sh backups.sh links.sh msi.sh; do
+for script in argv.sh backups.sh msi.sh; do
 	while IFS= read -r line; do
 		case "$line" in
 		"ok - "*) ok "${line#ok - }" ;;
