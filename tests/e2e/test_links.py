@@ -91,6 +91,23 @@ class Links(unittest.TestCase):
         with open(victim, encoding="utf-8") as f:
             self.assertEqual(f.read(), "theirs\n")
 
+    def test_registry_file_that_is_a_link_is_replaced_not_written_through(self):
+        # The .reg registry is replaced by rename: a link there is replaced,
+        # its target left as it was (a guard: it held before links were
+        # refused elsewhere).
+        victim = os.path.join(self.elsewhere, "victim.reg")
+        os.rename(self.w.reg, victim)
+        os.chmod(victim, 0o644)
+        with open(victim, "rb") as f:
+            before = f.read()
+        os.symlink(victim, self.w.reg)
+        self.assertEqual(self.run_once(), 0, self.stderr)
+        with open(victim, "rb") as f:
+            self.assertEqual(f.read(), before)
+        self.assertEqual(self.mode(victim), 0o644)
+        self.assertFalse(os.path.islink(self.w.reg))
+        self.assertEqual(reg_value(self.w.reg_bytes())[0], ("dword", 1))
+
     def test_state_folders_are_made_private_again(self):
         # Opened up (as an agent upgrade resets the ACLs of its tree): each
         # run that uses them closes them first.
