@@ -396,9 +396,15 @@ static void finish(const app_paths *p, const ar_result *r, FILE *errf)
 	free(text);
 }
 
-static int say_unlogged(const ar_result *r, FILE *errf)
+/* A run refused before it has a log (no place to log given): standard
+ * error alone says so. */
+static int say_unlogged(ar_result *r, const ar_error *why, FILE *errf)
 {
-	char *text = result_to_text(r);
+	char *text;
+
+	if (r->error == NULL)
+		result_set_error(r, result_status_for(why->status), "%s", why->msg);
+	text = result_to_text(r);
 
 	fprintf(errf, "%s\n", text ? text : AR_PROGRAM_NAME ": out of memory");
 	fflush(errf);
@@ -425,10 +431,7 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 		goto out;
 	}
 	if (resolve_paths(&o, &p, &where) != AR_OK) {
-		/* Nowhere to log: standard error alone says so. */
-		if (r.error == NULL)
-			result_set_error(&r, result_status_for(where.status), "%s", where.msg);
-		code = say_unlogged(&r, errf);
+		code = say_unlogged(&r, &where, errf);
 		goto out;
 	}
 	/* An agent upgrade resets the ACLs of its tree, opening the backups to
