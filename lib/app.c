@@ -12,6 +12,7 @@
 #include "sca_match.h"
 #include "util/path.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ typedef struct app_paths {
 	char *config_file; /* --config, or the default one where it exists; or NULL */
 	char *config_text; /* its text, read once; NULL when none or unreadable */
 	size_t config_len;
+	bool in_agent; /* the executable sits in <agent>/active-response/bin */
 } app_paths;
 
 /* Wazuh passes no option: the configuration sits beside the log under a
@@ -62,7 +64,8 @@ static const char USAGE[] =
         "  --log-file PATH       log here instead of the agent's active-responses.log\n"
         "  --config PATH         configuration (JSON): reporting to the Wazuh server API,\n"
         "                        the history's thresholds; default: " AR_CONFIG_NAME "\n"
-        "                        beside the log, when it exists\n"
+        "                        beside the agent's log, when it exists (none when\n"
+        "                        not installed in an agent's active-response/bin)\n"
         "  --dry-run             say what would change, change nothing (exit 4 if it would)\n"
         "  --restore FILE        apply a backup .reg file written by an earlier run\n"
         "  --version             print the version and exit\n"
@@ -131,23 +134,28 @@ static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err
 	return err->status;
 }
 
-static ar_status resolve_paths(const app_opts *o, const char *argv0, app_paths *p, ar_error *err)
+/* The agent's paths come from where the executable is, never from the
+ * working folder: outside an agent's layout only --log-file names a place
+ * to log, back up and spool, and without it the run is refused. */
+static ar_status resolve_paths(const app_opts *o, app_paths *p, ar_error *err)
 {
 	char *agent = NULL, *log_dir = NULL, *kept = NULL;
+	ar_error where = {0};
 	ar_status st = AR_OK;
 
 	memset(p, 0, sizeof(*p));
-	if (o->log_file == NULL) {
-		st = platform_agent_dir(argv0, &agent, err);
-		if (st == AR_OK) {
-			p->log_file = path_join(agent, platform_log_relpath());
-			/* The agent's uninstaller deletes every folder of its own but
-			 * "backup" and "upgrade": backups outlive the agent there. */
-			if ((kept = path_join(agent, "backup")) != NULL)
-				p->backup_dir = path_join(kept, AR_PROGRAM_NAME);
-		}
-	} else {
+	p->in_agent = platform_agent_dir(&agent, &where) == AR_OK;
+	if (o->log_file != NULL) {
 		p->log_file = strdup(o->log_file);
+	} else if (p->in_agent) {
+		p->log_file = path_join(agent, platform_log_relpath());
+		/* The agent's uninstaller deletes every folder of its own but
+		 * "backup" and "upgrade": backups outlive the agent there. */
+		if ((kept = path_join(agent, "backup")) != NULL)
+			p->backup_dir = path_join(kept, AR_PROGRAM_NAME);
+	} else {
+		st = ar_error_set(err, AR_E_INVALID,
+		                  "%s: no log, backups nor spool without --log-file", where.msg);
 	}
 	if (st == AR_OK && p->log_file != NULL && (log_dir = path_dir(p->log_file)) != NULL) {
 		/* The spool, and backups when the log is elsewhere, live beside the log. */
@@ -173,10 +181,12 @@ static void free_paths(app_paths *p)
 }
 
 /* The configuration, read once for the history and the report; a file that
- * cannot be read is a warning: the defaults apply and nothing is sent. */
+ * cannot be read is a warning: the defaults apply and nothing is sent. The
+ * default one sits beside the agent's own log: outside an agent's layout
+ * only --config names one (a folder a user can write must not). */
 static void load_config(const app_opts *o, app_paths *p, ar_result *r)
 {
-	char *dir = path_dir(p->log_file);
+	char *dir = p->in_agent ? path_dir(p->log_file) : NULL;
 	char *def = dir != NULL ? path_join(dir, AR_CONFIG_NAME) : NULL;
 	ar_error err = {0};
 
@@ -203,19 +213,19 @@ static registry *open_registry(const app_opts *o, ar_result *r)
 	return reg;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
+/* What the result echoes of the message, each cut at a fixed size (with a
+ * mark): a name of any length keeps every line the program writes short. */
+#define ECHOED_FIELD_MAX 256
 
 static void describe_finding(const ar_message *m, ar_result *r)
 {
-	r->command = dup_or_null(m->command_name);
-	r->check_id = dup_or_null(m->finding.check_id);
-	r->policy =
-	        dup_or_null(m->finding.policy_name ? m->finding.policy_name : m->finding.policy_id);
-	r->agent_id = dup_or_null(m->finding.agent_id);
-	r->agent_name = dup_or_null(m->finding.agent_name);
+	const sca_finding *f = &m->finding;
+
+	r->command = text_cut(m->command_name, ECHOED_FIELD_MAX);
+	r->check_id = text_cut(f->check_id, ECHOED_FIELD_MAX);
+	r->policy = text_cut(f->policy_name ? f->policy_name : f->policy_id, ECHOED_FIELD_MAX);
+	r->agent_id = text_cut(f->agent_id, ECHOED_FIELD_MAX);
+	r->agent_name = text_cut(f->agent_name, ECHOED_FIELD_MAX);
 }
 
 /* Reads the message and returns it parsed, or fills r and returns false. */
@@ -375,6 +385,9 @@ static void finish(const app_paths *p, const ar_result *r, FILE *errf)
 		log_warning(&(warn_ctx){.log_file = p->log_file, .note = &note}, r->warnings[i]);
 	if (json != NULL && p->config_text != NULL)
 		report(p, json, &note);
+	else if (!p->in_agent && p->config_file == NULL)
+		strbuf_adds(&note, "; no configuration: outside an agent's active-response folder "
+		                   "only --config names one");
 	fprintf(errf, "%s%s\n", text ? text : AR_PROGRAM_NAME ": out of memory",
 	        note.buf ? note.buf : "");
 	fflush(errf);
@@ -383,12 +396,28 @@ static void finish(const app_paths *p, const ar_result *r, FILE *errf)
 	free(text);
 }
 
+/* A run refused before it has a log (no place to log given): standard
+ * error alone says so. */
+static int say_unlogged(ar_result *r, const ar_error *why, FILE *errf)
+{
+	char *text;
+
+	if (r->error == NULL)
+		result_set_error(r, result_status_for(why->status), "%s", why->msg);
+	text = result_to_text(r);
+
+	fprintf(errf, "%s\n", text ? text : AR_PROGRAM_NAME ": out of memory");
+	fflush(errf);
+	free(text);
+	return result_exit_code(r);
+}
+
 int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 {
 	app_opts o;
 	app_paths p = {0};
 	ar_result r;
-	ar_error err = {0};
+	ar_error err = {0}, where = {0};
 	int code;
 
 	result_init(&r);
@@ -401,9 +430,8 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 		code = fflush(out) == 0 ? 0 : 1;
 		goto out;
 	}
-	if (resolve_paths(&o, argc > 0 ? argv[0] : AR_PROGRAM_NAME, &p, &err) != AR_OK) {
-		fprintf(errf, "%s: %s\n", AR_PROGRAM_NAME, err.msg);
-		code = EXIT_FAILED;
+	if (resolve_paths(&o, &p, &where) != AR_OK) {
+		code = say_unlogged(&r, &where, errf);
 		goto out;
 	}
 	/* An agent upgrade resets the ACLs of its tree, opening the backups to

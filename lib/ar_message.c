@@ -350,6 +350,18 @@ static ar_status parse_bare(ar_message *msg, const cJSON *doc, ar_error *err)
 	                                  "document (\"check\" and \"policy\")");
 }
 
+/* The check id goes back to execd in check_keys and into every line: longer
+ * than any SCA id, or not digits, it is not a finding but bad input, and is
+ * not echoed. A number that is not a whole one is left to the matcher. */
+static ar_status check_id_bounded(const sca_finding *f, ar_error *err)
+{
+	if (f->check_id == NULL || text_is_digits(f->check_id, AR_CHECK_ID_MAX))
+		return AR_OK;
+	return ar_error_set(err, AR_E_INVALID,
+	                    "message: the check id is not a number of at most %d digits",
+	                    AR_CHECK_ID_MAX);
+}
+
 ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_error *err)
 {
 	const cJSON *source;
@@ -376,6 +388,8 @@ ar_status ar_message_parse(const char *line, size_t len, ar_message *msg, ar_err
 		st = is_execd_form(msg->root) ? parse_execd(msg, err)
 		                              : parse_bare(msg, msg->root, err);
 	}
+	if (st == AR_OK)
+		st = check_id_bounded(&msg->finding, err);
 	if (st != AR_OK)
 		ar_message_free(msg);
 	return st;

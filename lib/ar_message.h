@@ -4,6 +4,9 @@
 #ifndef AR_MESSAGE_H
 #define AR_MESSAGE_H
 
+/* The most digits a check id may have (a 64-bit number has 20). */
+#define AR_CHECK_ID_MAX 20
+
 #include "util/ar_error.h"
 
 #include <cjson/cJSON.h>

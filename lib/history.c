@@ -73,13 +73,13 @@ ar_status history_settings_parse(const char *text, size_t len, history_settings 
 #define HISTORY_NAME AR_PROGRAM_NAME "-history.json"
 #define LOCK_NAME    AR_PROGRAM_NAME "-history.lock"
 
-/* The folder that holds the backup folder holds the history and its lock;
- * it is created (owner-only) when missing. */
+/* The backups folder holds the history and its lock: private, so that no
+ * one but this program's runs can hold the lock or read the history. */
 static ar_status take_lock(const char *folder, platform_lock **out, ar_error *err)
 {
 	char *path = path_join(folder, LOCK_NAME);
 	uint64_t deadline = platform_monotonic_ms() + HISTORY_LOCK_WAIT_MS;
-	ar_status st = path != NULL ? platform_mkdir_p(folder, err)
+	ar_status st = path != NULL ? platform_private_dir(folder, err)
 	                            : ar_error_set(err, AR_E_NOMEM, "out of memory");
 
 	if (st == AR_OK)
@@ -171,7 +171,7 @@ ar_status history_open(const char *backup_dir, bool lock, history **out, char **
                        ar_error *err)
 {
 	history *h = calloc(1, sizeof(*h));
-	char *folder = path_dir(backup_dir);
+	char *folder = strdup(backup_dir);
 	ar_status st = AR_OK;
 
 	*out = NULL;

@@ -38,10 +38,12 @@ typedef struct history_event {
 
 typedef struct history history;
 
-/* The history kept beside backup_dir: "<program>-history.json" in its
- * parent folder. With lock, first takes "<program>-history.lock" there,
- * waiting at most HISTORY_LOCK_WAIT_MS (an error when another run holds it
- * longer). A missing file is an empty history; a file that cannot be used
+/* The history kept with the backups: "<program>-history.json" in
+ * backup_dir. With lock, first makes backup_dir private (created when
+ * missing; a link or a folder of another owner is an error) and takes
+ * "<program>-history.lock" there, waiting at most HISTORY_LOCK_WAIT_MS (an
+ * error when another run holds it longer: only another run can, as no one
+ * else can open the folder). A missing file is an empty history; a file that cannot be used
  * (unreadable, not the format, over HISTORY_FILE_MAX) is one too, and
  * *warning (when not NULL) then says why. */
 ar_status history_open(const char *backup_dir, bool lock, history **out, char **warning,

@@ -20,17 +20,6 @@ const sca_control sca_control_smb_client_signing = {
 
 static const sca_control *const controls[] = {&sca_control_smb_client_signing};
 
-static bool all_digits(const char *s)
-{
-	if (*s == '\0' || strlen(s) > 10)
-		return false;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return false;
-	}
-	return true;
-}
-
 /* One character of a title: the escapes a 4.2.5+ manager writes for
  * 4.2.0 - 4.2.4 agents ("\x21 \x24 \x27 \x60" for ! $ ' `) decoded, a
  * typographic quote read as '. Returns the bytes it took. */
@@ -198,7 +187,7 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 	else if (f->event_type == NULL || strcmp(f->event_type, "check") != 0)
 		snprintf(why, n, "SCA event is not a check result (type %.32s)",
 		         f->event_type ? f->event_type : "missing");
-	else if (id == NULL || !all_digits(id))
+	else if (id == NULL || !text_is_digits(id, 10))
 		snprintf(why, n, "SCA check id is missing or not a number");
 	else if ((c = control_titled(f->title)) == NULL)
 		snprintf(why, n, "check %s is not one this program remediates (%s)", id,

@@ -32,16 +32,18 @@ static char *agent_of_exe(const char *exe)
 	return agent;
 }
 
-ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err)
+ar_status platform_agent_dir(char **out, ar_error *err)
 {
 	char *exe = NULL;
+	ar_status st = sys_exe_path(&exe, err);
 
-	(void)argv0;
 	*out = NULL;
-	if (sys_exe_path(&exe, NULL) == AR_OK)
-		*out = agent_of_exe(exe);
+	if (st == AR_OK && (*out = agent_of_exe(exe)) == NULL)
+		st = ar_error_set(err, AR_E_NOT_FOUND,
+		                  "not installed in an agent's active-response%cbin",
+		                  platform_dir_sep());
 	free(exe);
-	return *out != NULL ? AR_OK : sys_cwd(out, err);
+	return st;
 }
 
 ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,

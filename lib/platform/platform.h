@@ -34,10 +34,11 @@ bool platform_private_check_is_strict(void);
 /* Puts standard input and output in binary mode (no CRLF translation). */
 void platform_stdio_binary(void);
 
-/* The agent's install folder, found the way Wazuh's own programs find it:
- * the executable's folder when it is <agent>/active-response/bin, else the
- * working folder. Caller frees *out. */
-ar_status platform_agent_dir(const char *argv0, char **out, ar_error *err);
+/* The agent's install folder, from the executable's own location (never
+ * argv[0] nor the working folder, which whoever starts the program picks):
+ * <agent> when it runs as <agent>/active-response/bin/<exe>. AR_E_NOT_FOUND
+ * (*out NULL) anywhere else. Caller frees *out. */
+ar_status platform_agent_dir(char **out, ar_error *err);
 
 /* Where Wazuh agents keep active-responses.log under the agent folder:
  * "active-response\\active-responses.log" on Windows,

@@ -82,16 +82,16 @@ ar_status sys_exe_path(char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-ar_status sys_cwd(char **out, ar_error *err)
+/* An open refused by O_NOFOLLOW says so in words: a link is where a file
+ * of the program's own should be. */
+static ar_status open_error(ar_error *err, const char *what, const char *path, int e)
 {
-	char dir[PATH_MAX];
+	struct stat sb;
 
-	*out = NULL;
-	if (getcwd(dir, sizeof(dir)) == NULL)
-		return ar_error_set(err, errno_status(errno), "cannot read the working folder: %s",
-		                    strerror(errno));
-	*out = strdup(dir);
-	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
+	if ((e == ELOOP || e == ENOTDIR) && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+		return ar_error_set(err, AR_E_ACCESS,
+		                    "%s is a link the program did not make: not followed", path);
+	return ar_error_set(err, errno_status(e), "cannot %s %s: %s", what, path, strerror(e));
 }
 
 static ar_status open_fd(const char *path, int flags, sys_file *f, ar_error *err)
@@ -99,9 +99,7 @@ static ar_status open_fd(const char *path, int flags, sys_file *f, ar_error *err
 	int fd = open(path, flags | O_CLOEXEC, 0600);
 
 	*f = fd;
-	return fd < 0 ? ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
-	                             strerror(errno))
-	              : AR_OK;
+	return fd < 0 ? open_error(err, "open", path, errno) : AR_OK;
 }
 
 ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
@@ -111,7 +109,7 @@ ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
 
 ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
 {
-	return open_fd(path, O_RDWR | O_CREAT, f, err);
+	return open_fd(path, O_RDWR | O_CREAT | O_NOFOLLOW, f, err);
 }
 
 ar_status sys_read(sys_file f, const char *path, void *buf, size_t cap, size_t *got, ar_error *err)
@@ -182,7 +180,7 @@ ar_status sys_write_new(const char *tmp, const char *like, const void *data, siz
 	ar_status st = AR_OK;
 
 	/* A file being replaced keeps its permissions. */
-	if (!private_file && stat(like, &old) == 0)
+	if (!private_file && lstat(like, &old) == 0 && S_ISREG(old.st_mode))
 		mode = old.st_mode & 07777;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
@@ -226,13 +224,12 @@ static void undo_partial_append(int fd, size_t done)
 
 ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
 	size_t done = 0;
 	ar_status st = AR_OK;
 
 	if (fd < 0)
-		return ar_error_set(err, errno_status(errno), "cannot open %s: %s", path,
-		                    strerror(errno));
+		return open_error(err, "open", path, errno);
 	if (write_all(fd, line, len, &done) != AR_OK) {
 		int e = errno;
 		undo_partial_append(fd, done);
@@ -252,17 +249,31 @@ ar_status sys_mkdir(const char *path, ar_error *err)
 	return AR_OK;
 }
 
+/* Judged and changed through one descriptor of the folder itself, never
+ * through a link: a link's target, or a folder someone else owns (who
+ * could open it again), is refused. */
 ar_status platform_private_dir(const char *path, ar_error *err)
 {
 	ar_status st = platform_mkdir_p(path, err);
 	struct stat sb;
+	int fd;
 
+	if (st != AR_OK)
+		return st;
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return open_error(err, "open folder", path, errno);
+	if (fstat(fd, &sb) != 0)
+		st = ar_error_set(err, errno_status(errno), "cannot inspect %s: %s", path,
+		                  strerror(errno));
+	else if (sb.st_uid != geteuid())
+		st = ar_error_set(err, AR_E_ACCESS,
+		                  "%s is owned by another user (uid %lu): refused", path,
+		                  (unsigned long)sb.st_uid);
 	/* Already owner-only: nothing to write (this runs at every start). */
-	if (st == AR_OK && stat(path, &sb) == 0 && (sb.st_mode & 07777) == 0700)
-		return AR_OK;
-	if (st == AR_OK && chmod(path, 0700) != 0)
+	else if ((sb.st_mode & 07777) != 0700 && fchmod(fd, 0700) != 0)
 		st = ar_error_set(err, errno_status(errno), "cannot restrict %s: %s", path,
 		                  strerror(errno));
+	close(fd);
 	return st;
 }
 

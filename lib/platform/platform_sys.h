@@ -47,10 +47,8 @@ ar_status sys_mkdir(const char *path, ar_error *err);
 typedef ar_status (*sys_each_name)(void *ctx, const char *name, ar_error *err);
 ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err);
 
-/* The running executable's full path. */
+/* The running executable's full path, from the system (Linux's
+ * /proc/self/exe, Windows' GetModuleFileNameW), not from argv[0]. */
 ar_status sys_exe_path(char **out, ar_error *err);
-
-/* The working folder. */
-ar_status sys_cwd(char **out, ar_error *err);
 
 #endif

@@ -80,38 +80,47 @@ ar_status sys_exe_path(char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-ar_status sys_cwd(char **out, ar_error *err)
+/* A handle opened with FILE_FLAG_OPEN_REPARSE_POINT is the link itself when
+ * path is one (a symbolic link, a junction): refused, never followed. */
+static ar_status refuse_reparse_point(HANDLE *h, const char *path, ar_error *err)
 {
-	wchar_t path[MAX_PATH * 4];
-	DWORD n = GetCurrentDirectoryW(sizeof(path) / sizeof(path[0]), path);
+	BY_HANDLE_FILE_INFORMATION info;
 
-	*out = NULL;
-	if (n == 0 || n >= sizeof(path) / sizeof(path[0]))
-		return last_error(err, "reading", "the working folder");
-	*out = win32_to_utf8(path);
-	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
+	if (!GetFileInformationByHandle(*h, &info))
+		return last_error(err, "cannot inspect", path);
+	if (!(info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT))
+		return AR_OK;
+	CloseHandle(*h);
+	*h = INVALID_HANDLE_VALUE;
+	return ar_error_set(err, AR_E_ACCESS, "%s is a link the program did not make: not followed",
+	                    path);
 }
 
 /* Opens path shared with every other reader and writer (the agent reads
- * the log while we append to it). */
-static ar_status open_shared(const char *path, DWORD access, DWORD disposition, HANDLE *h,
-                             ar_error *err)
+ * the log while we append to it). flags: FILE_FLAG_OPEN_REPARSE_POINT for a
+ * file of the program's own, which a link must not stand for. */
+static ar_status open_shared(const char *path, DWORD access, DWORD disposition, DWORD flags,
+                             HANDLE *h, ar_error *err)
 {
 	wchar_t *w = win32_to_wide(path);
+	ar_status st;
 
 	*h = INVALID_HANDLE_VALUE;
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 	*h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-	                 disposition, FILE_ATTRIBUTE_NORMAL, NULL);
+	                 disposition, FILE_ATTRIBUTE_NORMAL | flags, NULL);
 	free(w);
-	return *h == INVALID_HANDLE_VALUE ? last_error(err, "cannot open", path) : AR_OK;
+	if (*h == INVALID_HANDLE_VALUE)
+		return last_error(err, "cannot open", path);
+	st = (flags & FILE_FLAG_OPEN_REPARSE_POINT) ? refuse_reparse_point(h, path, err) : AR_OK;
+	return st;
 }
 
 ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
 {
 	HANDLE h;
-	ar_status st = open_shared(path, GENERIC_READ, OPEN_EXISTING, &h, err);
+	ar_status st = open_shared(path, GENERIC_READ, OPEN_EXISTING, 0, &h, err);
 
 	*f = (sys_file)h;
 	return st;
@@ -120,7 +129,8 @@ ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
 ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
 {
 	HANDLE h;
-	ar_status st = open_shared(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS, &h, err);
+	ar_status st = open_shared(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
+	                           FILE_FLAG_OPEN_REPARSE_POINT, &h, err);
 
 	*f = (sys_file)h;
 	return st;
@@ -227,7 +237,8 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
 	DWORD put = 0;
 	/* FILE_APPEND_DATA alone makes every write land at the end, as
 	 * O_APPEND does, even with the agent reading the file. */
-	ar_status st = open_shared(path, FILE_APPEND_DATA, OPEN_ALWAYS, &h, err);
+	ar_status st = open_shared(path, FILE_APPEND_DATA, OPEN_ALWAYS,
+	                           FILE_FLAG_OPEN_REPARSE_POINT, &h, err);
 
 	if (st != AR_OK)
 		return st;
@@ -256,19 +267,48 @@ ar_status sys_mkdir(const char *path, ar_error *err)
 	return st;
 }
 
+/* The folder itself, never what a link or junction there points at. */
+static ar_status open_dir_no_links(const char *path, HANDLE *h, ar_error *err)
+{
+	wchar_t *w = win32_to_wide(path);
+	BY_HANDLE_FILE_INFORMATION info;
+	ar_status st;
+
+	*h = INVALID_HANDLE_VALUE;
+	if (w == NULL)
+		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
+	*h = CreateFileW(w, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES,
+	                 FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+	                 OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT,
+	                 NULL);
+	free(w);
+	if (*h == INVALID_HANDLE_VALUE)
+		return last_error(err, "cannot open folder", path);
+	st = refuse_reparse_point(h, path, err);
+	if (st == AR_OK && GetFileInformationByHandle(*h, &info) &&
+	    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+		CloseHandle(*h);
+		*h = INVALID_HANDLE_VALUE;
+		st = ar_error_set(err, AR_E_IO, "%s is not a folder", path);
+	}
+	return st;
+}
+
+/* The ACL is set through a handle of the folder itself (opened without
+ * following a link), not by name, which would follow a junction. */
 ar_status platform_private_dir(const char *path, ar_error *err)
 {
 	PSECURITY_DESCRIPTOR sd = NULL;
 	PACL dacl = NULL;
 	BOOL present = FALSE, defaulted = FALSE;
-	wchar_t *w = NULL;
+	HANDLE h = INVALID_HANDLE_VALUE;
 	DWORD rc;
 	ar_status st = platform_mkdir_p(path, err);
 
+	if (st == AR_OK)
+		st = open_dir_no_links(path, &h, err);
 	if (st != AR_OK)
 		return st;
-	if ((w = win32_to_wide(path)) == NULL)
-		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PRIVATE_SDDL, SDDL_REVISION_1,
 	                                                          &sd, NULL) ||
 	    !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
@@ -277,16 +317,16 @@ ar_status platform_private_dir(const char *path, ar_error *err)
 	}
 	/* Protected: nothing inherited from the agent's folder; Windows passes
 	 * the inheritable entries on to the files inside. */
-	rc = SetNamedSecurityInfoW(w, SE_FILE_OBJECT,
-	                           DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-	                           NULL, NULL, dacl, NULL);
+	rc = SetSecurityInfo(h, SE_FILE_OBJECT,
+	                     DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, NULL,
+	                     NULL, dacl, NULL);
 	if (rc != ERROR_SUCCESS) {
 		SetLastError(rc);
 		st = last_error(err, "cannot restrict the ACL of", path);
 	}
 out:
 	LocalFree(sd);
-	free(w);
+	CloseHandle(h);
 	return st;
 }
 

@@ -16,7 +16,9 @@ ar_status spool_put(const char *dir, const char *event, ar_error *err)
 	unsigned char rnd[4] = {0};
 	char name[96];
 	char *path;
-	ar_status st = platform_mkdir_p(dir, err);
+	/* Owner-only on every run, before anything is put in it: it holds the
+	 * reports and the API's token. */
+	ar_status st = platform_private_dir(dir, err);
 
 	if (st != AR_OK)
 		return ar_error_prefix(err, st, "spool");

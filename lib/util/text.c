@@ -30,3 +30,32 @@ bool text_equal_ci(const char *a, const char *b)
 {
 	return text_equal_ci_n(a, b, (size_t)-1);
 }
+
+char *text_cut(const char *s, size_t cap)
+{
+	size_t n = s != NULL ? strnlen(s, cap + 1) : 0;
+	char *d;
+
+	if (s == NULL || n <= cap)
+		return s != NULL ? text_dup_n(s, n) : NULL;
+	n = cap > sizeof(TEXT_CUT_MARK) ? cap - (sizeof(TEXT_CUT_MARK) - 1) : 0;
+	/* Back to the first byte of a character: never half of one. */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	if ((d = malloc(n + sizeof(TEXT_CUT_MARK))) != NULL) {
+		memcpy(d, s, n);
+		memcpy(d + n, TEXT_CUT_MARK, sizeof(TEXT_CUT_MARK));
+	}
+	return d;
+}
+
+bool text_is_digits(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++) {
+		if (n == max || s[n] < '0' || s[n] > '9')
+			return false;
+	}
+	return n > 0;
+}

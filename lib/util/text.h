@@ -17,6 +17,16 @@ static inline char text_lower(char c)
  * NULL on no memory. */
 char *text_dup_n(const char *s, size_t n);
 
+/* A copy of s, cut to at most cap bytes (not inside a UTF-8 character)
+ * and marked TEXT_CUT_MARK when it was longer: text from a message that is
+ * echoed (logged, printed) stays bounded. Caller frees; NULL on no memory
+ * or when s is NULL. */
+#define TEXT_CUT_MARK "[...]"
+char *text_cut(const char *s, size_t cap);
+
+/* s is 1 to max ASCII digits. */
+bool text_is_digits(const char *s, size_t max);
+
 /* a and b are the same text but for ASCII case. */
 bool text_equal_ci(const char *a, const char *b);
 

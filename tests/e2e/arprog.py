@@ -57,9 +57,12 @@ class Workdir:
             return f.read()
 
     def backup_files(self):
+        """The backups: the .reg files of the backups folder (which also
+        holds the history and its lock)."""
         if not os.path.isdir(self.backups):
             return []
-        return sorted(os.path.join(self.backups, n) for n in os.listdir(self.backups))
+        return sorted(os.path.join(self.backups, n) for n in os.listdir(self.backups)
+                      if n.endswith(".reg"))
 
     def log_records(self):
         return read_log(self.log)
@@ -140,3 +143,21 @@ def log_schema_errors(path):
     p = subprocess.run(["/usr/bin/python3", VALIDATE_LOG, path], capture_output=True, text=True,
                        check=False)
     return "" if p.returncode == 0 else p.stdout + p.stderr
+
+
+# execd reads at most this much of a check_keys line; logcollector cuts log
+# lines at 64 KiB: every line the program writes stays well under both.
+CHECK_KEYS_MAX = 8192
+LINE_MAX = 16384
+
+
+def assert_bounded(test, stdout, stderr, log):
+    """Standard output, standard error and every log line within their caps."""
+    for line in stdout.splitlines():
+        test.assertLessEqual(len(line) + 1, CHECK_KEYS_MAX, line[:200])
+    for line in stderr.splitlines():
+        test.assertLess(len(line) + 1, LINE_MAX, line[:200])
+    if os.path.exists(log):
+        with open(log, "rb") as f:
+            for line in f:
+                test.assertLess(len(line), LINE_MAX, line[:200])

@@ -8,7 +8,7 @@ import os
 import subprocess
 import unittest
 
-from arprog import Workdir, data
+from arprog import Workdir, assert_bounded, data
 
 with open(data("bad", "cases.json"), encoding="utf-8") as f:
     CASES = json.load(f)["cases"]
@@ -57,9 +57,10 @@ class BadInputs(unittest.TestCase):
             p = subprocess.run(w.args(*args), input=stdin, capture_output=True, timeout=60,
                                check=False)
             err = p.stderr.decode("utf-8", "replace")
-            self.assertEqual(p.returncode, case["exit"], err)
+            self.assertEqual(p.returncode, case["exit"], err[:2000])
             self.assertIn(case["message"], err)
             self.assertEqual(len(err.strip().splitlines()), 1, err)
+            assert_bounded(self, p.stdout, p.stderr, w.log)
             # The log: one line, the result, saying the same.
             records = w.log_records()
             self.assertEqual(len(records), 1, records)

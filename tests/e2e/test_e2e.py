@@ -10,8 +10,8 @@ import subprocess
 import tempfile
 import unittest
 
-from arprog import (KEY, PROGRAM, VALUE, Workdir, data, message, program, read_log,
-                    reg_value)
+from arprog import (CHECK_KEYS_MAX, KEY, PROGRAM, VALUE, Workdir, assert_bounded, data,
+                    message, program, read_log, reg_value)
 
 TWINS = ["ours_15535_win10.json", "ours_16027_win2016.json", "ours_16535_win2019.json",
          "ours_27038_win2022.json", "ours_36537_win2025.json", "ours_15036_win2012r2.json",
@@ -336,6 +336,58 @@ class Handshake(Base):
         self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
 
 
+class FieldBounds(Base):
+    """Every field the program echoes is bounded: a 900,000-character agent
+    name, title, policy or agent id still gives a check_keys line execd reads
+    whole, and log and standard-error lines far below logcollector's 64 KiB;
+    a name is cut with a visible mark."""
+
+    def run_with(self, field, n):
+        msg = json.loads(message("ours_26032_failed.json"))
+        alert = msg["parameters"]["alert"]
+        text = "\u00e9" * (n // 2) if field == "agent_name" else "x" * n
+        if field == "agent_name":
+            alert["agent"]["name"] = text
+        elif field == "agent_id":
+            alert["agent"]["id"] = text
+        elif field == "policy":
+            alert["data"]["sca"]["policy"] = text
+        else:
+            alert["data"]["sca"]["check"]["title"] = text
+        w = self.work("value_0_utf16.reg")
+        reply = dict(json.loads(message("ours_26032_failed.json")), command="continue")
+        stdin = (json.dumps(msg, ensure_ascii=False) + "\n" + json.dumps(reply) + "\n").encode()
+        p = w.run(stdin)
+        assert_bounded(self, p.stdout, p.stderr, w.log)
+        return p, w
+
+    def test_long_agent_name_is_cut_with_a_mark(self):
+        p, w = self.run_with("agent_name", 900000)
+        self.assertEqual(p.returncode, 0, p.stderr[:500])
+        lines = check_keys_lines(p.stdout)
+        self.assertEqual(len(lines), 1)
+        self.assertLessEqual(len(lines[0].encode()) + 1, CHECK_KEYS_MAX)
+        name = self.assert_one_result("remediated")["agent_name"]
+        self.assertTrue(name.endswith("[...]"), name[-40:])
+        self.assertTrue(name.startswith("\u00e9" * 10), name[:40])
+        self.assertLess(len(name.encode()), 1024)
+
+    def test_long_policy_and_agent_id(self):
+        for field in ("policy", "agent_id"):
+            with self.subTest(field=field):
+                p, w = self.run_with(field, 900000)
+                self.assertEqual(p.returncode, 0, p.stderr[:500])
+                self.assertTrue(self.assert_one_result("remediated")[field].endswith("[...]"))
+                validate_log(self, w.log)
+                w.cleanup()
+                self.w = None
+
+    def test_long_title_is_not_ours_and_not_echoed(self):
+        p, w = self.run_with("title", 900000)
+        self.assertEqual(p.returncode, 3, p.stderr[:500])
+        self.assertNotIn(b"xxxxxxxxxx", p.stderr)
+
+
 class LogFailure(Base):
     def test_unwritable_log_does_not_change_the_outcome(self):
         w = self.work("value_0_utf16.reg")
@@ -355,8 +407,8 @@ class LogFailure(Base):
 
 class AgentFolder(unittest.TestCase):
     """Without --log-file the log is the agent's: the agent folder is the one
-    the program is installed under (<agent>/active-response/bin), else the
-    working folder."""
+    the program is installed under (<agent>/active-response/bin), found from
+    the executable alone; elsewhere there is none, and the run is refused."""
 
     def setUp(self):
         self.agent = tempfile.mkdtemp(prefix="ar-agent-")
@@ -366,7 +418,7 @@ class AgentFolder(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.agent, ignore_errors=True)
 
-    def run_from(self, *parts, cwd):
+    def run_from(self, *parts, cwd, code=0):
         folder = os.path.join(self.agent, *parts)
         os.makedirs(folder)
         exe = os.path.join(folder, PROGRAM)
@@ -374,7 +426,8 @@ class AgentFolder(unittest.TestCase):
         p = subprocess.run([exe, "--registry-file", self.reg],
                            input=message("ours_26032_failed.json"), capture_output=True,
                            cwd=cwd, check=False)
-        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.returncode, code, p.stderr)
+        return p
 
     def statuses(self, log):
         return [r["status"] for r in read_log(log) if "status" in r]
@@ -384,14 +437,17 @@ class AgentFolder(unittest.TestCase):
         log = os.path.join(self.agent, "logs", "active-responses.log")
         self.assertEqual(self.statuses(log), ["remediated"])
 
-    def test_elsewhere_the_working_folder(self):
+    def test_elsewhere_no_agent_and_no_working_folder(self):
         work = os.path.join(self.agent, "work")
         os.mkdir(work)
-        # POSIX names keep their case: this is not the agent's bin folder.
-        self.run_from("Active-Response", "bin", cwd=work)
-        self.assertEqual(self.statuses(os.path.join(work, "logs", "active-responses.log")),
-                         ["remediated"])
+        # POSIX names keep their case: this is not the agent's bin folder; nor
+        # is the working folder an agent: nowhere to log, refused.
+        p = self.run_from("Active-Response", "bin", cwd=work, code=2)
+        self.assertIn(b"--log-file", p.stderr)
+        self.assertEqual(os.listdir(work), [])
         self.assertFalse(os.path.exists(os.path.join(self.agent, "logs")))
+        with open(self.reg, "rb") as f:
+            self.assertEqual(reg_value(f.read())[0], ("dword", 0))
 
 
 class Cli(unittest.TestCase):

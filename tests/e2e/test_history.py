@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from jsonschema import Draft202012Validator
 
-from arprog import PROGRAM, Workdir, data, log_schema_errors, message, reg_value
+from arprog import PROGRAM, Workdir, data, log_schema_errors, message, program, reg_value
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 ZERO = {"exists": True, "type": "REG_DWORD", "data": 0}
@@ -25,7 +25,7 @@ ONE = {"exists": True, "type": "REG_DWORD", "data": 1}
 class Base(unittest.TestCase):
     def setUp(self):
         self.w = Workdir("value_0_utf16.reg")
-        self.history = os.path.join(self.w.dir, PROGRAM + "-history.json")
+        self.history = os.path.join(self.w.backups, PROGRAM + "-history.json")
 
     def tearDown(self):
         self.assertEqual(log_schema_errors(self.w.log), "")
@@ -35,10 +35,26 @@ class Base(unittest.TestCase):
         """What a GPO refresh does: the value back at 0."""
         shutil.copyfile(data("registry", "value_0_utf16.reg"), self.w.reg)
 
+    def install(self):
+        """The program in an agent's layout, logging where the agent does:
+        run_once then runs it so, without --log-file. Returns the folder of
+        the agent's log."""
+        agent = os.path.join(self.w.dir, "agent")
+        self.exe = os.path.join(agent, "active-response", "bin", PROGRAM)
+        os.makedirs(os.path.dirname(self.exe))
+        shutil.copy2(program(), self.exe)
+        self.w.log = os.path.join(agent, "logs", "active-responses.log")
+        return os.path.dirname(self.w.log)
+
     def run_once(self, *extra):
         """One run; returns (exit status, result record, warnings it logged)."""
         before = len(self.w.log_records())
-        p = self.w.run(message("ours_26032_failed.json"), *extra)
+        if getattr(self, "exe", None):
+            p = subprocess.run([self.exe, "--registry-file", self.w.reg, *extra],
+                               input=message("ours_26032_failed.json"), capture_output=True,
+                               timeout=30, check=False)
+        else:
+            p = self.w.run(message("ours_26032_failed.json"), *extra)
         new = self.w.log_records()[before:]
         results = [r for r in new if "status" in r]
         self.assertEqual(len(results), 1, new)
@@ -122,9 +138,12 @@ class Reverts(Base):
         self.assertEqual((code, r["status"], self.value()), (1, "contested", ("dword", 0)))
 
     def test_default_configuration_beside_the_log(self):
-        # Wazuh passes no option: the file of this name beside the log is
-        # read; without "api" it only tunes the history, sending nothing.
-        path = os.path.join(os.path.dirname(self.w.log), PROGRAM + ".config.json")
+        # Wazuh passes no option: the file of this name beside the agent's
+        # log is read; without "api" it only tunes the history, sending
+        # nothing.
+        logs = self.install()
+        os.makedirs(logs)
+        path = os.path.join(logs, PROGRAM + ".config.json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump({"history": {"revert_threshold": 1, "write_when_contested": False}}, f)
         code, r, warnings = self.run_once()
@@ -133,10 +152,12 @@ class Reverts(Base):
         code, r, warnings = self.run_once()
         self.assertEqual((code, r["status"], self.value()), (1, "contested", ("dword", 0)))
         self.assertFalse(any("report" in w or "configuration" in w for w in warnings), warnings)
-        self.assertFalse(os.path.exists(os.path.join(self.w.dir, PROGRAM + "-spool")))
+        self.assertFalse(os.path.exists(os.path.join(logs, PROGRAM + "-spool")))
 
     def test_unreadable_default_configuration_is_a_warning(self):
-        path = os.path.join(os.path.dirname(self.w.log), PROGRAM + ".config.json")
+        logs = self.install()
+        os.makedirs(logs)
+        path = os.path.join(logs, PROGRAM + ".config.json")
         os.mkdir(path)  # a folder where the file should be
         code, r, warnings = self.run_once()
         self.assertEqual((code, r["status"]), (0, "remediated"))
@@ -175,6 +196,7 @@ class Reverts(Base):
 
 class UnusableHistory(Base):
     def check_ignored(self, content):
+        os.makedirs(self.w.backups, 0o700, exist_ok=True)
         with open(self.history, "wb") as f:
             f.write(content)
         code, r, warnings = self.run_once()

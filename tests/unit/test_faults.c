@@ -73,6 +73,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	(void)umount2(backups, MNT_DETACH);
 	(void)umount2(full_mnt, MNT_DETACH);
 	(void)umount2(ro_mnt, MNT_DETACH);
 }
@@ -256,7 +257,7 @@ static void assert_backup_of_zero(const ar_result *r)
 	reg_value v;
 
 	ck_assert_ptr_nonnull(r->backup);
-	ck_assert_uint_eq(unit_count_files(backups), 1);
+	ck_assert_uint_eq(unit_count_backups(backups), 1);
 	v = value_in(r->backup);
 	ck_assert(reg_value_is_dword(&v, 0));
 	reg_value_free(&v);
@@ -270,7 +271,7 @@ START_TEST(read_denied)
 	assert_failed_with(&r, "cannot read " KEY "\\" NAME ": access denied reading");
 	ck_assert(!r.have_before && !r.have_after);
 	assert_file_is(regpath, WITH_0);
-	ck_assert_uint_eq(unit_count_files(backups), 0);
+	ck_assert_uint_eq(unit_count_backups(backups), 0);
 	assert_no_temp(dir);
 	result_free(&r);
 }
@@ -497,15 +498,17 @@ START_TEST(read_only_file_system)
 }
 END_TEST
 
-/* A log path on the full mount. Backups go beside the log: their folder is
- * pointed at a disk with room, so that only the log meets the full disk. */
+/* A log path on the full mount. Backups go beside the log: a folder with
+ * room is mounted there (not linked: links are refused), so that only the
+ * log meets the full disk. */
 static void log_on_full_mount(char *log, size_t len)
 {
-	char link_to[200];
+	char room[200];
 
-	snprintf(link_to, sizeof(link_to), "%s/" PROG "-backups", full_mnt);
+	snprintf(room, sizeof(room), "%s/" PROG "-backups", full_mnt);
 	ck_assert_int_eq(mkdir(backups, 0700), 0);
-	ck_assert_int_eq(symlink(backups, link_to), 0);
+	ck_assert_int_eq(mkdir(room, 0700), 0);
+	ck_assert_int_eq(mount(backups, room, NULL, MS_BIND, NULL), 0);
 	snprintf(log, len, "%s/active-responses.log", full_mnt);
 }
 
@@ -530,7 +533,7 @@ START_TEST(log_on_a_full_disk)
 	v = value_in(regpath);
 	ck_assert(reg_value_is_dword(&v, 1));
 	reg_value_free(&v);
-	ck_assert_uint_eq(unit_count_files(backups), 1);
+	ck_assert_uint_eq(unit_count_backups(backups), 1);
 	assert_no_temp(dir);
 	assert_no_temp(full_mnt);
 }
@@ -588,7 +591,8 @@ START_TEST(backup_on_a_full_disk)
 		return;
 	snprintf(target, sizeof(target), "%s/backups", full_mnt);
 	ck_assert_int_eq(mkdir(target, 0700), 0);
-	ck_assert_int_eq(symlink(target, backups), 0);
+	ck_assert_int_eq(mkdir(backups, 0700), 0);
+	ck_assert_int_eq(mount(target, backups, NULL, MS_BIND, NULL), 0);
 	fill(full_mnt);
 	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	before = unit_read_file(regpath, &before_len);
@@ -601,7 +605,7 @@ START_TEST(backup_on_a_full_disk)
 	ck_assert_ptr_null(strstr(log, "\"backup\":"));
 	free(log);
 	assert_unchanged(regpath, before, before_len);
-	ck_assert_uint_eq(unit_count_files(target), 0);
+	ck_assert_uint_eq(unit_count_backups(target), 0);
 	assert_no_temp(dir);
 }
 END_TEST

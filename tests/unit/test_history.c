@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include <check.h>
+#include <sys/stat.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,14 +23,15 @@
 static const sca_control T = {.registry_key = KEY, .value_name = NAME, .dword = 1};
 static const char *WITH_0 = "REGEDIT4\n\n[" KEY "]\n\"" NAME "\"=dword:00000000\n";
 static const char *WITH_1 = "REGEDIT4\n\n[" KEY "]\n\"" NAME "\"=dword:00000001\n";
-static char dir[64], regpath[128], backups[192], hist[192];
+static char dir[64], regpath[128], backups[192], hist[320];
 
 static void setup(void)
 {
 	unit_temp_dir(dir, sizeof(dir), "history");
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
 	snprintf(backups, sizeof(backups), "%s/" PROG "-backups", dir);
-	snprintf(hist, sizeof(hist), "%s/" PROG "-history.json", dir);
+	snprintf(hist, sizeof(hist), "%s/" PROG "-history.json", backups);
+	ck_assert_int_eq(mkdir(backups, 0700), 0);
 }
 
 static void teardown(void)
@@ -163,7 +165,7 @@ START_TEST(a_missing_folder_is_made)
 	char path[256];
 
 	snprintf(backups, sizeof(backups), "%s/agent/backup/" PROG, dir);
-	snprintf(path, sizeof(path), "%s/agent/backup/" PROG "-history.json", dir);
+	snprintf(path, sizeof(path), "%s/agent/backup/" PROG "/" PROG "-history.json", dir);
 	h = open_locked(NULL);
 	history_add(h, HISTORY_SET, 1);
 	ck_assert(history_save(h, NULL) == AR_OK);

@@ -203,6 +203,61 @@ START_TEST(private_dir_is_closed_again)
 }
 END_TEST
 
+/* Links the program did not make are never written through nor have their
+ * target's permissions changed: a folder, a lock, the log, a temporary file
+ * name planted as a link to a file elsewhere. */
+START_TEST(links_are_not_followed)
+{
+	char target[96], link[160], file[160], tmp[200];
+	platform_lock *lock = NULL;
+	ar_error err = {0};
+	struct stat sb;
+
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	ck_assert_int_eq(mkdir(target, 0755), 0);
+	snprintf(link, sizeof(link), "%s/backups", dir);
+	ck_assert_int_eq(symlink(target, link), 0);
+	ck_assert(platform_private_dir(link, &err) != AR_OK);
+	ck_assert_msg(strstr(err.msg, "link") != NULL, "%s", err.msg);
+	ck_assert_int_eq(stat(target, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0755);
+
+	snprintf(file, sizeof(file), "%s/victim", target);
+	ck_assert(platform_write_file_atomic(file, "v", 1, false, NULL) == AR_OK);
+	snprintf(link, sizeof(link), "%s/lock", dir);
+	ck_assert_int_eq(symlink(file, link), 0);
+	ck_assert(platform_lock_try(link, &lock, NULL) != AR_OK);
+	ck_assert_ptr_null(lock);
+	snprintf(link, sizeof(link), "%s/log", dir);
+	ck_assert_int_eq(symlink(file, link), 0);
+	ck_assert(platform_append_line(link, "x\n", 2, NULL) != AR_OK);
+	snprintf(link, sizeof(link), "%s/out.reg", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp%lu", link, platform_pid());
+	ck_assert_int_eq(symlink(file, tmp), 0);
+	ck_assert(platform_write_file_atomic(link, "data", 4, true, NULL) != AR_OK);
+	ck_assert_int_eq(stat(file, &sb), 0);
+	ck_assert_int_eq(sb.st_size, 1);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0644);
+}
+END_TEST
+
+/* A folder someone else made (where the program's own would be) is not
+ * taken over: making it owner-only would leave it in their hands. */
+START_TEST(private_dir_of_another_owner_is_refused)
+{
+	char path[160];
+	ar_error err = {0};
+
+	if (geteuid() != 0)
+		return; /* only root can give a folder away */
+	snprintf(path, sizeof(path), "%s/theirs", dir);
+	ck_assert_int_eq(mkdir(path, 0777), 0);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert(platform_private_dir(path, &err) != AR_OK);
+	ck_assert_msg(strstr(err.msg, "owned by") != NULL, "%s", err.msg);
+}
+END_TEST
+
 /* Exit status of a child that tries the lock: 0 when it got it, 1 when
  * another holds it, 2 on error. */
 static int child_tries(const char *path, bool crash_holding)
@@ -294,14 +349,15 @@ START_TEST(lock_wait_gives_up_or_takes_it_once_free)
 }
 END_TEST
 
-START_TEST(agent_dir_is_the_working_folder_here)
+START_TEST(no_agent_dir_outside_its_layout)
 {
-	char *agent = NULL, cwd[512];
-	/* The test binary does not live in active-response/bin. */
-	ck_assert(platform_agent_dir("x", &agent, NULL) == AR_OK);
-	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
-	ck_assert_str_eq(agent, cwd);
-	free(agent);
+	char *agent = NULL;
+	ar_error err = {0};
+	/* The test binary does not live in active-response/bin; the working
+	 * folder is no agent either, whatever it holds. */
+	ck_assert(platform_agent_dir(&agent, &err) == AR_E_NOT_FOUND);
+	ck_assert_ptr_null(agent);
+	ck_assert_ptr_nonnull(strstr(err.msg, "active-response/bin"));
 	ck_assert_str_eq(platform_log_relpath(), "logs/active-responses.log");
 }
 END_TEST
@@ -319,9 +375,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, mkdir_list_remove);
 	tcase_add_test(tc, private_files);
 	tcase_add_test(tc, private_dir_is_closed_again);
+	tcase_add_test(tc, links_are_not_followed);
+	tcase_add_test(tc, private_dir_of_another_owner_is_refused);
 	tcase_add_test(tc, lock_is_exclusive_until_released);
 	tcase_add_test(tc, lock_wait_gives_up_or_takes_it_once_free);
-	tcase_add_test(tc, agent_dir_is_the_working_folder_here);
+	tcase_add_test(tc, no_agent_dir_outside_its_layout);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -60,7 +60,7 @@ START_TEST(from_zero_with_backup_that_restores)
 	ck_assert_str_eq(after,
 	                 "REGEDIT4\n\n[" KEY "]\n\"Other\"=\"x\"\n\"" NAME "\"=dword:00000001\n");
 	free(after);
-	ck_assert_uint_eq(unit_count_files(backups), 1);
+	ck_assert_uint_eq(unit_count_backups(backups), 1);
 	ck_assert_ptr_nonnull(r.backup);
 	/* The backup is UTF-16LE with BOM, as reg export writes. */
 	backup_text = unit_read_file(r.backup, NULL);
@@ -75,7 +75,7 @@ START_TEST(from_zero_with_backup_that_restores)
 		restored = unit_read_file(regpath, NULL);
 		ck_assert_str_eq(restored, WITH_0);
 		free(restored);
-		ck_assert_uint_eq(unit_count_files(backups), 2); /* a restore backs up too */
+		ck_assert_uint_eq(unit_count_backups(backups), 2); /* a restore backs up too */
 		result_free(&rr);
 	}
 	result_free(&r);
@@ -139,7 +139,7 @@ START_TEST(compliant_writes_nothing)
 	ck_assert_int_eq(r.status, RESULT_COMPLIANT);
 	ck_assert_int_eq(stat(regpath, &after), 0);
 	ck_assert_uint_eq(before.st_ino, after.st_ino);
-	ck_assert_uint_eq(unit_count_files(backups), 0);
+	ck_assert_uint_eq(unit_count_backups(backups), 0);
 	ck_assert_ptr_null(r.backup);
 	result_free(&r);
 	registry_close(reg);
@@ -161,7 +161,7 @@ START_TEST(dry_run_writes_nothing)
 	after = unit_read_file(regpath, NULL);
 	ck_assert_str_eq(after, WITH_0);
 	free(after);
-	ck_assert_uint_eq(unit_count_files(backups), 0);
+	ck_assert_uint_eq(unit_count_backups(backups), 0);
 	result_free(&r);
 	registry_close(reg);
 }
@@ -195,7 +195,7 @@ START_TEST(restore_refuses_other_keys_and_values)
 		free(after);
 		result_free(&r);
 	}
-	ck_assert_uint_eq(unit_count_files(backups), 0);
+	ck_assert_uint_eq(unit_count_backups(backups), 0);
 	registry_close(reg);
 }
 END_TEST

@@ -580,8 +580,15 @@ START_TEST(id_result_and_event)
 	ck_assert(!line_is_ours(msg4("26032.5", "failed", t, NULL, REG_OURS, NULL, g, "check"),
 	                        reason, sizeof(reason)));
 	ck_assert_ptr_nonnull(strstr(reason, "not a number"));
-	ck_assert(!line_is_ours(msg4("\"26032 \"", "failed", t, NULL, REG_OURS, NULL, g, "check"),
-	                        NULL, 0));
+	/* A string id that is not digits is not a finding but bad input. */
+	{
+		const char *line =
+		        msg4("\"26032 \"", "failed", t, NULL, REG_OURS, NULL, g, "check");
+		ar_message m;
+		ar_error err = {0};
+		ck_assert(ar_message_parse(line, strlen(line), &m, &err) == AR_E_INVALID);
+		ck_assert_ptr_nonnull(strstr(err.msg, "check id is not a number"));
+	}
 	ck_assert(
 	        !line_is_ours(msg4("{}", "failed", t, NULL, REG_OURS, NULL, g, "check"), NULL, 0));
 	ck_assert(!line_is_ours(msg4("\"26032\"", "passed", t, NULL, REG_OURS, NULL, g, "check"),

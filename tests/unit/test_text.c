@@ -46,6 +46,37 @@ START_TEST(copies_a_span)
 }
 END_TEST
 
+START_TEST(cut_with_a_mark_never_inside_a_character)
+{
+	char *c = text_cut("short", 16);
+
+	ck_assert_str_eq(c, "short");
+	free(c);
+	c = text_cut("0123456789abcdef", 16);
+	ck_assert_str_eq(c, "0123456789abcdef");
+	free(c);
+	c = text_cut("0123456789abcdefg", 16);
+	ck_assert_str_eq(c, "0123456789a" TEXT_CUT_MARK);
+	free(c);
+	/* "\xc3\xa9" is one character: never half of it. */
+	c = text_cut("0123456789\xc3\xa9xxxxxx", 16);
+	ck_assert_str_eq(c, "0123456789" TEXT_CUT_MARK);
+	free(c);
+	ck_assert_ptr_null(text_cut(NULL, 16));
+}
+END_TEST
+
+START_TEST(digits_up_to_a_count)
+{
+	ck_assert(text_is_digits("26032", 20));
+	ck_assert(text_is_digits("12345678901234567890", 20));
+	ck_assert(!text_is_digits("123456789012345678901", 20));
+	ck_assert(!text_is_digits("", 20));
+	ck_assert(!text_is_digits("2603a", 20));
+	ck_assert(!text_is_digits("-1", 20));
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("text");
@@ -53,6 +84,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, ascii_case_only);
 	tcase_add_test(tc, first_n_bytes);
 	tcase_add_test(tc, copies_a_span);
+	tcase_add_test(tc, cut_with_a_mark_never_inside_a_character);
+	tcase_add_test(tc, digits_up_to_a_count);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -105,6 +105,24 @@ static inline size_t unit_count_files(const char *path)
 	return n;
 }
 
+/* The backups (.reg files) in a backups folder, which also holds the
+ * history and its lock. */
+static inline size_t unit_count_backups(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	size_t n = 0, len;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		n += len > 4 && strcmp(e->d_name + len - 4, ".reg") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
 #ifdef TESTS_DATA_DIR
 /* A file under tests/data (rel: "forms/alert_26032.json"), whole and
  * NUL-terminated; *len (when not NULL) gets its size. */

@@ -42,20 +42,14 @@ install_agent() {
 # As execd starts it: from the agent folder, the relative path, no argument;
 # Wine traces the security calls into $WORK/err.
 run_as_execd() {
-	wine_step --in "$1" --cwd "$A" --ok any "the .exe as execd starts it, advapi traced" \
-		env WINEDEBUG=trace+advapi wine "active-response/bin/$NAME.exe"
+	wine_step --in "$1" --cwd "$A" --ok any "the .exe as execd starts it, file calls traced" \
+		env WINEDEBUG=trace+file,trace+ntdll wine "active-response/bin/$NAME.exe"
 	RC=$WINE_RC
-	printf '%s\n' "$WINE_ERR" >"$WORK/err"
+	printf '%s
+' "$WINE_ERR" >"$WORK/err"
 }
-# The run set a protected DACL on the backup folder: SetNamedSecurityInfoW
-# on that path with DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION
-# (0x80000004, traced as a signed number).
-protected_dacl_set() {
-	local want
-	local path="$LC\\backup\\$NAME"
-	want="SetNamedSecurityInfoW L\"${path//\\/\\\\}\" 1 -2147483644 "
-	grep -qiF "$want" "$WORK/err"
-}
+# shellcheck source=tests/e2e/wine/dacl.sh
+. "$HERE/dacl.sh"
 # What the agent's uninstaller leaves: "backup" and "upgrade".
 uninstall_agent() {
 	find "$A" -mindepth 1 -maxdepth 1 -type f -delete
@@ -71,7 +65,7 @@ check "backup in <agent>\\backup\\$NAME (exit $RC)" test "$RC" = 0 -a -n "$OLD"
 check "no backup folder beside the log any more" test ! -e "$A/active-response/$NAME-backups"
 check "the log names the backup there" \
 	grep -qF "ossec-agent\\\\backup\\\\$NAME\\\\" "$A/active-response/active-responses.log"
-check "its folder is given the protected DACL" protected_dacl_set
+check "its folder is given the protected DACL" protected_dacl_set "$LC\\backup\\$NAME"
 
 uninstall_agent
 check "agent uninstall: the backup is still there" test -f "$OLD"
@@ -81,7 +75,7 @@ install_agent
 chmod -R a+rX "$A"
 run_as_execd "$DATA/ours_26032_failed.json"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
-	protected_dacl_set
+	protected_dacl_set "$LC\\backup\\$NAME"
 
 wine_step "reg import the backup from before the upgrade" wine reg import "$(wine_path -w "$OLD")"
 check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"

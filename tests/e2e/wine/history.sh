@@ -13,7 +13,7 @@ HIST_GPO='Workstation Baseline'
 HIST_CACHE="$WINEPREFIX/drive_c/windows/security/templates/policies"
 HIST_GPKEY='HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Group Policy\History\{827D319E-6EAC-11D2-A4EA-00C04F79F83A}'
 
-# The history sits beside the backup folder, wherever that is.
+# The history sits in the backup folder, wherever that is.
 history_file() {
 	find "$AGENT" -name "$NAME-history.json" 2>/dev/null | head -n 1
 }

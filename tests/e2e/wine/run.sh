@@ -136,6 +136,10 @@ check "execd continue: nothing else on stdout" test -z "$(field "$R" 'd["rest"]'
 # shellcheck source=tests/e2e/wine/history.sh
 . "$HERE/history.sh"
 
+# Links and the private folders of state: links.sh.
+# shellcheck source=tests/e2e/wine/links.sh
+. "$HERE/links.sh"
+
 # Reporting from the .exe: its libcurl (Schannel), spool, lock and token
 # cache on Windows, against the HTTPS stand-in of the API.
 "$ROOT/packaging/ensure-packages.sh" openssl python3
