@@ -46,7 +46,7 @@ def make_pki(d):
 
 class Server:
     def __init__(self, pki, cert="server", token_ttl=900, rate=30, window=60.0, fleet=None,
-                 api_rate=0):
+                 api_rate=0, user=USER):
         self.dir = tempfile.mkdtemp(prefix="ar-api-")
         self.record = os.path.join(self.dir, "requests.jsonl")
         self.mode_file = os.path.join(self.dir, "mode")
@@ -54,7 +54,7 @@ class Server:
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", os.path.join(HERE, "fake_wazuh_api.py"),
              "--cert", os.path.join(pki, cert + ".pem"), "--key", os.path.join(pki, cert + ".key"),
-             "--port-file", port_file, "--record", self.record, "--user", USER,
+             "--port-file", port_file, "--record", self.record, "--user", user,
              "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
              "--window", str(window), "--mode", self.mode_file, "--api-rate", str(api_rate)] +
             (["--fleet", fleet] if fleet else []))
