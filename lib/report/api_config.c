@@ -148,6 +148,12 @@ static ar_status check_url(api_settings *s, ar_error *err)
 		                    "\"allow_plain_http\": true)");
 	if (strpbrk(s->url, " \t\r\n?#") != NULL)
 		return ar_error_set(err, AR_E_INVALID, "api.url must be a plain base URL");
+	/* user:password@ would send a secret that no file rule guards and
+	 * that every message naming the URL repeats: the URL is not quoted. */
+	if (strchr(s->url, '@') != NULL)
+		return ar_error_set(err, AR_E_INVALID,
+		                    "api.url must not hold credentials (user:password@): use "
+		                    "api.user and api.password_file");
 	n = strlen(s->url);
 	while (n > 0 && s->url[n - 1] == '/')
 		s->url[--n] = '\0';
