@@ -28,11 +28,11 @@ def openssl(*args, cwd):
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
 
-def make_pki(d):
+def make_pki(d, ca_name="test CA"):
     """A CA, a server certificate for 127.0.0.1/localhost, and one for
     another name."""
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.pem", "-days", "2", "-subj", "/CN=test CA", cwd=d)
+            "ca.pem", "-days", "2", "-subj", "/CN=" + ca_name, cwd=d)
     for name, san in (("server", "DNS:localhost,IP:127.0.0.1"),
                       ("wrong", "DNS:wrong.example")):
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
@@ -286,6 +286,42 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         self.assertEqual(self.server.requests("/events"), [])
         self.assertEqual(len(self.spooled()), 1)
+
+    def run_trusting(self, trust, cfg):
+        """A run whose system trust store, libcurl's built-in CA folder
+        (/etc/ssl/certs on Debian), is the folder trust alone: a private
+        mount namespace binds it there for this run only."""
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+               'mount --bind "$0" /etc/ssl/certs && exec "$@"', trust,
+               *self.w.args("--config", cfg)]
+        p = subprocess.run(cmd, input=message("ours_26032_failed.json"), capture_output=True,
+                           timeout=60, check=False)
+        self.outputs.append(p.stdout + p.stderr)
+        return p
+
+    def test_ca_file_is_the_only_trust(self):
+        """A server whose certificate a CA of the system trust store signed
+        is refused when ca_file names another CA."""
+        system_pki = os.path.join(self.w.dir, "system-pki")
+        trust = os.path.join(system_pki, "trust")
+        os.makedirs(trust)
+        make_pki(system_pki, "system-trusted CA")
+        # As Debian lays it out: one bundle, and the same CAs by hash.
+        for name in ("ca.pem", "ca-certificates.crt"):
+            shutil.copyfile(os.path.join(system_pki, "ca.pem"), os.path.join(trust, name))
+        openssl("rehash", ".", cwd=trust)
+        self.server.stop()
+        self.server = Server(system_pki)
+        # Without ca_file, the system's trust accepts it: the setup holds.
+        p = self.run_trusting(trust, self.config(api_ca_file=None))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.server.events()), 1, p.stderr)
+        sent = len(self.server.requests())
+        p = self.run_trusting(trust, self.config())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.server.requests()), sent, "sent to a server ca_file does not "
+                         "vouch for: %s" % p.stderr)
+        self.assertEqual(len(self.spooled()), 1, p.stderr)
 
     def test_tls_checks_the_host_name(self):
         self.server.stop()
