@@ -383,6 +383,24 @@ class SweepTests(unittest.TestCase):
                  r["path"].startswith("/agents")]
         self.assertEqual(len(pages), 3)
 
+    def test_text_from_the_api_reaches_the_terminal_escaped(self):
+        """An agent's name (any agent can choose its own) holding terminal
+        escapes: the sweep echoes it with its control characters escaped."""
+        fleet = make_fleet(30, seed=5)
+        failing, _ = expected(fleet)
+        agent = next(a for a in fleet["agents"] if a["id"] == sorted(failing)[0])
+        agent["name"] = "host\x1b]0;owned\x07\x1b[2J\r\x9b"
+        self.start(fleet)
+        p = self.sweep("--config", self.config(), "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        line = [ln for ln in p.stderr.split(b"\n")
+                if b"to agent %s " % agent["id"].encode() in ln]
+        self.assertEqual(len(line), 1, p.stderr)
+        self.assertIn(b"(host\\x1b]0;owned\\x07\\x1b[2J\\r\\u009b)", line[0])
+        for c in list(range(0x20)) + [0x7f]:
+            self.assertNotIn(bytes([c]), p.stderr.replace(b"\n", b""), line)
+        self.assertNotIn("\x9b".encode(), p.stderr)
+
     def test_an_alert_to_one_agent_names_it(self):
         self.start(make_fleet(30, seed=12))
         failing, refused = expected(self.fleet)
