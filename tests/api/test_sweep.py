@@ -396,7 +396,7 @@ class SweepTests(unittest.TestCase):
         line = [ln for ln in p.stderr.split(b"\n")
                 if b"to agent %s " % agent["id"].encode() in ln]
         self.assertEqual(len(line), 1, p.stderr)
-        self.assertIn(b"(host\\x1b]0;owned\\x07\\x1b[2J\\r\\u009b)", line[0])
+        self.assertIn(b"(host\\x1b]0;owned\\x07\\x1b[2J\\x0d\\u009b)", line[0])
         for c in list(range(0x20)) + [0x7f]:
             self.assertNotIn(bytes([c]), p.stderr.replace(b"\n", b""), line)
         self.assertNotIn("\x9b".encode(), p.stderr)
