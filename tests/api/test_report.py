@@ -351,6 +351,23 @@ class ReportTests(unittest.TestCase):
         self.assertIn("readable by others", p.stderr.decode())
         self.assertEqual(self.server.requests(), [])
 
+    def test_inline_password_in_a_readable_configuration_refused(self):
+        """The configuration holding api.password is the secret's file: when
+        others can read it nothing is sent, the log and standard error name
+        it (not the secret), and the registry's outcome stands."""
+        cfg = self.config(api_password_file=None, api_password=PASSWORD)
+        os.chmod(cfg, 0o644)
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.server.requests(), [], p.stderr)
+        self.assertIn("remediated", p.stderr.decode())
+        said = "%s is readable by others" % cfg
+        self.assertIn(said, p.stderr.decode())
+        self.assertTrue(any(said in r.get("warning", "") for r in read_log(self.w.log)))
+        os.chmod(cfg, 0o600)
+        p = self.run_prog(cfg, "ours_26032_failed.json")
+        self.assertEqual(len(self.server.events()), 1, p.stderr)
+
     def test_spool_cap_drops_oldest_with_warning(self):
         cfg = self.config(spool_max_events=2)
         self.server.set_mode("503")

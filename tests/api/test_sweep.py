@@ -429,6 +429,25 @@ class SweepTests(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("https://", p.stderr.decode())
 
+    def test_secrets_readable_by_others_refused(self):
+        """One rule for api.password_file and an inline api.password (whose
+        file is the configuration): readable by group or others, refused
+        with the file named, nothing sent."""
+        self.start(make_fleet(2, seed=1))
+        inline = self.config(api_password_file=None, api_password=PASSWORD)
+        pwfile_cfg = self.config()
+        for cfg, secret_file, mode in ((inline, inline, 0o644), (inline, inline, 0o640),
+                                       (pwfile_cfg, os.path.join(self.dir, "api.secret"),
+                                        0o604)):
+            os.chmod(secret_file, mode)
+            p = self.sweep("--config", cfg)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("%s is readable by" % secret_file, p.stderr.decode())
+            self.assertEqual(self.server.requests(), [], p.stderr)
+        os.chmod(inline, 0o600)
+        p = self.sweep("--config", inline, "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+
     def test_a_5x_api_stops_the_sweep_saying_why(self):
         self.start(make_fleet(20, seed=1))
         self.server.set_mode("no-sca")
