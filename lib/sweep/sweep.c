@@ -376,8 +376,6 @@ int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal
 		fprintf(err, "%s\n", e.msg);
 		return EXIT_USAGE;
 	}
-	if (r.cfg->api.warning[0] != '\0')
-		fprintf(err, "warning: %s\n", r.cfg->api.warning);
 	code = run(&r, out);
 	sweep_dispatch_free(r.dispatch);
 	sweep_state_close(r.state);

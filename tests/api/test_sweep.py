@@ -434,7 +434,8 @@ class SweepTests(unittest.TestCase):
         file is the configuration): readable by group or others, refused
         with the file named, nothing sent."""
         self.start(make_fleet(2, seed=1))
-        inline = self.config(api_password_file=None, api_password=PASSWORD)
+        inline = os.path.join(self.dir, "inline.json")
+        os.replace(self.config(api_password_file=None, api_password=PASSWORD), inline)
         pwfile_cfg = self.config()
         for cfg, secret_file, mode in ((inline, inline, 0o644), (inline, inline, 0o640),
                                        (pwfile_cfg, os.path.join(self.dir, "api.secret"),
