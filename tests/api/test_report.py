@@ -367,6 +367,7 @@ class ReportTests(unittest.TestCase):
         os.chmod(cfg, 0o600)
         p = self.run_prog(cfg, "ours_26032_failed.json")
         self.assertEqual(len(self.server.events()), 1, p.stderr)
+        os.remove(cfg)  # it holds the password, which tearDown looks for everywhere
 
     def test_spool_cap_drops_oldest_with_warning(self):
         cfg = self.config(spool_max_events=2)
