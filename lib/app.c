@@ -359,7 +359,10 @@ static void report(const app_paths *p, const char *json, strbuf *note)
 	ar_error err = {0};
 	warn_ctx ctx = {.log_file = p->log_file, .note = note};
 
-	if (report_config_parse(p->config_text, p->config_len, p->spool_dir, &cfg, &err) != AR_OK) {
+	if (report_config_parse(p->config_text, p->config_len, p->spool_dir, &cfg, &err) != AR_OK ||
+	    (cfg->reporting &&
+	     api_settings_check_source(&cfg->api, p->config_file, &err) != AR_OK)) {
+		report_config_free(cfg);
 		ar_error_prefix(&err, err.status, "configuration %s", p->config_file);
 		log_warning(&ctx, err.msg);
 		return;

@@ -26,11 +26,6 @@ bool platform_is_dir_sep(char c);
  * ignoring ASCII case on Windows. */
 bool platform_same_name(const char *a, const char *b);
 
-/* Whether platform_file_is_private judges exactly, so that a secret file
- * it finds readable by others must be refused: POSIX modes do; Windows
- * ACLs are judged only roughly (a warning then). */
-bool platform_private_check_is_strict(void);
-
 /* Puts standard input and output in binary mode (no CRLF translation). */
 void platform_stdio_binary(void);
 

@@ -35,11 +35,6 @@ bool platform_same_name(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-bool platform_private_check_is_strict(void)
-{
-	return true;
-}
-
 void platform_stdio_binary(void)
 {
 	/* No newline translation here; but a reader that closed its end of the

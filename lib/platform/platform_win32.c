@@ -38,11 +38,6 @@ bool platform_same_name(const char *a, const char *b)
 	return text_equal_ci(a, b);
 }
 
-bool platform_private_check_is_strict(void)
-{
-	return false;
-}
-
 void platform_stdio_binary(void)
 {
 	_setmode(_fileno(stdin), _O_BINARY);
@@ -393,6 +388,25 @@ static bool trusted_sid(PSID sid, PSID owner)
 	return owner != NULL && EqualSid(sid, owner);
 }
 
+/* Whether the DACL's ACE i lets anyone but SYSTEM, Administrators and the
+ * owner read the file. Deny and inherit-only ACEs grant nothing here; an
+ * allow ACE of another kind (object, callback) is taken as wide, since its
+ * SID is not where a plain ACE keeps it. */
+static bool ace_lets_others_read(PACL dacl, DWORD i, PSID owner)
+{
+	const ACCESS_MASK reading = FILE_READ_DATA | GENERIC_READ | GENERIC_ALL | MAXIMUM_ALLOWED;
+	ACE_HEADER *ace = NULL;
+	ACCESS_ALLOWED_ACE *allow;
+
+	if (!GetAce(dacl, i, (void **)&ace) || (ace->AceFlags & INHERIT_ONLY_ACE) ||
+	    ace->AceType == ACCESS_DENIED_ACE_TYPE)
+		return false;
+	if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE)
+		return true;
+	allow = (ACCESS_ALLOWED_ACE *)ace;
+	return (allow->Mask & reading) != 0 && !trusted_sid((PSID)&allow->SidStart, owner);
+}
+
 ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
                                    ar_error *err)
 {
@@ -414,13 +428,8 @@ ar_status platform_file_is_private(const char *path, bool *is_private, char *why
 		return last_error(err, "cannot inspect", path);
 	}
 	*is_private = dacl != NULL;
-	for (DWORD i = 0; dacl != NULL && i < dacl->AceCount && *is_private; i++) {
-		ACE_HEADER *ace = NULL;
-		if (!GetAce(dacl, i, (void **)&ace) || ace->AceType != ACCESS_ALLOWED_ACE_TYPE)
-			continue;
-		if (!trusted_sid((PSID) & ((ACCESS_ALLOWED_ACE *)ace)->SidStart, owner))
-			*is_private = false;
-	}
+	for (DWORD i = 0; dacl != NULL && i < dacl->AceCount && *is_private; i++)
+		*is_private = !ace_lets_others_read(dacl, i, owner);
 	if (!*is_private && why != NULL && why_len > 0)
 		snprintf(why, why_len, "%s",
 		         dacl ? "its ACL lets other accounts read it"

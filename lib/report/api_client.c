@@ -312,8 +312,13 @@ static void set_options(api_client *c, const char *url, long timeout_ms, struct 
 	f->easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
 	f->easy_setopt(c->h, CURLOPT_SSL_VERIFYPEER, 1L);
 	f->easy_setopt(c->h, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->s->ca_file != NULL)
+	/* ca_file is a pin: libcurl would keep its built-in CA folder beside it
+	 * (Debian's OpenSSL build: /etc/ssl/certs), so that goes. Schannel
+	 * takes CURLOPT_CAINFO as the only roots already. */
+	if (c->s->ca_file != NULL) {
 		f->easy_setopt(c->h, CURLOPT_CAINFO, c->s->ca_file);
+		f->easy_setopt(c->h, CURLOPT_CAPATH, (char *)NULL);
+	}
 	f->easy_setopt(c->h, CURLOPT_TIMEOUT_MS, timeout_ms);
 	f->easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	f->easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);

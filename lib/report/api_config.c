@@ -103,26 +103,41 @@ ar_status config_get_int(const cJSON *obj, const char *key, const char *where, d
 	return AR_OK;
 }
 
-/* Reads the password file: owner-only on POSIX, or it is refused. */
-static ar_status read_password_file(const char *path, api_settings *s, ar_error *err)
+/* The one rule for a file holding a secret (a password file, or the
+ * configuration holding api.password): readable by its owner only (on
+ * Windows: SYSTEM, Administrators and the owner), or refused, named. */
+static ar_status check_secret_file(const char *path, const char *what, ar_error *err)
 {
-	unsigned char *data = NULL;
-	size_t len = 0;
 	bool private_file = false;
 	char why[128] = "";
 	ar_status st = platform_file_is_private(path, &private_file, why, sizeof(why), err);
 
 	if (st != AR_OK)
-		return ar_error_prefix(err, st, "api.password_file");
-	if (!private_file && platform_private_check_is_strict())
-		return ar_error_set(err, AR_E_ACCESS,
-		                    "api.password_file %s is readable by others (%s): make it 0600",
-		                    path, why);
+		return ar_error_prefix(err, st, "%s", what);
 	if (!private_file)
-		snprintf(
-		        s->warning, sizeof(s->warning),
-		        "api.password_file is readable by more than Administrators and SYSTEM (%s)",
-		        why);
+		return ar_error_set(err, AR_E_ACCESS,
+		                    "%s %s is readable by others (%s): nothing is sent; make it "
+		                    "readable by its owner only",
+		                    what, path, why);
+	return AR_OK;
+}
+
+ar_status api_settings_check_source(const api_settings *s, const char *config_path, ar_error *err)
+{
+	if (!s->password_inline)
+		return AR_OK;
+	return check_secret_file(config_path, "the configuration holding api.password", err);
+}
+
+/* Reads the password file, which must be private. */
+static ar_status read_password_file(const char *path, api_settings *s, ar_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	ar_status st = check_secret_file(path, "api.password_file", err);
+
+	if (st != AR_OK)
+		return st;
 	st = platform_read_file(path, SECRET_MAX_BYTES, &data, &len, err);
 	if (st != AR_OK)
 		return ar_error_prefix(err, st, "api.password_file");
@@ -148,6 +163,12 @@ static ar_status check_url(api_settings *s, ar_error *err)
 		                    "\"allow_plain_http\": true)");
 	if (strpbrk(s->url, " \t\r\n?#") != NULL)
 		return ar_error_set(err, AR_E_INVALID, "api.url must be a plain base URL");
+	/* user:password@ would send a secret that no file rule guards and
+	 * that every message naming the URL repeats: the URL is not quoted. */
+	if (strchr(s->url, '@') != NULL)
+		return ar_error_set(err, AR_E_INVALID,
+		                    "api.url must not hold credentials (user:password@): use "
+		                    "api.user and api.password_file");
 	n = strlen(s->url);
 	while (n > 0 && s->url[n - 1] == '/')
 		s->url[--n] = '\0';
@@ -191,6 +212,7 @@ ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err)
 	if (st == AR_OK && (s->password != NULL) == (password_file != NULL))
 		st = ar_error_set(err, AR_E_INVALID,
 		                  "api needs exactly one of password and password_file");
+	s->password_inline = s->password != NULL;
 	if (st == AR_OK && password_file != NULL)
 		st = read_password_file(password_file, s, err);
 	if (st == AR_OK)

@@ -20,7 +20,7 @@ typedef struct api_settings {
 	char *ca_file;  /* NULL: the system's trust store */
 	long timeout_seconds;
 	bool allow_plain_http;
-	char warning[256]; /* set when reading found something to warn about */
+	bool password_inline; /* api.password: its file is the configuration */
 } api_settings;
 
 /* Reads the block (url, user, password or password_file, ca_file,
@@ -28,6 +28,11 @@ typedef struct api_settings {
  * by the caller beforehand (a top-level switch); the block can only turn it
  * on. Errors name the key as "api.<key>". */
 ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err);
+
+/* Where the password stands in the configuration itself, that file must
+ * be as private as a password file (the one rule for secrets); the
+ * readers of a configuration file call this with its path once parsed. */
+ar_status api_settings_check_source(const api_settings *s, const char *config_path, ar_error *err);
 
 /* Frees the members (the password wiped first) and zeroes s. */
 void api_settings_clear(api_settings *s);

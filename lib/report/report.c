@@ -316,8 +316,6 @@ ar_status report_submit(const report_config *cfg, const char *event_json, report
 	ar_status st;
 
 	memset(out, 0, sizeof(*out));
-	if (cfg->api.warning[0] != '\0')
-		warnf(&s, "%s", cfg->api.warning);
 	st = spool_put(cfg->spool_dir, event_json, err);
 	if (st != AR_OK)
 		return st;

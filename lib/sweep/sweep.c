@@ -12,6 +12,7 @@
 #include "sweep/sweep_summary.h"
 #include "util/json_strict.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -135,16 +136,41 @@ static ar_status mark(sweep_run *r, sweep_mark m, const char *id, ar_error *err)
 	return r->o.dry_run ? AR_OK : sweep_state_mark(r->state, m, &id, 1, err);
 }
 
+/* One line to f: prefix, then text (which may quote the API's answers)
+ * escaped for the terminal. */
+static void say_escaped(FILE *f, const char *prefix, const char *text)
+{
+	strbuf line = {0};
+
+	text_add_for_terminal(&line, text);
+	fprintf(f, "%s%s\n", prefix, line.buf != NULL ? line.buf : "");
+	strbuf_free(&line);
+}
+
 static void would_dispatch(sweep_run *r, const char *id, const char *name, const cJSON *alert)
 {
 	const cJSON *sca = json_get_object(json_get_object(alert, "data"), "sca");
 	const cJSON *check = json_get_object(sca, "check");
 	const char *title = json_get_string(check, "title");
+	strbuf line = {0};
 
-	fprintf(r->err, "%swould dispatch %s to agent %s (%s): check %s%s%s%s of %s\n",
-	        r->tty ? "\r\033[K" : "", r->cfg->command, id, name ? name : "?",
-	        json_get_string(check, "id"), title ? " \"" : "", title ? title : "",
-	        title ? "\"" : "", json_get_string(sca, "policy"));
+	/* All but the command came from the API: escaped for the terminal. */
+	strbuf_addf(&line, "%swould dispatch %s to agent ", r->tty ? "\r\033[K" : "",
+	            r->cfg->command);
+	text_add_for_terminal(&line, id);
+	strbuf_adds(&line, " (");
+	text_add_for_terminal(&line, name);
+	strbuf_adds(&line, "): check ");
+	text_add_for_terminal(&line, json_get_string(check, "id"));
+	if (title != NULL) {
+		strbuf_adds(&line, " \"");
+		text_add_for_terminal(&line, title);
+		strbuf_adds(&line, "\"");
+	}
+	strbuf_adds(&line, " of ");
+	text_add_for_terminal(&line, json_get_string(sca, "policy"));
+	fprintf(r->err, "%s\n", line.buf != NULL ? line.buf : "out of memory");
+	strbuf_free(&line);
 }
 
 static ar_status examine(sweep_run *r, const fleet_agent *a, ar_error *err)
@@ -284,10 +310,16 @@ static ar_status open_all(sweep_run *r, ar_error *err)
 	if (st == AR_OK)
 		st = sweep_dispatch_new(r->api, r->cfg->command, r->state, &r->sum, &r->dispatch,
 		                        err);
-	if (st == AR_OK)
-		fprintf(r->err, "sweep: %s as %s, at most %ld requests a minute%s\n",
-		        r->cfg->api.url, r->cfg->api.user, r->cfg->max_per_minute,
-		        r->o.dry_run ? ", dry run: nothing is dispatched" : "");
+	if (st == AR_OK) {
+		strbuf what = {0};
+		text_add_for_terminal(&what, r->cfg->api.url);
+		strbuf_adds(&what, " as ");
+		text_add_for_terminal(&what, r->cfg->api.user);
+		strbuf_addf(&what, ", at most %ld requests a minute%s", r->cfg->max_per_minute,
+		            r->o.dry_run ? ", dry run: nothing is dispatched" : "");
+		fprintf(r->err, "sweep: %s\n", what.buf != NULL ? what.buf : "out of memory");
+		strbuf_free(&what);
+	}
 	if (st == AR_OK && sweep_state_resumed(r->state))
 		fprintf(r->err,
 		        "sweep: resuming %s: %zu agents dispatched, %zu sent without an answer, "
@@ -317,7 +349,7 @@ static int run(sweep_run *r, FILE *out)
 		r->sum.requests = api_client_requests(r->api);
 	}
 	if (st != AR_OK)
-		fprintf(r->err, "sweep stopped: %s\n", err.msg);
+		say_escaped(r->err, "sweep stopped: ", err.msg);
 	sweep_summary_print_failures(&r->sum, r->err);
 	r->sum.seconds = (double)(platform_monotonic_ms() - r->started) / 1000.0;
 	json = sweep_summary_json(&r->sum);
@@ -344,8 +376,6 @@ int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal
 		fprintf(err, "%s\n", e.msg);
 		return EXIT_USAGE;
 	}
-	if (r.cfg->api.warning[0] != '\0')
-		fprintf(err, "warning: %s\n", r.cfg->api.warning);
 	code = run(&r, out);
 	sweep_dispatch_free(r.dispatch);
 	sweep_state_close(r.state);

@@ -76,8 +76,15 @@ static ar_status parse_loaded(const char *text, size_t len, void *out, ar_error 
 
 ar_status sweep_config_load(const char *path, sweep_config **out, ar_error *err)
 {
+	ar_status st;
+
 	*out = NULL;
-	return config_load(path, parse_loaded, out, err);
+	st = config_load(path, parse_loaded, out, err);
+	if (st == AR_OK && (st = api_settings_check_source(&(*out)->api, path, err)) != AR_OK) {
+		sweep_config_free(*out);
+		*out = NULL;
+	}
+	return st;
 }
 
 void sweep_config_free(sweep_config *cfg)

@@ -59,3 +59,23 @@ bool text_is_digits(const char *s, size_t max)
 	}
 	return n > 0;
 }
+
+void text_add_for_terminal(strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "?");
+	const unsigned char *run = p;
+
+	for (; *p != '\0'; p++) {
+		bool c0 = *p < 0x20 || *p == 0x7f;
+		bool c1 = *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (!c0 && !c1)
+			continue;
+		strbuf_add(sb, run, (size_t)(p - run));
+		if (c0)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else
+			strbuf_addf(sb, "\\u00%02x", *++p);
+		run = p + 1;
+	}
+	strbuf_add(sb, run, (size_t)(p - run));
+}

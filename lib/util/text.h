@@ -4,6 +4,8 @@
 #ifndef TEXT_H
 #define TEXT_H
 
+#include "util/strbuf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -33,5 +35,11 @@ bool text_equal_ci(const char *a, const char *b);
 /* The first n bytes of a and b are the same but for ASCII case (a string
  * shorter than n matches only one as short). */
 bool text_equal_ci_n(const char *a, const char *b, size_t n);
+
+/* Appends s for a terminal, its control characters shown escaped: C0 and
+ * DEL as \xNN, the UTF-8 C1 controls (U+0080..U+009F) as \u00NN, so that
+ * text from a peer (the API's agent names and titles) cannot move the
+ * cursor, retitle the window or hide a line. NULL appends "?". */
+void text_add_for_terminal(strbuf *sb, const char *s);
 
 #endif

@@ -7,9 +7,20 @@
 #     the user of the manager-side sweep (ar-sweep): agent:read, sca:read and
 #     active-response:command on agents
 # Asks for the admin password on the terminal; prints nothing secret.
+# No secret stands on a command line (any local user can read those): curl
+# reads the admin's credentials and the token from files in a private
+# temporary folder, and the new password from standard input. The admin's
+# token is revoked when the script ends, however it ends.
 set -euo pipefail
 
 API=${WAZUH_API:?set WAZUH_API, e.g. https://wazuh-manager:55000}
+case $API in
+https://*) ;;
+*)
+	echo "api-user.sh: WAZUH_API must start with https:// (the admin password would travel in clear): $API" >&2
+	exit 2
+	;;
+esac
 ADMIN=${ADMIN_USER:-wazuh}
 if [ "${1:-}" = --sweep ]; then
 	shift
@@ -27,13 +38,47 @@ else
 	WHAT="event:ingest only"
 fi
 PWFILE=${1:?usage: api-user.sh [--sweep] NEW_PASSWORD_FILE}
-CURL=(curl -sS --fail-with-body ${WAZUH_CA:+--cacert "$WAZUH_CA"})
+# Every request is bounded: a server that stops answering cannot hold the
+# admin's token open.
+CURL=(curl -sS --fail-with-body --connect-timeout 10 --max-time 60
+	${WAZUH_CA:+--cacert "$WAZUH_CA"})
+
+umask 077
+PRIVATE=$(mktemp -d)
+TOKEN_FILE=$PRIVATE/auth # "Authorization: Bearer ..." once logged in
+
+finish() {
+	local code=$?
+	trap - EXIT INT TERM HUP
+	if [ -s "$TOKEN_FILE" ] &&
+		! "${CURL[@]}" -H @"$TOKEN_FILE" -X DELETE "$API/security/user/authenticate" >/dev/null; then
+		echo "api-user.sh: could not revoke the admin's token (it expires by itself)" >&2
+		[ "$code" -ne 0 ] || code=1
+	fi
+	rm -rf "$PRIVATE"
+	exit "$code"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# curl's configuration syntax: a quoted value escapes '\' and '"'.
+curl_quote() {
+	local v=${1//\\/\\\\}
+	printf '"%s"' "${v//\"/\\\"}"
+}
 
 read -r -s -p "password for $ADMIN: " ADMIN_PW
 echo
-TOKEN=$("${CURL[@]}" -u "$ADMIN:$ADMIN_PW" -X POST "$API/security/user/authenticate?raw=true")
+# printf is a shell builtin: the password reaches the file, no command line.
+printf 'user = %s\n' "$(curl_quote "$ADMIN:$ADMIN_PW")" >"$PRIVATE/login"
 unset ADMIN_PW
-auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
+TOKEN=$("${CURL[@]}" -K "$PRIVATE/login" -X POST "$API/security/user/authenticate?raw=true")
+rm -f "$PRIVATE/login"
+printf 'Authorization: Bearer %s\n' "$TOKEN" >"$TOKEN_FILE"
+unset TOKEN
+auth=(-H @"$TOKEN_FILE" -H "Content-Type: application/json")
 
 first_id() { # the first affected item's id in an API answer
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["affected_items"][0]["id"])'

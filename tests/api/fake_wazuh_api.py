@@ -3,7 +3,10 @@ certificate the tests make, POST /security/user/authenticate (basic auth,
 ?raw=true gives the bare JWT), POST /events with a Bearer token, at most 100
 events a request, a per-minute request limit on /events (429 beyond), and
 switches for failures (403, 503, slow answers, dropped connections, a
-batch only partly forwarded, no /events at all as in 5.x). With --fleet,
+batch only partly forwarded, no /events at all as in 5.x); the security
+endpoints api-user.sh uses (policies, roles, users, their links) and
+DELETE /security/user/authenticate, which revokes every token issued to
+the user who sends it, as the API's logout does. With --fleet,
 the endpoints a sweep uses over that fleet (fleet_api.py), and with
 --api-rate the API's limit on all requests (Wazuh's counter: one window
 from the first request, every request counted, 429 with error 6001 beyond).
@@ -13,7 +16,9 @@ masked; each PUT /active-response also records what each agent received.
 The mode file holds one switch a line: drop, slow, 503, 403, partial,
 no-events, no-sca (no /sca nor /active-response, as in 5.x), 429xN / 503xN
 (the next N requests answer so), put-delay=S (PUT
-/active-response answers after S seconds, once it has dispatched).
+/active-response answers after S seconds, once it has dispatched),
+delay=S (every answer waits S seconds first), fail=PATH (requests to
+PATH answer 500).
 
 usage: fake_wazuh_api.py --cert C --key K --port-file F --record R
                          [--user U --password P] [--token-ttl S]
@@ -49,7 +54,12 @@ def make_jwt(user, ttl):
     return "%s.%s.%s" % (header, payload, b64url(sig))
 
 
+REVOKED = set()
+
+
 def jwt_valid(token):
+    if token in REVOKED:
+        return False
     try:
         header, payload, sig = token.split(".")
         want = hmac.new(SECRET, ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest()
@@ -70,6 +80,7 @@ class State:
         self.api_window_start = None
         self.api_count = 0
         self.used = {}  # mode line -> how many requests it has answered
+        self.created = {}  # security object kind -> how many were created
         self.fleet = None
         if args.fleet:
             with open(args.fleet, encoding="utf-8") as f:
@@ -151,6 +162,9 @@ def handler_for(state):
         def do_PUT(self):
             self.handle_any("PUT")
 
+        def do_DELETE(self):
+            self.handle_any("DELETE")
+
         def handle_any(self, method):
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length) if length else b""
@@ -170,6 +184,9 @@ def handler_for(state):
                 return
             if mode == "slow":
                 time.sleep(30)
+            for line in mode.splitlines():
+                if line.startswith("delay="):
+                    time.sleep(float(line.split("=", 1)[1]))
             if mode == "503":
                 return self.error(503, "Service Unavailable", "down for the test")
             if not state.api_rate_ok():
@@ -182,8 +199,12 @@ def handler_for(state):
             if head_len > 16 * 1024:
                 return self.error(431, "Request Header Fields Too Large", "over 16 KiB")
             path = self.path.split("?", 1)[0]
+            if "fail=" + path in mode.splitlines():
+                return self.error(500, "Internal Server Error", "failed for the test")
             if method == "POST" and path == "/security/user/authenticate":
                 return self.authenticate()
+            if path.startswith("/security/"):
+                return self.security(method, path, body)
             if method == "POST" and path == "/events" and "no-events" not in mode:
                 return self.events(body, mode)
             if "no-sca" in mode and (path.startswith("/sca") or path == "/active-response"):
@@ -204,6 +225,45 @@ def handler_for(state):
                     if line.startswith("put-delay="):
                         time.sleep(float(line.split("=", 1)[1]))
             return self.reply(status, answer)
+
+        def bearer_user(self):
+            """The user of a valid Bearer token, or None."""
+            auth = self.headers.get("Authorization", "")
+            if not auth.startswith("Bearer ") or not jwt_valid(auth[7:]):
+                return None
+            payload = auth[7:].split(".")[1]
+            payload += "=" * (-len(payload) % 4)
+            return json.loads(base64.urlsafe_b64decode(payload))["sub"]
+
+        def security(self, method, path, body):
+            """The RBAC endpoints api-user.sh calls, each answering with the
+            object it made or linked in data.affected_items, and the logout."""
+            user = self.bearer_user()
+            if user is None:
+                return self.error(401, "Unauthorized", "Invalid token")
+            parts = path.split("/")[2:]  # after "/security"
+            if method == "DELETE" and parts == ["user", "authenticate"]:
+                with state.lock:
+                    REVOKED.update(state.issued)
+                state.record({"logout": user, "time": time.time()})
+                return self.reply(200, {"message": "User %s was successfully logged out" % user,
+                                        "error": 0})
+            if method != "POST" or parts[0] not in ("policies", "roles", "users"):
+                return self.error(404, "Not Found", "no such endpoint")
+            if len(parts) == 1:
+                try:
+                    obj = json.loads(body)
+                except ValueError as e:
+                    return self.error(400, "Bad Request", str(e))
+                with state.lock:
+                    state.created[parts[0]] = state.created.get(parts[0], 0) + 1
+                    obj["id"] = 100 + state.created[parts[0]]
+                obj.pop("password", None)
+            else:
+                obj = {"id": int(parts[1])}
+            return self.reply(200, {"data": {"affected_items": [obj], "total_affected_items": 1,
+                                             "total_failed_items": 0, "failed_items": []},
+                                    "error": 0})
 
         def authenticate(self):
             auth = self.headers.get("Authorization", "")

@@ -31,11 +31,11 @@ def openssl(*args, cwd):
             " ".join(args), p.returncode, p.stderr.decode("utf-8", "replace").strip()))
 
 
-def make_pki(d):
+def make_pki(d, ca_name="test CA"):
     """A CA, a server certificate for 127.0.0.1/localhost, and one for
     another name."""
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.pem", "-days", "2", "-subj", "/CN=test CA", cwd=d)
+            "ca.pem", "-days", "2", "-subj", "/CN=" + ca_name, cwd=d)
     for name, san in (("server", "DNS:localhost,IP:127.0.0.1"),
                       ("wrong", "DNS:wrong.example")):
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
@@ -49,7 +49,7 @@ def make_pki(d):
 
 class Server:
     def __init__(self, pki, cert="server", token_ttl=900, rate=30, window=60.0, fleet=None,
-                 api_rate=0):
+                 api_rate=0, user=USER):
         self.dir = tempfile.mkdtemp(prefix="ar-api-")
         self.record = os.path.join(self.dir, "requests.jsonl")
         self.mode_file = os.path.join(self.dir, "mode")
@@ -59,7 +59,7 @@ class Server:
                 ["/usr/bin/python3", os.path.join(HERE, "fake_wazuh_api.py"),
                  "--cert", os.path.join(pki, cert + ".pem"),
                  "--key", os.path.join(pki, cert + ".key"),
-                 "--port-file", port_file, "--record", self.record, "--user", USER,
+                 "--port-file", port_file, "--record", self.record, "--user", user,
                  "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
                  "--window", str(window), "--mode", self.mode_file, "--api-rate",
                  str(api_rate)] + (["--fleet", fleet] if fleet else []),
@@ -306,6 +306,42 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(self.server.requests("/events"), [])
         self.assertEqual(len(self.spooled()), 1)
 
+    def run_trusting(self, trust, cfg):
+        """A run whose system trust store, libcurl's built-in CA folder
+        (/etc/ssl/certs on Debian), is the folder trust alone: a private
+        mount namespace binds it there for this run only."""
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+               'mount --bind "$0" /etc/ssl/certs && exec "$@"', trust,
+               *self.w.args("--config", cfg)]
+        p = subprocess.run(cmd, input=message("ours_26032_failed.json"), capture_output=True,
+                           timeout=60, check=False)
+        self.outputs.append(p.stdout + p.stderr)
+        return p
+
+    def test_ca_file_is_the_only_trust(self):
+        """A server whose certificate a CA of the system trust store signed
+        is refused when ca_file names another CA."""
+        system_pki = os.path.join(self.w.dir, "system-pki")
+        trust = os.path.join(system_pki, "trust")
+        os.makedirs(trust)
+        make_pki(system_pki, "system-trusted CA")
+        # As Debian lays it out: one bundle, and the same CAs by hash.
+        for name in ("ca.pem", "ca-certificates.crt"):
+            shutil.copyfile(os.path.join(system_pki, "ca.pem"), os.path.join(trust, name))
+        openssl("rehash", ".", cwd=trust)
+        self.server.stop()
+        self.server = Server(system_pki)
+        # Without ca_file, the system's trust accepts it: the setup holds.
+        p = self.run_trusting(trust, self.config(api_ca_file=None))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.server.events()), 1, p.stderr)
+        sent = len(self.server.requests())
+        p = self.run_trusting(trust, self.config())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.server.requests()), sent, "sent to a server ca_file does not "
+                         "vouch for: %s" % p.stderr)
+        self.assertEqual(len(self.spooled()), 1, p.stderr)
+
     def test_tls_checks_the_host_name(self):
         self.server.stop()
         self.server = Server(self.pki, cert="wrong")
@@ -333,6 +369,24 @@ class ReportTests(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         self.assertIn("readable by others", p.stderr.decode())
         self.assertEqual(self.server.requests(), [])
+
+    def test_inline_password_in_a_readable_configuration_refused(self):
+        """The configuration holding api.password is the secret's file: when
+        others can read it nothing is sent, the log and standard error name
+        it (not the secret), and the registry's outcome stands."""
+        cfg = self.config(api_password_file=None, api_password=PASSWORD)
+        os.chmod(cfg, 0o644)
+        p = self.run_prog(cfg)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.server.requests(), [], p.stderr)
+        self.assertIn("remediated", p.stderr.decode())
+        said = "%s is readable by others" % cfg
+        self.assertIn(said, p.stderr.decode())
+        self.assertTrue(any(said in r.get("warning", "") for r in read_log(self.w.log)))
+        os.chmod(cfg, 0o600)
+        p = self.run_prog(cfg, "ours_26032_failed.json")
+        self.assertEqual(len(self.server.events()), 1, p.stderr)
+        os.remove(cfg)  # it holds the password, which tearDown looks for everywhere
 
     def test_spool_cap_drops_oldest_with_warning(self):
         cfg = self.config(spool_max_events=2)

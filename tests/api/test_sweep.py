@@ -383,6 +383,24 @@ class SweepTests(unittest.TestCase):
                  r["path"].startswith("/agents")]
         self.assertEqual(len(pages), 3)
 
+    def test_text_from_the_api_reaches_the_terminal_escaped(self):
+        """An agent's name (any agent can choose its own) holding terminal
+        escapes: the sweep echoes it with its control characters escaped."""
+        fleet = make_fleet(30, seed=5)
+        failing, _ = expected(fleet)
+        agent = next(a for a in fleet["agents"] if a["id"] == sorted(failing)[0])
+        agent["name"] = "host\x1b]0;owned\x07\x1b[2J\r\x9b"
+        self.start(fleet)
+        p = self.sweep("--config", self.config(), "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        line = [ln for ln in p.stderr.split(b"\n")
+                if b"to agent %s " % agent["id"].encode() in ln]
+        self.assertEqual(len(line), 1, p.stderr)
+        self.assertIn(b"(host\\x1b]0;owned\\x07\\x1b[2J\\x0d\\u009b)", line[0])
+        for c in list(range(0x20)) + [0x7f]:
+            self.assertNotIn(bytes([c]), p.stderr.replace(b"\n", b""), line)
+        self.assertNotIn("\x9b".encode(), p.stderr)
+
     def test_an_alert_to_one_agent_names_it(self):
         self.start(make_fleet(30, seed=12))
         failing, refused = expected(self.fleet)
@@ -410,6 +428,26 @@ class SweepTests(unittest.TestCase):
             api_url="http://127.0.0.1:%d" % self.server.port))
         self.assertEqual(p.returncode, 2)
         self.assertIn("https://", p.stderr.decode())
+
+    def test_secrets_readable_by_others_refused(self):
+        """One rule for api.password_file and an inline api.password (whose
+        file is the configuration): readable by group or others, refused
+        with the file named, nothing sent."""
+        self.start(make_fleet(2, seed=1))
+        inline = os.path.join(self.dir, "inline.json")
+        os.replace(self.config(api_password_file=None, api_password=PASSWORD), inline)
+        pwfile_cfg = self.config()
+        for cfg, secret_file, mode in ((inline, inline, 0o644), (inline, inline, 0o640),
+                                       (pwfile_cfg, os.path.join(self.dir, "api.secret"),
+                                        0o604)):
+            os.chmod(secret_file, mode)
+            p = self.sweep("--config", cfg)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertIn("%s is readable by" % secret_file, p.stderr.decode())
+            self.assertEqual(self.server.requests(), [], p.stderr)
+        os.chmod(inline, 0o600)
+        p = self.sweep("--config", inline, "--dry-run")
+        self.assertEqual(p.returncode, 0, p.stderr)
 
     def test_a_5x_api_stops_the_sweep_saying_why(self):
         self.start(make_fleet(20, seed=1))

@@ -109,6 +109,25 @@ START_TEST(plain_http_only_when_allowed)
 }
 END_TEST
 
+/* Credentials in the URL would travel outside the password's rules (and
+ * reach every message naming the URL): refused, the secret not repeated. */
+START_TEST(credentials_in_url_refused)
+{
+	static const char *const urls[] = {"https://admin:s3cret-pw@m:55000", "https://admin@m",
+	                                   "https://m:1@h/s3cret-pw@x"};
+	report_config *cfg = NULL;
+	char msg[AR_ERROR_MSG_MAX], text[256];
+
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		snprintf(text, sizeof(text),
+		         "{\"api\":{\"url\":\"%s\",\"user\":\"u\",\"password\":\"p\"}}", urls[i]);
+		ck_assert_int_eq(parse(text, &cfg, msg), AR_E_INVALID);
+		ck_assert_ptr_nonnull(strstr(msg, "api.url"));
+		ck_assert_ptr_null(strstr(msg, "s3cret-pw"));
+	}
+}
+END_TEST
+
 START_TEST(password_file_must_be_private)
 {
 	char dir[64], pw[96], text[256], msg[AR_ERROR_MSG_MAX];
@@ -139,6 +158,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, without_api_nothing_is_reported);
 	tcase_add_test(tc, errors_name_the_key);
 	tcase_add_test(tc, plain_http_only_when_allowed);
+	tcase_add_test(tc, credentials_in_url_refused);
 	tcase_add_test(tc, password_file_must_be_private);
 	suite_add_tcase(s, tc);
 	return s;

@@ -89,6 +89,11 @@ START_TEST(secret_never_in_messages)
 	                       &cfg, msg),
 	                 AR_E_INVALID);
 	ck_assert_ptr_null(strstr(msg, "s3cret-pw"));
+	ck_assert_int_eq(parse("{\"api\":{\"url\":\"https://a:s3cret-pw@m\",\"user\":\"u\","
+	                       "\"password\":\"p\"}}",
+	                       &cfg, msg),
+	                 AR_E_INVALID);
+	ck_assert_ptr_null(strstr(msg, "s3cret-pw"));
 }
 END_TEST
 

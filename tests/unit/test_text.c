@@ -77,6 +77,22 @@ START_TEST(digits_up_to_a_count)
 }
 END_TEST
 
+/* What reaches a terminal: control characters escaped, the rest as it is. */
+START_TEST(escaped_for_a_terminal)
+{
+	strbuf sb = {0};
+
+	text_add_for_terminal(&sb, "a\x1b]0;t\x07\x1b[2J\r\n\x7f\xc2\x9b\xc3\xa9 \\x27 ok");
+	ck_assert_str_eq(sb.buf, "a\\x1b]0;t\\x07\\x1b[2J\\x0d\\x0a\\x7f\\u009b\xc3\xa9 \\x27 ok");
+	strbuf_free(&sb);
+	text_add_for_terminal(&sb, NULL);
+	text_add_for_terminal(&sb, "");
+	text_add_for_terminal(&sb, "\xc2");
+	ck_assert_str_eq(sb.buf, "?\xc2");
+	strbuf_free(&sb);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("text");
@@ -86,6 +102,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, copies_a_span);
 	tcase_add_test(tc, cut_with_a_mark_never_inside_a_character);
 	tcase_add_test(tc, digits_up_to_a_count);
+	tcase_add_test(tc, escaped_for_a_terminal);
 	suite_add_tcase(s, tc);
 	return s;
 }
