@@ -221,10 +221,12 @@ loop_with_gpo() {
 	# A Group Policy's refresh puts 0 back after the fix.
 	mark=$(alert_count "$MDIR")
 	check "gpo: EnableSecuritySignature put back to 0" set_value "$PREFIX" 0
-	check "gpo: the next scan fails the check again (passed -> failed)" \
-		wait_for "$SCAN_WAIT" "an alert for check $CHECK_ID, result failed after passed" \
-		has_alert "$MDIR" "$mark" "*" "data.sca.check.id=$CHECK_ID" data.sca.check.result=failed \
-		data.sca.check.previous_result=passed
+	# Whichever policy scans first sees the revert; the run it dispatches
+	# fixes the value before the other policy reads it.
+	check "gpo: the next scan fails CIS 2.3.8.2 again (passed -> failed)" \
+		wait_for "$SCAN_WAIT" "an alert for CIS 2.3.8.2, result failed after passed" \
+		has_alert "$MDIR" "$mark" "*" data.sca.check.compliance.cis=2.3.8.2 \
+		data.sca.check.result=failed data.sca.check.previous_result=passed
 	check "gpo: the program reports the revert (reverted.count in active-responses.log)" \
 		wait_for "$STEP_WAIT" "a $PROGRAM line with reverted.count=1" \
 		has_arlog "$PREFIX" remediated "reverted.count=1"
