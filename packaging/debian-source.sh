@@ -76,3 +76,27 @@ Libs: -L\${libdir} -lcjson
 Cflags: -I\${includedir} -I\${includedir}/cjson
 PC
 }
+
+# fetch_orig PACKAGE DIR: downloads PACKAGE's upstream tarball (the
+# *.orig.tar.* of its newest source version that the archive still serves)
+# into DIR and unpacks it there; prints the unpacked tree. Debian's own
+# patches are left out: a mirror may serve an orig tarball whose .dsc it
+# has dropped.
+fetch_orig() {
+	local pkg=$1 dir=$2 v up file tree
+	mkdir -p "$dir"
+	for v in $(apt-cache showsrc "$pkg" 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -Vru); do
+		up=${v#*:}
+		up=${up%-*}
+		(cd "$dir" && apt-get source --download-only "$pkg=$v" >/dev/null 2>&1) || true
+		file=$(find "$dir" -maxdepth 1 -name "${pkg}_$up.orig.tar.*" ! -name '*.asc' | head -n 1)
+		[ -n "$file" ] && break
+	done
+	[ -n "$file" ] || {
+		echo "no upstream tarball of $pkg in the archive" >&2
+		return 1
+	}
+	tree=$(mktemp -d "$dir/$pkg.XXXXXX")
+	tar xf "$file" -C "$tree"
+	find "$tree" -mindepth 1 -maxdepth 1 -type d | head -n 1
+}

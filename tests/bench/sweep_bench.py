@@ -46,7 +46,9 @@ def main():
             json.dump(fleet, f)
         server = Server(pki, fleet=fleet_file, api_rate=rate)
         cfg = os.path.join(work, "sweep.json")
-        with open(cfg, "w", encoding="utf-8") as f:
+        # It holds the password: readable by its owner only, or the sweep refuses it.
+        with open(os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                  encoding="utf-8") as f:
             json.dump({"api": {"url": "https://127.0.0.1:%d" % server.port, "user": USER,
                                "password": PASSWORD, "ca_file": os.path.join(pki, "ca.pem")},
                        "max_requests_per_minute": rate}, f)

@@ -78,7 +78,9 @@ class Base(unittest.TestCase):
         self.assertEqual(valid, set(history) <= {"revert_threshold", "revert_window_days",
                                                  "write_when_contested"})
         path = os.path.join(self.w.dir, "config.json")
-        with open(path, "w", encoding="utf-8") as f:
+        # It holds a password: readable by its owner only, or it is refused.
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w",
+                  encoding="utf-8") as f:
             json.dump(cfg, f)
         return path
 
