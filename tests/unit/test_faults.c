@@ -624,6 +624,8 @@ static void spool_refuses(const char *spool_dir, const char *why)
 	         "\"timeout_seconds\":1},\"spool_dir\":\"%s\"}",
 	         spool_dir);
 	unit_write_text(cfg, json);
+	/* It holds a password: readable by its owner only, or it is refused. */
+	ck_assert_int_eq(chmod(cfg, 0600), 0);
 	snprintf(opt, sizeof(opt), "--config=%s", cfg);
 	unit_copy_sample("registry/value_0_utf16.reg", regpath);
 	run_app("ours_26032_failed.json", log_path, &o, extra);
