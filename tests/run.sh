@@ -160,6 +160,11 @@ if [ -x packaging/windows/build.sh ]; then
 	if [ -x tests/e2e/wine/i686.sh ] && [ -f "$AR_WIN_EXE" ]; then
 		run_counted "wine i686 (wine32 if any)" tests/e2e/wine/i686.sh
 	fi
+	# The real Windows agent under 32-bit Wine and the real manager, both
+	# built from Wazuh's source (cached), around our i686 .exe.
+	if [ -x tests/wazuh/loop.sh ] && [ -f "$AR_WIN_DIR/i686/win_ms_network_client_sign_if_server_agrees.exe" ]; then
+		run_counted "wazuh loop (real agent, manager)" tests/wazuh/loop.sh
+	fi
 	if [ -f "$AR_WIN_EXE" ]; then
 		for t in package sign reproducible; do
 			if [ -x "tests/packaging/test_$t.sh" ]; then
