@@ -75,6 +75,24 @@ ar_status sys_exe_path(char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
+static ar_status refuse_link(const char *path, ar_error *err)
+{
+	return ar_error_set(err, AR_E_ACCESS, "%s is a link the program did not make: not followed",
+	                    path);
+}
+
+/* Before opening: what the name is. Windows shows a reparse point on the
+ * handle below as well; some implementations (Wine, a Unix symbolic link
+ * to a folder) show it only here. A missing path is fine (it is created). */
+static ar_status refuse_named_reparse_point(const wchar_t *w, const char *path, ar_error *err)
+{
+	DWORD a = GetFileAttributesW(w);
+
+	if (a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_REPARSE_POINT))
+		return refuse_link(path, err);
+	return AR_OK;
+}
+
 /* A handle opened with FILE_FLAG_OPEN_REPARSE_POINT is the link itself when
  * path is one (a symbolic link, a junction): refused, never followed. */
 static ar_status refuse_reparse_point(HANDLE *h, const char *path, ar_error *err)
@@ -87,8 +105,7 @@ static ar_status refuse_reparse_point(HANDLE *h, const char *path, ar_error *err
 		return AR_OK;
 	CloseHandle(*h);
 	*h = INVALID_HANDLE_VALUE;
-	return ar_error_set(err, AR_E_ACCESS, "%s is a link the program did not make: not followed",
-	                    path);
+	return refuse_link(path, err);
 }
 
 /* Opens path shared with every other reader and writer (the agent reads
@@ -98,18 +115,22 @@ static ar_status open_shared(const char *path, DWORD access, DWORD disposition, 
                              HANDLE *h, ar_error *err)
 {
 	wchar_t *w = win32_to_wide(path);
+	bool no_links = (flags & FILE_FLAG_OPEN_REPARSE_POINT) != 0;
 	ar_status st;
 
 	*h = INVALID_HANDLE_VALUE;
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	*h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-	                 disposition, FILE_ATTRIBUTE_NORMAL | flags, NULL);
+	st = no_links ? refuse_named_reparse_point(w, path, err) : AR_OK;
+	if (st == AR_OK)
+		*h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+		                 NULL, disposition, FILE_ATTRIBUTE_NORMAL | flags, NULL);
 	free(w);
+	if (st != AR_OK)
+		return st;
 	if (*h == INVALID_HANDLE_VALUE)
 		return last_error(err, "cannot open", path);
-	st = (flags & FILE_FLAG_OPEN_REPARSE_POINT) ? refuse_reparse_point(h, path, err) : AR_OK;
-	return st;
+	return no_links ? refuse_reparse_point(h, path, err) : AR_OK;
 }
 
 ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
@@ -272,11 +293,14 @@ static ar_status open_dir_no_links(const char *path, HANDLE *h, ar_error *err)
 	*h = INVALID_HANDLE_VALUE;
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	*h = CreateFileW(w, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES,
-	                 FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-	                 OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT,
-	                 NULL);
+	if ((st = refuse_named_reparse_point(w, path, err)) == AR_OK)
+		*h = CreateFileW(w, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES,
+		                 FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		                 OPEN_EXISTING,
+		                 FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
 	free(w);
+	if (st != AR_OK)
+		return st;
 	if (*h == INVALID_HANDLE_VALUE)
 		return last_error(err, "cannot open folder", path);
 	st = refuse_reparse_point(h, path, err);

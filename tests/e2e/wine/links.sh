@@ -3,12 +3,11 @@
 # set_dword, forget_history): links and the private folders of state, as
 # far as Wine shows them. On Windows the program opens its folders, lock
 # files and log with FILE_FLAG_OPEN_REPARSE_POINT and refuses a reparse
-# point (a junction, a symbolic link) where its own should be. Wine 8
-# cannot make a junction (its cmd's mklink /J makes nothing) and shows a
-# Unix symbolic link as a plain folder, so a refused junction is shown here
-# only where the junction can be made; the refusal itself is proven on the
-# native build (tests/e2e/test_links.py, tests/unit/test_platform.c). What
-# Wine shows: the history and its lock live in the backups folder, and each
+# point (a junction, a symbolic link) where its own should be, looking at
+# the name and at the handle. Wine 8 cannot make a junction (its cmd's
+# mklink /J and CreateSymbolicLinkW make nothing), but it shows a Unix
+# symbolic link to a folder as a reparse point: that is the link here.
+# Also shown: the history and its lock live in the backups folder, and each
 # run gives that folder the protected DACL.
 
 # shellcheck source=tests/e2e/wine/dacl.sh
@@ -23,22 +22,18 @@ links_run() {
 	printf '%s\n' "$WINE_ERR" >"$WORK/err"
 }
 
-# A junction where the backups folder goes, to a folder anyone could read.
+# A link where the backups folder goes, to a folder anyone could read.
 mv "$BACKUPS" "$WORK/backups.kept"
 mkdir -p "$AGENT/elsewhere"
-wine_step --ok any "mklink /J where the backups folder goes" \
-	wine cmd /c "mklink /J \"$LINKS_BK\" \"C:\\Program Files (x86)\\ossec-agent\\elsewhere\""
-if [ -e "$BACKUPS" ]; then
-	set_dword 0
-	links_run
-	check "a junction as the backups folder: refused, exit 1 (exit $RC)" test "$RC" = 1
-	check "... the registry not written" test "$(value)" = "REG_DWORD 0x0"
-	check "... nothing written through it" test -z "$(ls -A "$AGENT/elsewhere")"
-	rm -rf "$BACKUPS"
-else
-	printf '# skipped: a junction refused: Wine cannot make one (mklink /J %s made nothing)\n' \
-		"$LINKS_BK"
-fi
+ln -s "$AGENT/elsewhere" "$BACKUPS"
+set_dword 0
+links_run
+check "a link as the backups folder: refused, exit 1 (exit $RC)" test "$RC" = 1
+check "... said so: a link the program did not make" \
+	grep -q "is a link the program did not make" "$WORK/err"
+check "... the registry not written" test "$(value)" = "REG_DWORD 0x0"
+check "... nothing written through it" test -z "$(ls -A "$AGENT/elsewhere")"
+rm -f "$BACKUPS"
 rm -rf "$AGENT/elsewhere"
 mv "$WORK/backups.kept" "$BACKUPS"
 
