@@ -152,6 +152,8 @@ if [ -x packaging/windows/build.sh ]; then
 	WIN_OUT=$(pwd)/build-win-out
 	# x86_64 and i686 .exes: DIR/<name>.exe, DIR/i686/<name>.exe.
 	run_counted "windows cross build" packaging/windows/build.sh "$WIN_OUT"
+	# The Windows files' own unit suites, under Wine (its ACL calls).
+	run_counted "windows unit suites (under Wine)" tests/unit/wine.sh
 	export AR_WIN_DIR=$WIN_OUT
 	export AR_WIN_EXE=$WIN_OUT/win_ms_network_client_sign_if_server_agrees.exe
 	if [ -x tests/e2e/wine/run.sh ] && [ -f "$AR_WIN_EXE" ]; then

@@ -92,8 +92,9 @@ ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, 
                             ar_error *err);
 void platform_free_list(char **names, size_t count);
 
-/* Whether only the file's owner (and, on Windows, Administrators/SYSTEM) can
- * read it. *why names what is wider when it is not. */
+/* Whether no one else may read the file: on POSIX only its owner, on
+ * Windows only SYSTEM, Administrators and the account the program runs as
+ * (win32_acl.h). *why names what is wider when it is not, and what to do. */
 ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
                                    ar_error *err);
 

@@ -314,7 +314,9 @@ ar_status platform_file_is_private(const char *path, bool *is_private, char *why
 		                    strerror(errno));
 	*is_private = (sb.st_mode & 077) == 0;
 	if (!*is_private && why != NULL && why_len > 0)
-		snprintf(why, why_len, "mode %04o lets %s read it", (unsigned)(sb.st_mode & 07777),
+		snprintf(why, why_len,
+		         "mode %04o lets %s read it; make it readable by its owner only",
+		         (unsigned)(sb.st_mode & 07777),
 		         (sb.st_mode & 070) ? "its group" : "other users");
 	return AR_OK;
 }

@@ -3,6 +3,7 @@
 #include "platform/platform.h"
 
 #include "platform/platform_sys.h"
+#include "platform/win32_acl.h"
 #include "platform/win32_text.h"
 #include "util/path.h"
 #include "util/text.h"
@@ -400,64 +401,33 @@ ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err
 	return st;
 }
 
-/* True for SYSTEM, Administrators and the file's owner: the principals that
- * may read a secret file. */
-static bool trusted_sid(PSID sid, PSID owner)
-{
-	WELL_KNOWN_SID_TYPE ok[] = {WinLocalSystemSid, WinBuiltinAdministratorsSid};
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		if (IsWellKnownSid(sid, ok[i]))
-			return true;
-	}
-	return owner != NULL && EqualSid(sid, owner);
-}
-
-/* Whether the DACL's ACE i lets anyone but SYSTEM, Administrators and the
- * owner read the file. Deny and inherit-only ACEs grant nothing here; an
- * allow ACE of another kind (object, callback) is taken as wide, since its
- * SID is not where a plain ACE keeps it. */
-static bool ace_lets_others_read(PACL dacl, DWORD i, PSID owner)
-{
-	const ACCESS_MASK reading = FILE_READ_DATA | GENERIC_READ | GENERIC_ALL | MAXIMUM_ALLOWED;
-	ACE_HEADER *ace = NULL;
-	ACCESS_ALLOWED_ACE *allow;
-
-	if (!GetAce(dacl, i, (void **)&ace) || (ace->AceFlags & INHERIT_ONLY_ACE) ||
-	    ace->AceType == ACCESS_DENIED_ACE_TYPE)
-		return false;
-	if (ace->AceType != ACCESS_ALLOWED_ACE_TYPE)
-		return true;
-	allow = (ACCESS_ALLOWED_ACE *)ace;
-	return (allow->Mask & reading) != 0 && !trusted_sid((PSID)&allow->SidStart, owner);
-}
-
 ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,
                                    ar_error *err)
 {
 	wchar_t *w = win32_to_wide(path);
 	PSECURITY_DESCRIPTOR sd = NULL;
 	PACL dacl = NULL;
-	PSID owner = NULL;
+	PSID self = NULL;
 	DWORD rc;
 
 	*is_private = false;
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	rc = GetNamedSecurityInfoW(w, SE_FILE_OBJECT,
-	                           DACL_SECURITY_INFORMATION | OWNER_SECURITY_INFORMATION, &owner,
-	                           NULL, &dacl, NULL, &sd);
+	rc = GetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL, NULL, &dacl,
+	                           NULL, &sd);
 	free(w);
 	if (rc != ERROR_SUCCESS) {
 		SetLastError(rc);
 		return last_error(err, "cannot inspect", path);
 	}
-	*is_private = dacl != NULL;
-	for (DWORD i = 0; dacl != NULL && i < dacl->AceCount && *is_private; i++)
-		*is_private = !ace_lets_others_read(dacl, i, owner);
+	self = win32_process_sid();
+	*is_private = win32_dacl_is_private(dacl, self);
 	if (!*is_private && why != NULL && why_len > 0)
 		snprintf(why, why_len, "%s",
-		         dacl ? "its ACL lets other accounts read it"
-		              : "it has no ACL (everyone may read it)");
+		         dacl ? "its ACL lets accounts other than SYSTEM, Administrators and the "
+		                "program's read it; leave only those in it"
+		              : "it has no ACL: everyone may read it");
+	free(self);
 	LocalFree(sd);
 	return AR_OK;
 }

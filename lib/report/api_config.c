@@ -105,20 +105,20 @@ ar_status config_get_int(const cJSON *obj, const char *key, const char *where, d
 
 /* The one rule for a file holding a secret (a password file, or the
  * configuration holding api.password): readable by its owner only (on
- * Windows: SYSTEM, Administrators and the owner), or refused, named. */
+ * Windows: SYSTEM, Administrators and the account the program runs as), or
+ * refused, named, with what to do (the platform's words). */
 static ar_status check_secret_file(const char *path, const char *what, ar_error *err)
 {
 	bool private_file = false;
-	char why[128] = "";
+	char why[192] = "";
 	ar_status st = platform_file_is_private(path, &private_file, why, sizeof(why), err);
 
 	if (st != AR_OK)
 		return ar_error_prefix(err, st, "%s", what);
 	if (!private_file)
 		return ar_error_set(err, AR_E_ACCESS,
-		                    "%s %s is readable by others (%s): nothing is sent; make it "
-		                    "readable by its owner only",
-		                    what, path, why);
+		                    "%s %s is readable by others (%s): nothing is sent", what, path,
+		                    why);
 	return AR_OK;
 }
 

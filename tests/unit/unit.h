@@ -37,11 +37,21 @@ static inline int unit_run(Suite *s)
 		return unit_run(make_suite());                                                     \
 	}
 
-/* A fresh folder /tmp/ar-<suite>-XXXXXX; its path goes into dir. */
+/* A fresh folder /tmp/ar-<suite>-<12 random hex digits>, owner-only, made
+ * through the platform layer so that every system's suites can have one;
+ * its path goes into dir. */
 static inline void unit_temp_dir(char *dir, size_t len, const char *suite)
 {
-	ck_assert_int_lt(snprintf(dir, len, "/tmp/ar-%s-XXXXXX", suite), (int)len);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	unsigned char r[6];
+	ar_error err = {0};
+
+	do {
+		ck_assert_int_eq(platform_random(r, sizeof(r), &err), AR_OK);
+		ck_assert_int_lt(snprintf(dir, len, "/tmp/ar-%s-%02x%02x%02x%02x%02x%02x", suite,
+		                          r[0], r[1], r[2], r[3], r[4], r[5]),
+		                 (int)len);
+	} while (platform_exists(dir));
+	ck_assert_msg(platform_private_dir(dir, &err) == AR_OK, "%s", err.msg);
 }
 
 /* Removes a folder and everything in it. */
