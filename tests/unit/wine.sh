@@ -2,10 +2,12 @@
 # The unit suites of the Windows files (tests/unit/meson.build lists them
 # for a Windows build), built with mingw-w64 against Check from Debian's
 # source package and run under Wine by meson's exe_wrapper: the ACL and
-# file calls they make are Wine's real ones. x86_64, the Wine every machine
-# here has. Check and the program's own dependencies are cached in
+# file calls they make are Wine's real ones. AR_WIN_UNIT_HOST: the mingw
+# host, x86_64-w64-mingw32 (the Wine every machine here has) by default;
+# tests/e2e/wine/i686.sh runs them again for i686-w64-mingw32 where wine32
+# is installed. Check and the program's own dependencies are cached in
 # AR_WIN_DEPS (packaging/windows/deps.sh); AR_WIN_UNIT_BUILD is the meson
-# folder (default build-win-unit).
+# folder (default build-win-unit-HOST).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,8 +16,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 . "$ROOT/tests/tap.sh"
 # shellcheck source=packaging/windows/deps.sh
 . "$ROOT/packaging/windows/deps.sh"
-HOST=x86_64-w64-mingw32
-BUILD=${AR_WIN_UNIT_BUILD:-$ROOT/build-win-unit}
+HOST=${AR_WIN_UNIT_HOST:-x86_64-w64-mingw32}
+BUILD=${AR_WIN_UNIT_BUILD:-$ROOT/build-win-unit-$HOST}
 WORK=$(mktemp -d)
 # shellcheck disable=SC2016 # expanded at exit
 at_exit 'rm -rf "$WORK"'

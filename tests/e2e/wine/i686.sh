@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The 32-bit .exe, the architecture of the Wazuh agent itself. Always
 # checked as a file: PE32 for i386, only system DLLs, stripped, no time
-# stamp. Then run through the whole Wine suite (run.sh) where Debian's
+# stamp. Then run through the whole Wine suite (run.sh), and the Windows
+# unit suites built for i686 (tests/unit/wine.sh), where Debian's
 # wine32 can be installed (the i386 architecture added to dpkg). Where it
 # cannot, this says so in one line, takes the i386 architecture away again
 # (so that apt-get update keeps working) and goes on: that alone is no
@@ -69,6 +70,8 @@ ARCHS=$(dpkg --print-foreign-architectures)
 if have_wine32 || try_wine32; then
 	# The whole suite again, in a fresh prefix, with the 32-bit .exe.
 	relay "i686: " env AR_WIN_DIR="$WIN" AR_WIN_EXE="$EXE32" "$HERE/run.sh"
+	# And the Windows files' unit suites, built for i686.
+	relay "i686: " env AR_WIN_UNIT_HOST="$HOST" "$ROOT/tests/unit/wine.sh"
 else
 	check "dpkg's architectures as they were, apt-get update working" \
 		test "$ROLLED_BACK:$(dpkg --print-foreign-architectures)" = "yes:$ARCHS"
