@@ -111,7 +111,8 @@ static ar_status refuse_reparse_point(HANDLE *h, const char *path, ar_error *err
 
 /* Opens path shared with every other reader and writer (the agent reads
  * the log while we append to it). flags: FILE_FLAG_OPEN_REPARSE_POINT for a
- * file of the program's own, which a link must not stand for. */
+ * file or folder of the program's own, which a link must not stand for;
+ * FILE_FLAG_BACKUP_SEMANTICS for a folder. */
 static ar_status open_shared(const char *path, DWORD access, DWORD disposition, DWORD flags,
                              HANDLE *h, ar_error *err)
 {
@@ -287,24 +288,11 @@ ar_status sys_mkdir(const char *path, ar_error *err)
 /* The folder itself, never what a link or junction there points at. */
 static ar_status open_dir_no_links(const char *path, HANDLE *h, ar_error *err)
 {
-	wchar_t *w = win32_to_wide(path);
 	BY_HANDLE_FILE_INFORMATION info;
-	ar_status st;
+	ar_status st =
+	        open_shared(path, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES, OPEN_EXISTING,
+	                    FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, h, err);
 
-	*h = INVALID_HANDLE_VALUE;
-	if (w == NULL)
-		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
-	if ((st = refuse_named_reparse_point(w, path, err)) == AR_OK)
-		*h = CreateFileW(w, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES,
-		                 FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-		                 OPEN_EXISTING,
-		                 FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-	free(w);
-	if (st != AR_OK)
-		return st;
-	if (*h == INVALID_HANDLE_VALUE)
-		return last_error(err, "cannot open folder", path);
-	st = refuse_reparse_point(h, path, err);
 	if (st == AR_OK && GetFileInformationByHandle(*h, &info) &&
 	    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
 		CloseHandle(*h);
