@@ -213,19 +213,16 @@ static registry *open_registry(const app_opts *o, ar_result *r)
 	return reg;
 }
 
-/* What the result echoes of the message, each cut at a fixed size (with a
- * mark): a name of any length keeps every line the program writes short. */
-#define ECHOED_FIELD_MAX 256
-
+/* What the result echoes of the message, each cut (with a mark). */
 static void describe_finding(const ar_message *m, ar_result *r)
 {
 	const sca_finding *f = &m->finding;
 
-	r->command = text_cut(m->command_name, ECHOED_FIELD_MAX);
-	r->check_id = text_cut(f->check_id, ECHOED_FIELD_MAX);
-	r->policy = text_cut(f->policy_name ? f->policy_name : f->policy_id, ECHOED_FIELD_MAX);
-	r->agent_id = text_cut(f->agent_id, ECHOED_FIELD_MAX);
-	r->agent_name = text_cut(f->agent_name, ECHOED_FIELD_MAX);
+	r->command = text_cut(m->command_name, TEXT_ECHOED_MAX);
+	r->check_id = text_cut(f->check_id, TEXT_ECHOED_MAX);
+	r->policy = text_cut(f->policy_name ? f->policy_name : f->policy_id, TEXT_ECHOED_MAX);
+	r->agent_id = text_cut(f->agent_id, TEXT_ECHOED_MAX);
+	r->agent_name = text_cut(f->agent_name, TEXT_ECHOED_MAX);
 }
 
 /* Reads the message and returns it parsed, or fills r and returns false. */

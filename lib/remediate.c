@@ -232,11 +232,24 @@ static bool contested(const ar_result *r, const history_settings *hs)
 	return r->reverted.present && r->reverted.count >= hs->revert_threshold;
 }
 
+/* What most likely changes the value back. Its fields are already cut
+ * (gpo_find): the text is bounded, and whole, with no buffer to cut it. */
+static char *suspect(const gpo_evidence *e)
+{
+	strbuf sb = {0};
+
+	if (e->found)
+		strbuf_addf(&sb, "Group Policy \"%s\" (its security template sets %s)",
+		            gpo_label(e), e->setting);
+	else
+		strbuf_adds(&sb, "a domain Group Policy's Security Options");
+	return strbuf_take(&sb, NULL);
+}
+
 /* One sentence: what this most likely is, and what to do. */
 static void warn_revert(const sca_control *c, const history_settings *hs, ar_result *r)
 {
-	const gpo_evidence *e = &r->managed_by;
-	char who[320], when[32];
+	char *who = suspect(&r->managed_by), when[32];
 	time_t t = (time_t)r->reverted.last_set;
 	const char *verdict = !contested(r, hs)          ? ""
 	                      : hs->write_when_contested ? "it is contested and was written again "
@@ -244,25 +257,24 @@ static void warn_revert(const sca_control *c, const history_settings *hs, ar_res
 	                                                 : "it is contested and was not written "
 	                                                   "again; ";
 
-	if (e->found)
-		snprintf(who, sizeof(who), "Group Policy \"%s\" (its security template sets %s)",
-		         gpo_label(e), e->setting);
-	else
-		snprintf(who, sizeof(who), "a domain Group Policy's Security Options");
-	if (!r->reverted.present && e->found)
+	if (who == NULL)
+		return;
+	if (!r->reverted.present && r->managed_by.found)
 		result_add_warning(r,
 		                   "%s manages %s: it will most likely change it back at its next "
 		                   "refresh; fix that GPO or exempt this host from the check",
 		                   who, c->value_name);
-	if (!r->reverted.present)
-		return;
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	result_add_warning(r,
-	                   "%s was changed back %u time%s in %u days after this program set it "
-	                   "(last on %s), most likely by %s: %sfix that GPO or exempt this host "
-	                   "from the check",
-	                   c->value_name, r->reverted.count, r->reverted.count == 1 ? "" : "s",
-	                   r->reverted.window_days, when, who, verdict);
+	if (r->reverted.present) {
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+		result_add_warning(
+		        r,
+		        "%s was changed back %u time%s in %u days after this program set "
+		        "it (last on %s), most likely by %s: %sfix that GPO or exempt "
+		        "this host from the check",
+		        c->value_name, r->reverted.count, r->reverted.count == 1 ? "" : "s",
+		        r->reverted.window_days, when, who, verdict);
+	}
+	free(who);
 }
 
 static void save_history(history *h, ar_result *r)

@@ -6,8 +6,14 @@
 #   valgrind over the main cases, bounded libFuzzer runs,
 #   the Windows cross build, its Wine tests and the packages.
 # Ends with one line "total: N passed, M failed"; exits non-zero on any failure.
+# A step that stops it (set -e: the packages, a build) is counted as a
+# failure and named, with its command and line, by tests/tap.sh's trap, and
+# the closing line is still printed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=tests/tap.sh
+. tests/tap.sh
+TAP_SUMMARY_PREFIX="total: "
 
 PACKAGES=(
 	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check
@@ -20,11 +26,9 @@ install_packages() {
 	packaging/ensure-packages.sh "${PACKAGES[@]}"
 }
 
-PASSED=0
-FAILED=0
 SUMMARY=()
 
-# Adds the counts of one suite to the totals.
+# Adds the counts of one suite to the totals (tap.sh's).
 tally() {
 	local name=$1 passed=$2 failed=$3
 	PASSED=$((PASSED + passed))
@@ -179,5 +183,4 @@ fi
 echo
 echo "== summary"
 printf '%s\n' "${SUMMARY[@]}"
-echo "total: $PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+tap_summary

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # What every shell suite prints: "ok - WHAT" or "not ok - WHAT" for each
-# check, then "N passed, M failed" (the line tests/run.sh adds up). Source it:
+# check, then "N passed, M failed" (the line tests/run.sh adds up), after
+# TAP_SUMMARY_PREFIX if set (run.sh's own closing line is "total: ...").
+# Source it:
 #   . "$ROOT/tests/tap.sh"
 # A suite that stops before its tap_summary (set -e, a signal, an early
 # exit) still ends with that line: the EXIT trap set here counts one more
@@ -42,7 +44,7 @@ check() {
 # The closing line; fails when any check did.
 tap_summary() {
 	TAP_DONE=1
-	echo "$PASSED passed, $FAILED failed"
+	echo "${TAP_SUMMARY_PREFIX:-}$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }
 
@@ -82,7 +84,7 @@ tap_on_exit() {
 	set +e
 	if [ "$TAP_DONE" = 0 ]; then
 		not_ok "${0##*/} stopped before its end (exit status $rc)${TAP_LAST_ERROR:+; the last command that failed: $TAP_LAST_ERROR}"
-		echo "$PASSED passed, $FAILED failed"
+		echo "${TAP_SUMMARY_PREFIX:-}$PASSED passed, $FAILED failed"
 		[ "$rc" -ne 0 ] || rc=1
 	fi
 	for c in "${TAP_CLEANUPS[@]}"; do
@@ -101,7 +103,7 @@ fi
 # functions, -E) notes which, for the closing message. It only notes: in
 # the parts run with set +e it fires for failures that are expected.
 set -E
-trap 'TAP_LAST_ERROR="${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND (status $?)"' ERR
+trap 'TAP_LAST_ERROR="${BASH_SOURCE[0]##*/} line $LINENO${FUNCNAME[0]:+ (in ${FUNCNAME[0]})}: $BASH_COMMAND (status $?)"' ERR
 trap 'tap_on_exit $?' EXIT
 # A signal ends the suite through the EXIT trap too.
 trap 'exit 129' HUP

@@ -207,6 +207,28 @@ static char *gpo_display_name(registry *reg, const char *gpo_id)
 	return NULL;
 }
 
+/* *s cut as every echoed field is (a template line or a GPO's name may be
+ * as long as its file or value): each consumer gets bounded text. */
+static void bound(char **s)
+{
+	char *cut = text_cut(*s, TEXT_ECHOED_MAX);
+
+	free(*s);
+	*s = cut;
+}
+
+/* Bounded only now: the GPO's name is looked up by its whole id. No
+ * memory for the setting leaves no evidence. */
+static void bound_evidence(gpo_evidence *e)
+{
+	bound(&e->setting);
+	bound(&e->gpo_id);
+	bound(&e->gpo_name);
+	bound(&e->template_file);
+	if (e->found && e->setting == NULL)
+		gpo_evidence_free(e);
+}
+
 bool gpo_find(registry *reg, const char *key, const char *value_name, gpo_evidence *out)
 {
 	char *dir = registry_gp_template_dir(reg);
@@ -224,6 +246,7 @@ bool gpo_find(registry *reg, const char *key, const char *value_name, gpo_eviden
 	}
 	if (out->found && out->gpo_id != NULL)
 		out->gpo_name = gpo_display_name(reg, out->gpo_id);
+	bound_evidence(out);
 	platform_free_list(names, n);
 	free(dir);
 	return out->found;

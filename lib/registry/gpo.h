@@ -20,6 +20,9 @@
 	"HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Group "                 \
 	"Policy\\History\\" GPO_SECURITY_CSE
 
+/* Its text fields are cut at TEXT_ECHOED_MAX bytes with TEXT_CUT_MARK
+ * (util/text.h): a template line or a GPO's name can be as long as its
+ * file or value, and each of these is echoed. */
 typedef struct gpo_evidence {
 	bool found;
 	char *setting;       /* as the template writes it: "4,0" is REG_DWORD 0 */

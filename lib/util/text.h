@@ -26,6 +26,11 @@ char *text_dup_n(const char *s, size_t n);
 #define TEXT_CUT_MARK "[...]"
 char *text_cut(const char *s, size_t cap);
 
+/* The cap of every field echoed from input (an alert's names, a Group
+ * Policy's evidence): a name of any length keeps every line the program
+ * writes short. */
+#define TEXT_ECHOED_MAX 256
+
 /* s is 1 to max ASCII digits. */
 bool text_is_digits(const char *s, size_t max);
 

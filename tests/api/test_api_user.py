@@ -18,7 +18,7 @@ import threading
 import time
 import unittest
 
-from test_report import PASSWORD, Server, make_pki
+from test_report import PASSWORD, ApiTestCase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "..", "..", "packaging", "wazuh", "api-user.sh")
@@ -60,18 +60,9 @@ class CmdlineSampler(threading.Thread):
         return [c for c in self.seen if c.split(b"\0")[0].endswith(b"curl")]
 
 
-class ApiUserTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pki = tempfile.mkdtemp(prefix="ar-pki-")
-        make_pki(cls.pki)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.pki, ignore_errors=True)
-
+class ApiUserTests(ApiTestCase):
     def setUp(self):
-        self.server = Server(self.pki, user=ADMIN)
+        self.server = self.serve(user=ADMIN)
         self.dir = tempfile.mkdtemp(prefix="ar-api-user-")
         self.pwfile = os.path.join(self.dir, "reporter.secret")
         with open(self.pwfile, "w", encoding="utf-8") as f:
@@ -79,12 +70,11 @@ class ApiUserTests(unittest.TestCase):
         os.chmod(self.pwfile, 0o600)
 
     def tearDown(self):
-        self.server.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def start(self, api=None, *args):
         env = dict(os.environ, WAZUH_API=api or "https://127.0.0.1:%d" % self.server.port,
-                   WAZUH_CA=os.path.join(self.pki, "ca.pem"), ADMIN_USER=ADMIN)
+                   WAZUH_CA=self.ca, ADMIN_USER=ADMIN)
         answer = os.path.join(self.dir, "typed")  # the admin's password, as typed
         with open(answer, "w", encoding="utf-8") as f:
             f.write(PASSWORD + "\n")
@@ -115,7 +105,7 @@ class ApiUserTests(unittest.TestCase):
         return [(r["method"], r["path"].split("?")[0]) for r in self.server.requests()]
 
     def token_refused(self, token):
-        ctx = ssl.create_default_context(cafile=os.path.join(self.pki, "ca.pem"))
+        ctx = ssl.create_default_context(cafile=self.ca)
         conn = http.client.HTTPSConnection("127.0.0.1", self.server.port, context=ctx,
                                            timeout=30)
         conn.request("POST", "/security/policies", body=b'{"name":"probe"}',

@@ -15,24 +15,14 @@ import test_report as api  # the stand-in server and the test CA
 from arprog import PROGRAM, data, message, program, read_log, reg_value
 
 
-class PlantedConfig(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pki = tempfile.mkdtemp(prefix="ar-pki-")
-        api.make_pki(cls.pki)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.pki, ignore_errors=True)
-
+class PlantedConfig(api.ApiTestCase):
     def setUp(self):
-        self.server = api.Server(self.pki)
+        self.server = self.serve()
         self.dir = tempfile.mkdtemp(prefix="ar-paths-")
         self.reg = os.path.join(self.dir, "registry.reg")
         shutil.copyfile(data("registry", "value_0_utf16.reg"), self.reg)
 
     def tearDown(self):
-        self.server.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def plant(self, folder):
@@ -45,7 +35,7 @@ class PlantedConfig(unittest.TestCase):
         os.chmod(secret, 0o600)
         cfg = {"api": {"url": "https://127.0.0.1:%d" % self.server.port, "user": api.USER,
                        "password_file": secret,
-                       "ca_file": os.path.join(self.pki, "ca.pem"), "timeout_seconds": 3}}
+                       "ca_file": self.ca, "timeout_seconds": 3}}
         with open(os.path.join(folder, PROGRAM + ".config.json"), "w", encoding="utf-8") as f:
             json.dump(cfg, f)
 

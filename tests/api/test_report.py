@@ -117,20 +117,44 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class ReportTests(unittest.TestCase):
+class ApiTestCase(unittest.TestCase):
+    """Tests against the stand-in of the API: a throwaway CA and server
+    certificates (make_pki) made once for the class, in cls.pki (its CA
+    file cls.ca) and removed after it; serve() starts a stand-in."""
+
     @classmethod
     def setUpClass(cls):
+        super().setUpClass()
         cls.pki = tempfile.mkdtemp(prefix="ar-pki-")
-        make_pki(cls.pki)
-        cls.secrets = {PASSWORD}
-        cls.outputs = []
+        cls.ca = os.path.join(cls.pki, "ca.pem")
+        try:
+            make_pki(cls.pki)
+        except BaseException:
+            shutil.rmtree(cls.pki, ignore_errors=True)  # no tearDownClass after this
+            raise
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.pki, ignore_errors=True)
+        super().tearDownClass()
+
+    def serve(self, pki=None, **kw):
+        """A stand-in with the class's certificates (or those in pki); it
+        is stopped when the test ends, after tearDown, however it ends."""
+        server = Server(pki or self.pki, **kw)
+        self.addCleanup(server.stop)
+        return server
+
+
+class ReportTests(ApiTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.secrets = {PASSWORD}
+        cls.outputs = []
 
     def setUp(self):
-        self.server = Server(self.pki)
+        self.server = self.serve()
         self.w = Workdir("value_0_utf16.reg")
         self.spool = os.path.join(self.w.dir, "spool")
         self.pwfile = os.path.join(self.w.dir, "api.secret")
@@ -141,12 +165,11 @@ class ReportTests(unittest.TestCase):
     def tearDown(self):
         self.secrets.update(self.server.tokens())
         self.assert_no_secret_written()
-        self.server.stop()
         self.w.cleanup()
 
     def config(self, **over):
         api = {"url": "https://127.0.0.1:%d" % self.server.port, "user": USER,
-               "password_file": self.pwfile, "ca_file": os.path.join(self.pki, "ca.pem"),
+               "password_file": self.pwfile, "ca_file": self.ca,
                "timeout_seconds": 3}
         root = {"api": api, "spool_dir": self.spool}
         for k, v in over.items():
@@ -249,7 +272,7 @@ class ReportTests(unittest.TestCase):
 
     def test_rate_limit_keeps_report(self):
         self.server.stop()
-        self.server = Server(self.pki, rate=1, window=60)
+        self.server = self.serve(rate=1, window=60)
         cfg = self.config()
         self.assertEqual(self.run_prog(cfg).returncode, 0)
         self.assertEqual(self.spooled(), [])
@@ -261,7 +284,7 @@ class ReportTests(unittest.TestCase):
     def test_expired_token_reauthenticates(self):
         self.server.stop()
         # exp is whole seconds: 3 s leaves a fresh token at least 2 s of life.
-        self.server = Server(self.pki, token_ttl=3)
+        self.server = self.serve(token_ttl=3)
         cfg = self.config()
         self.assertEqual(self.run_prog(cfg).returncode, 0)
         # A token the cache still trusts but the server no longer does.
@@ -330,7 +353,7 @@ class ReportTests(unittest.TestCase):
             shutil.copyfile(os.path.join(system_pki, "ca.pem"), os.path.join(trust, name))
         openssl("rehash", ".", cwd=trust)
         self.server.stop()
-        self.server = Server(system_pki)
+        self.server = self.serve(system_pki)
         # Without ca_file, the system's trust accepts it: the setup holds.
         p = self.run_trusting(trust, self.config(api_ca_file=None))
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -344,7 +367,7 @@ class ReportTests(unittest.TestCase):
 
     def test_tls_checks_the_host_name(self):
         self.server.stop()
-        self.server = Server(self.pki, cert="wrong")
+        self.server = self.serve(cert="wrong")
         p = self.run_prog(self.config())
         self.assertEqual(p.returncode, 0)
         self.assertEqual(self.server.requests(), [])

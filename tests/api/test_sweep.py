@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from arprog import Workdir, reg_value  # noqa: E402
 from fleet import expected, make_fleet, older_than_42  # noqa: E402
-from test_report import PASSWORD, USER, Server, make_pki  # noqa: E402
+from test_report import PASSWORD, USER, ApiTestCase  # noqa: E402
 
 ROOT = os.path.join(HERE, "..", "..")
 SWEEP = os.environ.get("AR_SWEEP") or os.path.join(
@@ -36,16 +36,7 @@ def schema(name):
         return Draft202012Validator(json.load(f))
 
 
-class SweepTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.pki = tempfile.mkdtemp(prefix="ar-sweep-pki-")
-        make_pki(cls.pki)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.pki, ignore_errors=True)
-
+class SweepTests(ApiTestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="ar-sweep-")
         self.server = None
@@ -62,7 +53,6 @@ class SweepTests(unittest.TestCase):
             for secret in secrets:
                 for blob in self.outputs:
                     self.assertNotIn(secret.encode(), blob)
-            self.server.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # --- helpers -----------------------------------------------------------
@@ -72,7 +62,7 @@ class SweepTests(unittest.TestCase):
         with open(path, "w", encoding="utf-8") as f:
             json.dump(fleet, f)
         self.fleet = fleet
-        self.server = Server(self.pki, fleet=path, **kw)
+        self.server = self.serve(fleet=path, **kw)
 
     def config(self, **over):
         pwfile = os.path.join(self.dir, "api.secret")
@@ -80,7 +70,7 @@ class SweepTests(unittest.TestCase):
             f.write(PASSWORD + "\n")
         os.chmod(pwfile, 0o600)
         cfg = {"api": {"url": "https://127.0.0.1:%d" % self.server.port, "user": USER,
-                       "password_file": pwfile, "ca_file": os.path.join(self.pki, "ca.pem"),
+                       "password_file": pwfile, "ca_file": self.ca,
                        "timeout_seconds": 10},
                "max_requests_per_minute": 100000}
         for k, v in over.items():

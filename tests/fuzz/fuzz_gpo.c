@@ -3,9 +3,11 @@
  * folder, as the live one has %SystemRoot%'s), looked through by gpo_find,
  * which decodes it (UTF-16LE with a BOM, or as it is), scans it and names
  * the GPO from the Security extension's history. No crash, no leak; what
- * it reports is one trimmed line from that file, and an id in braces. */
+ * it reports is one trimmed line from that file, and an id in braces, each
+ * cut at TEXT_ECHOED_MAX bytes (with TEXT_CUT_MARK) when longer. */
 #include "registry/gpo.h"
 #include "registry/registry.h"
+#include "util/text.h"
 
 #include "fuzz.h"
 
@@ -61,6 +63,19 @@ static bool one_line(const char *s)
 	       (n == 0 || (s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t'));
 }
 
+static bool bounded(const char *s)
+{
+	return s == NULL || strlen(s) <= TEXT_ECHOED_MAX;
+}
+
+/* s was cut: it ends with the mark, and has no '}' (an id is cut before
+ * its closing brace, or it would be short). */
+static bool cut(const char *s)
+{
+	size_t n = strlen(s), m = strlen(TEXT_CUT_MARK);
+	return n > m && strcmp(s + n - m, TEXT_CUT_MARK) == 0 && strchr(s, '}') == NULL;
+}
+
 static void check(const gpo_evidence *e)
 {
 	size_t n = e->gpo_id != NULL ? strlen(e->gpo_id) : 0;
@@ -68,10 +83,14 @@ static void check(const gpo_evidence *e)
 	if (e->setting == NULL || !one_line(e->setting) || e->templates != 1 ||
 	    e->template_file == NULL || strcmp(e->template_file, template_file) != 0)
 		abort();
-	if (e->gpo_id != NULL && (n < 2 || e->gpo_id[0] != '{' || e->gpo_id[n - 1] != '}' ||
-	                          strchr(e->gpo_id, '}') != e->gpo_id + n - 1))
+	if (e->gpo_id != NULL &&
+	    (n < 2 || e->gpo_id[0] != '{' ||
+	     (!cut(e->gpo_id) &&
+	      (e->gpo_id[n - 1] != '}' || strchr(e->gpo_id, '}') != e->gpo_id + n - 1))))
 		abort();
 	if (e->gpo_name != NULL && e->gpo_id == NULL)
+		abort();
+	if (!bounded(e->setting) || !bounded(e->gpo_id) || !bounded(e->gpo_name))
 		abort();
 }
 

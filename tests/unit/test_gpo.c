@@ -5,6 +5,8 @@
  * cache: nothing is found there. */
 #include "platform/platform.h"
 #include "registry/gpo.h"
+#include "util/strbuf.h"
+#include "util/text.h"
 #include "util/utf16.h"
 
 #include "unit.h"
@@ -185,6 +187,89 @@ START_TEST(find_keeps_the_last_template_and_counts_them)
 }
 END_TEST
 
+/* s is valid UTF-8 (no character cut in half). */
+static bool utf8_whole(const char *s)
+{
+	unsigned char *u16 = NULL;
+	size_t n = 0;
+	bool ok = utf8_to_utf16le(s, strlen(s), &u16, &n, NULL) == AR_OK;
+
+	free(u16);
+	return ok;
+}
+
+/* At most TEXT_ECHOED_MAX bytes, whole characters, ending in the mark,
+ * and the start of what it was cut from. */
+static void assert_cut(const char *field, const char *from)
+{
+	size_t n, keep;
+
+	ck_assert_ptr_nonnull(field);
+	n = strlen(field);
+	keep = n - strlen(TEXT_CUT_MARK);
+	ck_assert_uint_le(n, TEXT_ECHOED_MAX);
+	ck_assert_uint_gt(n, TEXT_ECHOED_MAX - 8);
+	ck_assert_str_eq(field + keep, TEXT_CUT_MARK);
+	ck_assert(strncmp(field, from, keep) == 0);
+	ck_assert(utf8_whole(field));
+}
+
+/* Text of n copies of unit. Caller frees. */
+static char *repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+/* A template line and a GPO's name are as long as their file or value
+ * lets them be; every field echoed is cut, the same way as the alert's. */
+START_TEST(find_cuts_every_field_it_echoes)
+{
+	char *setting = repeat("4,", 100000), *name = repeat("\xc3\xa9", 100000);
+	char *id = repeat("A", 1000), *text, *reg_text;
+	strbuf sb = {0};
+	registry_ops ops;
+	registry *reg;
+	gpo_evidence e;
+
+	id[0] = '{';
+	id[999] = '}';
+	strbuf_addf(&sb,
+	            "[Registry Values]\r\nMACHINE\\System\\CurrentControlSet\\Services\\"
+	            "LanmanWorkstation\\Parameters\\EnableSecuritySignature=%s\r\n"
+	            "GPOPath=%s\\MACHINE\r\n",
+	            setting, id);
+	ck_assert_ptr_nonnull(text = strbuf_take(&sb, NULL));
+	strbuf_addf(&sb,
+	            "REGEDIT4\n\n[" GPO_HISTORY_KEY "\\0]\n\"GPOName\"=\"%s\"\n"
+	            "\"DisplayName\"=\"%s\"\n",
+	            id, name);
+	ck_assert_ptr_nonnull(reg_text = strbuf_take(&sb, NULL));
+	unit_write_text(regpath, reg_text);
+	write_template("gpt00000.inf", text);
+	reg = open_with_cache(&ops);
+	ck_assert(gpo_find(reg, KEY, NAME, &e));
+	assert_cut(e.setting, setting);
+	assert_cut(e.gpo_id, id);
+	/* Found by the whole id, then cut. */
+	assert_cut(e.gpo_name, name);
+	ck_assert_uint_le(strlen(e.template_file), TEXT_ECHOED_MAX);
+	gpo_evidence_free(&e);
+	registry_close(reg);
+	free(setting);
+	free(name);
+	free(id);
+	free(text);
+	free(reg_text);
+}
+END_TEST
+
 START_TEST(nothing_without_a_cache)
 {
 	registry_ops ops;
@@ -215,6 +300,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, scan_ignores_other_values_and_sections);
 	tcase_add_test(tc, find_names_the_gpo_from_the_history);
 	tcase_add_test(tc, find_keeps_the_last_template_and_counts_them);
+	tcase_add_test(tc, find_cuts_every_field_it_echoes);
 	tcase_add_test(tc, nothing_without_a_cache);
 	suite_add_tcase(s, tc);
 	return s;

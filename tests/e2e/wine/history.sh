@@ -119,6 +119,47 @@ check "truncated history: remediated, exit 0" test "$RC:$(result_status):$(value
 check "truncated history: a warning says so" grep -q "ignored and started anew" <<<"$(last_warnings)"
 check "truncated history: replaced by a good one" test "$(history_events)" = set
 
+# A template line and a GPO's name as long as their file and value let
+# them be: every field echoed is cut with the mark, every line stays short.
+forget_history
+/usr/bin/python3 - "$HIST_CACHE/gpt00000.inf" "$WORK/long-gpo.reg" "$HIST_GPKEY" "$HIST_GUID" <<'PY'
+import sys
+template, reg, key, guid = sys.argv[1:]
+with open(template, "wb") as f:
+    f.write(b"\xff\xfe" + ("[Registry Values]\r\nMACHINE\\System\\CurrentControlSet\\Services\\"
+                          "LanmanWorkstation\\Parameters\\EnableSecuritySignature=4,"
+                          + "0" * 200000 + "\r\nGPOPath=" + guid + "\\MACHINE\r\n").encode("utf-16-le"))
+with open(reg, "wb") as f:
+    f.write(b"\xff\xfe" + ("Windows Registry Editor Version 5.00\r\n\r\n[" + key + "\\0]\r\n"
+                          "\"DisplayName\"=\"" + "\u00e9" * 100000 + "\"\r\n").encode("utf-16-le"))
+PY
+wine_step "reg import a GPO name of 100000 characters" wine reg import "$(wine_path -w "$WORK/long-gpo.reg")"
+long_start=$(wc -l <"$LOG")
+set_dword 0
+run "$DATA/ours_26032_failed.json"
+check "long GPO: remediated, exit 0" test "$RC:$(result_status):$(value)" = "0:remediated:REG_DWORD 0x1"
+# shellcheck disable=SC2016 # the Python's text
+check "long GPO: setting and name cut with the mark" /usr/bin/python3 -c '
+import json, sys
+m = json.loads(sys.argv[1])
+for k in ("setting", "gpo_name"):
+    b = m[k].encode("utf-8")
+    assert len(b) <= 256 and m[k].endswith("[...]"), (k, len(b), m[k][-20:])
+assert m["setting"].startswith("4,000") and m["gpo_name"].startswith("\u00e9\u00e9"), m
+' "$(result_field managed_by)"
+check "long GPO: the warning names it, cut, and says it all" \
+	grep -q "Group Policy \"[^\"]*\[\.\.\.\]\" (its security template sets 4,0*\[\.\.\.\]) manages EnableSecuritySignature: .*exempt this host from the check$" <<<"$(last_warnings)"
+tail -n +"$((long_start + 1))" "$LOG" >"$WORK/long-gpo.log"
+short_lines() { # short_lines FILE WHAT: every line of FILE under 16 KiB
+	LC_ALL=C awk -v what="$2" 'length($0) >= 16384 { print what " line " NR ": " length($0) " bytes"; bad = 1 } END { exit bad }' "$1"
+}
+stderr_short_and_cut() {
+	short_lines "$WORK/stderr" stderr && grep -qF "[...]" "$WORK/stderr"
+}
+check "long GPO: log lines under 16 KiB" short_lines "$WORK/long-gpo.log" log
+check "long GPO: stderr lines under 16 KiB, the mark in them" stderr_short_and_cut
+check "long GPO: the mark in the log" grep -qF "[...]" "$WORK/long-gpo.log"
+
 tail -n +"$((hist_log_start + 1))" "$LOG" >"$WORK/history-lines.log"
 schema_ok() { # quiet unless a line is wrong
 	local out

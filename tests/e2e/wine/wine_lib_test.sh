@@ -5,7 +5,7 @@
 # name with their command and output, counted, and that suite must still
 # end with its "N passed, M failed" line; a transient failure is tried
 # again, a hang is ended by the time limit, and a suite stopped by set -e
-# names the command that stopped it.
+# (tests/run.sh too) names the command that stopped it.
 # Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
 set -euo pipefail
 
@@ -92,5 +92,23 @@ check "a suite stopped by set -e says so" has stops "not ok - stops.sh stopped b
 check "... naming the command" has stops ": grep -q never-there /dev/null (status 1)"
 check "... and ends with its count line, the stop counted" \
 	test "$(tail -n 1 "$WORK/stops.out"):$(status stops)" = "1 passed, 1 failed:1"
+
+# tests/run.sh itself, through the same trap: a copy of it whose build
+# step fails (a meson that fails on purpose; git and the packages stand-ins
+# that pass) names that step and still ends with its "total:" line.
+mkdir -p "$WORK/runsh/tests" "$WORK/runsh/packaging" "$WORK/runsh/bin"
+cp "$ROOT/tests/run.sh" "$ROOT/tests/tap.sh" "$WORK/runsh/tests/"
+printf '#!/bin/sh\nexit 0\n' >"$WORK/runsh/packaging/ensure-packages.sh"
+printf '#!/bin/sh\nexit 0\n' >"$WORK/runsh/bin/git"
+printf '#!/bin/sh\necho "meson: broken on purpose" >&2\nexit 1\n' >"$WORK/runsh/bin/meson"
+chmod +x "$WORK/runsh/packaging/ensure-packages.sh" "$WORK/runsh/bin/git" "$WORK/runsh/bin/meson"
+rc=0
+PATH="$WORK/runsh/bin:$PATH" bash "$WORK/runsh/tests/run.sh" >"$WORK/runsh.out" 2>&1 || rc=$?
+echo "$rc" >"$WORK/runsh.rc"
+check "tests/run.sh stopped by a failed build step says so" \
+	has runsh "not ok - run.sh stopped before its end (exit status 1)"
+check "... naming the step and its command" has runsh "(in setup_build): meson setup"
+check "... and ends with its total line, the stop counted" \
+	test "$(tail -n 1 "$WORK/runsh.out"):$(status runsh)" = "total: 1 passed, 1 failed:1"
 
 tap_summary

@@ -12,7 +12,9 @@ tests/fuzz/seeds/<harness>/:
                     (killed while appending)
   fuzz_gpo          a security template as secedit writes it and the
                     Security extension caches it (UTF-16LE with a BOM), and
-                    the same text in UTF-8; Windows writes these, not us
+                    the same text in UTF-8; Windows writes these, not us;
+                    and one whose setting and GPO id are longer than an
+                    echoed field
 
 usage: AR_PROGRAM=build/active-response/<program> \\
        AR_SWEEP=build/sweep/<program>_sweep python3 tests/fuzz/seeds/make.py"""
@@ -142,6 +144,11 @@ def gpo():
         f.write(b"\xff\xfe" + TEMPLATE.encode("utf-16-le"))
     with open(os.path.join(d, "utf8.inf"), "wb") as f:
         f.write(TEMPLATE.encode("utf-8"))
+    # A setting and an id longer than an echoed field: both are cut.
+    long_id = "{" + "6AC1786C" * 50 + "}"
+    with open(os.path.join(d, "long.inf"), "wb") as f:
+        f.write(TEMPLATE.replace("=4,0", "=4," + "1" * 600)
+                .replace(GUID, long_id).encode("utf-8"))
 
 
 def main():
