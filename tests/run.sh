@@ -144,41 +144,27 @@ CC=clang setup_build build-clang-san --werror -Db_sanitize=address,undefined -Db
 run_meson_tests "sanitizers (clang)" build-clang-san
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
+# Every suite runs, unguarded: one that is missing or not executable is a
+# failure here, not a silent skip; one whose .exe was not built fails too.
 PROG=build/active-response/win_ms_network_client_sign_if_server_agrees
-if [ -x tests/e2e/valgrind.sh ]; then
-	run_counted "valgrind" tests/e2e/valgrind.sh "$PROG"
-fi
-if [ -x tests/fuzz/run.sh ]; then
-	run_counted "fuzz (60 s)" tests/fuzz/run.sh 60
-fi
+run_counted "valgrind" tests/e2e/valgrind.sh "$PROG"
+run_counted "fuzz (60 s)" tests/fuzz/run.sh 60
 
-if [ -x packaging/windows/build.sh ]; then
-	WIN_OUT=$(pwd)/build-win-out
-	# x86_64 and i686 .exes: DIR/<name>.exe, DIR/i686/<name>.exe.
-	run_counted "windows cross build" packaging/windows/build.sh "$WIN_OUT"
-	# The Windows files' own unit suites, under Wine (its ACL calls).
-	run_counted "windows unit suites (under Wine)" tests/unit/wine.sh
-	export AR_WIN_DIR=$WIN_OUT
-	export AR_WIN_EXE=$WIN_OUT/win_ms_network_client_sign_if_server_agrees.exe
-	if [ -x tests/e2e/wine/run.sh ] && [ -f "$AR_WIN_EXE" ]; then
-		run_counted "wine e2e" tests/e2e/wine/run.sh
-	fi
-	if [ -x tests/e2e/wine/i686.sh ] && [ -f "$AR_WIN_EXE" ]; then
-		run_counted "wine i686 (wine32 if any)" tests/e2e/wine/i686.sh
-	fi
-	# The real Windows agent under 32-bit Wine and the real manager, both
-	# built from Wazuh's source (cached), around our i686 .exe.
-	if [ -x tests/wazuh/loop.sh ] && [ -f "$AR_WIN_DIR/i686/win_ms_network_client_sign_if_server_agrees.exe" ]; then
-		run_counted "wazuh loop (real agent, manager)" tests/wazuh/loop.sh
-	fi
-	if [ -f "$AR_WIN_EXE" ]; then
-		for t in package sign reproducible; do
-			if [ -x "tests/packaging/test_$t.sh" ]; then
-				run_counted "packaging: $t" "tests/packaging/test_$t.sh"
-			fi
-		done
-	fi
-fi
+WIN_OUT=$(pwd)/build-win-out
+# x86_64 and i686 .exes: DIR/<name>.exe, DIR/i686/<name>.exe.
+run_counted "windows cross build" packaging/windows/build.sh "$WIN_OUT"
+# The Windows files' own unit suites, under Wine (its ACL calls).
+run_counted "windows unit suites (under Wine)" tests/unit/wine.sh
+export AR_WIN_DIR=$WIN_OUT
+export AR_WIN_EXE=$WIN_OUT/win_ms_network_client_sign_if_server_agrees.exe
+run_counted "wine e2e" tests/e2e/wine/run.sh
+run_counted "wine i686 (wine32 if any)" tests/e2e/wine/i686.sh
+# The real Windows agent under 32-bit Wine and the real manager, both
+# built from Wazuh's source (cached), around our i686 .exe.
+run_counted "wazuh loop (real agent, manager)" tests/wazuh/loop.sh
+for t in package sign reproducible; do
+	run_counted "packaging: $t" "tests/packaging/test_$t.sh"
+done
 
 echo
 echo "== summary"
