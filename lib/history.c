@@ -73,20 +73,28 @@ ar_status history_settings_parse(const char *text, size_t len, history_settings 
 #define HISTORY_NAME AR_PROGRAM_NAME "-history.json"
 #define LOCK_NAME    AR_PROGRAM_NAME "-history.lock"
 
+/* Waits for the lock at path, within HISTORY_LOCK_WAIT_MS. */
+static ar_status wait_lock(const char *path, platform_lock **out, ar_error *err)
+{
+	uint64_t deadline = platform_monotonic_ms() + HISTORY_LOCK_WAIT_MS;
+	ar_status st = platform_lock_wait(path, deadline, LOCK_POLL_MS, out, err);
+
+	if (st == AR_OK && *out == NULL)
+		st = ar_error_set(err, AR_E_IO, "another run held %s for %u ms", path,
+		                  HISTORY_LOCK_WAIT_MS);
+	return st;
+}
+
 /* The backups folder holds the history and its lock: private, so that no
  * one but this program's runs can hold the lock or read the history. */
 static ar_status take_lock(const char *folder, platform_lock **out, ar_error *err)
 {
 	char *path = path_join(folder, LOCK_NAME);
-	uint64_t deadline = platform_monotonic_ms() + HISTORY_LOCK_WAIT_MS;
 	ar_status st = path != NULL ? platform_private_dir(folder, err)
 	                            : ar_error_set(err, AR_E_NOMEM, "out of memory");
 
 	if (st == AR_OK)
-		st = platform_lock_wait(path, deadline, LOCK_POLL_MS, out, err);
-	if (st == AR_OK && *out == NULL)
-		st = ar_error_set(err, AR_E_IO, "another run held %s for %u ms", path,
-		                  HISTORY_LOCK_WAIT_MS);
+		st = wait_lock(path, out, err);
 	free(path);
 	return st;
 }
@@ -147,24 +155,83 @@ out:
 	return ok;
 }
 
-static void load(history *h, char **warning)
+/* platform_read_file, or platform_read_own_file where a link may stand. */
+typedef ar_status (*file_reader)(const char *path, size_t cap, unsigned char **data, size_t *len,
+                                 ar_error *err);
+
+/* Fills h from the file at path, capped; h is left empty when it cannot. */
+static ar_status read_events(history *h, const char *path, file_reader reader, ar_error *err)
 {
 	unsigned char *text = NULL;
 	size_t len = 0;
-	ar_error err = {0};
-	ar_status st = platform_read_file(h->path, HISTORY_FILE_MAX, &text, &len, &err);
+	ar_status st = reader(path, HISTORY_FILE_MAX, &text, &len, err);
+
+	if (st == AR_OK && !parse_history((const char *)text, len, h, err))
+		st = AR_E_INVALID;
+	free(text);
+	return st;
+}
+
+static void warn(char **warning, const char *path, const char *what, const char *why)
+{
 	strbuf sb = {0};
 
-	if (st == AR_E_NOT_FOUND)
-		return;
-	if (st == AR_OK && parse_history((const char *)text, len, h, &err))
-		goto out;
-	strbuf_addf(&sb, "history %s ignored and started anew: %s", h->path, err.msg);
+	strbuf_addf(&sb, "history %s %s: %s", path, what, why);
 	if (warning != NULL)
 		*warning = strbuf_take(&sb, NULL);
 	strbuf_free(&sb);
-out:
-	free(text);
+}
+
+static void load(history *h, char **warning)
+{
+	ar_error err = {0};
+	ar_status st = read_events(h, h->path, platform_read_file, &err);
+
+	if (st != AR_OK && st != AR_E_NOT_FOUND)
+		warn(warning, h->path, "ignored and started anew", err.msg);
+}
+
+/* The history of an older version, at old (its lock old_lock): read
+ * without following a link, saved in the new place, then removed. Under
+ * the old lock, so that a run of that version still going cannot change it
+ * meanwhile. */
+static void move_old(history *h, const char *old, const char *old_lock, char **warning)
+{
+	platform_lock *lock = NULL;
+	ar_error err = {0};
+	ar_status st = wait_lock(old_lock, &lock, &err);
+
+	if (st == AR_OK)
+		st = read_events(h, old, platform_read_own_file, &err);
+	if (st == AR_OK && (st = history_save(h, &err)) != AR_OK)
+		h->count = 0;
+	if (st != AR_OK)
+		warn(warning, old, "of an older version left where it is (the history starts anew)",
+		     err.msg);
+	else if (platform_remove(old, &err) != AR_OK)
+		warn(warning, old, "of an older version taken over but not removed", err.msg);
+	if (lock != NULL)
+		(void)platform_remove(old_lock, NULL); /* no run uses it any more */
+	platform_lock_release(lock);
+}
+
+/* An older version kept the history and its lock in the backups folder's
+ * parent. A run that may write, finding none in the backups folder, takes
+ * that one over: the counts go on. True when there was one to take. */
+static bool take_over(history *h, const char *backup_dir, char **warning)
+{
+	char *dir = path_dir(backup_dir);
+	char *old = dir != NULL ? path_join(dir, HISTORY_NAME) : NULL;
+	char *old_lock = dir != NULL ? path_join(dir, LOCK_NAME) : NULL;
+	bool found = old != NULL && old_lock != NULL && !platform_exists(h->path) &&
+	             platform_exists(old);
+
+	if (found)
+		move_old(h, old, old_lock, warning);
+	free(old_lock);
+	free(old);
+	free(dir);
+	return found;
 }
 
 ar_status history_open(const char *backup_dir, bool lock, history **out, char **warning,
@@ -186,7 +253,8 @@ ar_status history_open(const char *backup_dir, bool lock, history **out, char **
 		history_close(h);
 		return st;
 	}
-	load(h, warning);
+	if (!lock || !take_over(h, backup_dir, warning))
+		load(h, warning);
 	*out = h;
 	return AR_OK;
 }

@@ -45,7 +45,10 @@ typedef struct history history;
  * error when another run holds it longer: only another run can, as no one
  * else can open the folder). A missing file is an empty history; a file that cannot be used
  * (unreadable, not the format, over HISTORY_FILE_MAX) is one too, and
- * *warning (when not NULL) then says why. */
+ * *warning (when not NULL) then says why. With lock and no file yet, the
+ * history an older version kept in backup_dir's parent is taken over (read
+ * without following a link, saved here, removed there); one that cannot be
+ * is left there, and *warning says why. */
 ar_status history_open(const char *backup_dir, bool lock, history **out, char **warning,
                        ar_error *err);
 

@@ -46,14 +46,16 @@ ar_status platform_agent_dir(char **out, ar_error *err)
 	return st;
 }
 
-ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
-                             ar_error *err)
+typedef ar_status (*sys_opener)(const char *path, sys_file *f, ar_error *err);
+
+static ar_status read_capped(sys_opener open_file, const char *path, size_t cap,
+                             unsigned char **data, size_t *len, ar_error *err)
 {
 	strbuf sb = STRBUF_CAPPED(cap);
 	unsigned char chunk[READ_CHUNK];
 	size_t got = 0;
 	sys_file f;
-	ar_status st = sys_open_read(path, &f, err);
+	ar_status st = open_file(path, &f, err);
 
 	*data = NULL;
 	*len = 0;
@@ -72,6 +74,18 @@ ar_status platform_read_file(const char *path, size_t cap, unsigned char **data,
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s", path);
 	strbuf_free(&sb);
 	return st;
+}
+
+ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+                             ar_error *err)
+{
+	return read_capped(sys_open_read, path, cap, data, len, err);
+}
+
+ar_status platform_read_own_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+                                 ar_error *err)
+{
+	return read_capped(sys_open_read_own, path, cap, data, len, err);
 }
 
 ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,

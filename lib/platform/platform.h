@@ -45,6 +45,12 @@ const char *platform_log_relpath(void);
 ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
                              ar_error *err);
 
+/* As platform_read_file, for a file of the program's own that lies outside
+ * its private folders: never read through a link (AR_E_ACCESS, naming it);
+ * on POSIX only a regular file of this user that no one else can write. */
+ar_status platform_read_own_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+                                 ar_error *err);
+
 /* Writes a file so that readers see the old or the new content, never a
  * mix: a temporary file beside it, flushed, then renamed over it. The new
  * file gets owner-only permissions when private is true. */

@@ -102,6 +102,31 @@ ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
 	return open_fd(path, O_RDONLY, f, err);
 }
 
+/* Judged through the descriptor just opened, so it is the file that is
+ * read. */
+ar_status sys_open_read_own(const char *path, sys_file *f, ar_error *err)
+{
+	struct stat sb;
+	ar_status st = open_fd(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, f, err);
+
+	if (st != AR_OK)
+		return st;
+	if (fstat((int)*f, &sb) != 0)
+		st = ar_error_set(err, errno_status(errno), "cannot inspect %s: %s", path,
+		                  strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		st = ar_error_set(err, AR_E_ACCESS, "%s is not a regular file: not read", path);
+	else if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0)
+		st = ar_error_set(err, AR_E_ACCESS,
+		                  "%s is not the program's own (uid %lu, mode %04o): not read",
+		                  path, (unsigned long)sb.st_uid, (unsigned)(sb.st_mode & 07777));
+	if (st != AR_OK) {
+		close((int)*f);
+		*f = -1;
+	}
+	return st;
+}
+
 ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
 {
 	return open_fd(path, O_RDWR | O_CREAT | O_NOFOLLOW, f, err);

@@ -17,6 +17,12 @@ typedef intptr_t sys_file;
  * writers). */
 ar_status sys_open_read(const char *path, sys_file *f, ar_error *err);
 
+/* As sys_open_read, for a file of the program's own in a folder that is not
+ * private: a link at path (symbolic link, junction, reparse point) is
+ * refused, never followed; on POSIX so is anything but a regular file of
+ * this user that no one else can write (a FIFO would hold the open). */
+ar_status sys_open_read_own(const char *path, sys_file *f, ar_error *err);
+
 /* Opens (creating it owner-only when missing) a file to lock. */
 ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err);
 

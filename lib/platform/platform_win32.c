@@ -135,23 +135,30 @@ static ar_status open_shared(const char *path, DWORD access, DWORD disposition, 
 	return no_links ? refuse_reparse_point(h, path, err) : AR_OK;
 }
 
-ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
+static ar_status open_sys(const char *path, DWORD access, DWORD disposition, DWORD flags,
+                          sys_file *f, ar_error *err)
 {
 	HANDLE h;
-	ar_status st = open_shared(path, GENERIC_READ, OPEN_EXISTING, 0, &h, err);
+	ar_status st = open_shared(path, access, disposition, flags, &h, err);
 
 	*f = (sys_file)h;
 	return st;
 }
 
+ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
+{
+	return open_sys(path, GENERIC_READ, OPEN_EXISTING, 0, f, err);
+}
+
+ar_status sys_open_read_own(const char *path, sys_file *f, ar_error *err)
+{
+	return open_sys(path, GENERIC_READ, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, f, err);
+}
+
 ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
 {
-	HANDLE h;
-	ar_status st = open_shared(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
-	                           FILE_FLAG_OPEN_REPARSE_POINT, &h, err);
-
-	*f = (sys_file)h;
-	return st;
+	return open_sys(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
+	                FILE_FLAG_OPEN_REPARSE_POINT, f, err);
 }
 
 ar_status sys_read(sys_file f, const char *path, void *buf, size_t cap, size_t *got, ar_error *err)

@@ -2,14 +2,16 @@
 domain Group Policy (the value put back in the .reg file between runs) gives
 revert warnings, then the contested status; the setting not to write when
 contested; a history file corrupted, truncated or huge is ignored with a
-warning; runs started together record one revert; every log line matches
-the result schema. The manager-side rules on these results are judged by
+warning; the history an older version kept beside the backups folder is
+taken over on upgrade (never through a link); runs started together record
+one revert; every log line matches the result schema. The manager-side rules on these results are judged by
 the real analysisd in tests/wazuh/test_manager.py."""
 
 import json
 import os
 import shutil
 import subprocess
+import time
 import unittest
 from datetime import datetime, timedelta, timezone
 
@@ -234,6 +236,62 @@ class UnusableHistory(Base):
     def test_huge(self):
         event = b'{"time":1,"event":"set"},'
         self.check_ignored(b'{"format":1,"events":[' + event * 4000 + b'{"time":1,"event":"set"}]}')
+
+
+class Upgrade(Base):
+    """An agent upgraded from the version that kept the history in the
+    agent's backup folder, beside this program's backups folder."""
+
+    def setUp(self):
+        super().setUp()
+        agent = os.path.join(self.install(), "..")
+        self.old_dir = os.path.normpath(os.path.join(agent, "backup"))
+        self.old = os.path.join(self.old_dir, PROGRAM + "-history.json")
+        self.history = os.path.join(self.old_dir, PROGRAM, PROGRAM + "-history.json")
+        os.makedirs(self.old_dir, 0o700)
+
+    def plant(self, path):
+        """That version's history: a revert two hours ago, the value set
+        again an hour ago."""
+        now = int(time.time())
+        self.last_set = now - 3600
+        events = [{"time": now - 7200, "event": "set"}, {"time": now - 7100, "event": "revert"},
+                  {"time": self.last_set, "event": "set"}]
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w",
+                  encoding="utf-8") as f:
+            json.dump({"format": 1, "program": PROGRAM, "events": events}, f)
+
+    def test_the_revert_count_goes_on(self):
+        self.plant(self.old)
+        with open(os.path.join(self.old_dir, PROGRAM + "-history.lock"), "wb"):
+            pass
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"], self.value()), (0, "remediated", ("dword", 1)))
+        self.assertEqual(r["reverted"]["count"], 2, r)
+        self.assertEqual(r["reverted"]["last_set"],
+                         time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.last_set)))
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("changed back 2 times", warnings[0])
+        self.assertEqual(self.events(), ["set", "revert", "set", "revert", "set"])
+        self.assertEqual(sorted(os.listdir(self.old_dir)), [PROGRAM])
+        # The next revert counts on from there.
+        self.group_policy()
+        code, r, _ = self.run_once()
+        self.assertEqual((code, r["status"], r["reverted"]["count"]), (0, "contested", 3))
+
+    def test_a_link_in_the_old_place_is_not_followed(self):
+        target = os.path.join(self.w.dir, "elsewhere.json")
+        self.plant(target)
+        os.symlink(target, self.old)
+        code, r, warnings = self.run_once()
+        self.assertEqual((code, r["status"]), (0, "remediated"))
+        self.assertNotIn("reverted", r)
+        self.assertEqual(len(warnings), 1, warnings)
+        self.assertIn("history " + self.old + " of an older version left where it is",
+                      warnings[0])
+        self.assertIn("not followed", warnings[0])
+        self.assertTrue(os.path.islink(self.old))
+        self.assertEqual(self.events(), ["set"])
 
 
 class Concurrency(Base):

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PROG AR_PROGRAM_NAME
 
@@ -24,6 +25,8 @@ static const sca_control T = {.registry_key = KEY, .value_name = NAME, .dword = 
 static const char *WITH_0 = "REGEDIT4\n\n[" KEY "]\n\"" NAME "\"=dword:00000000\n";
 static const char *WITH_1 = "REGEDIT4\n\n[" KEY "]\n\"" NAME "\"=dword:00000001\n";
 static char dir[64], regpath[128], backups[192], hist[320];
+/* Where an older version kept them: the backups folder's parent. */
+static char old_hist[192], old_lock[192];
 
 static void setup(void)
 {
@@ -31,6 +34,8 @@ static void setup(void)
 	snprintf(regpath, sizeof(regpath), "%s/registry.reg", dir);
 	snprintf(backups, sizeof(backups), "%s/" PROG "-backups", dir);
 	snprintf(hist, sizeof(hist), "%s/" PROG "-history.json", backups);
+	snprintf(old_hist, sizeof(old_hist), "%s/" PROG "-history.json", dir);
+	snprintf(old_lock, sizeof(old_lock), "%s/" PROG "-history.lock", dir);
 	ck_assert_int_eq(mkdir(backups, 0700), 0);
 }
 
@@ -293,6 +298,169 @@ START_TEST(the_lock_keeps_a_second_run_out)
 }
 END_TEST
 
+/* An older version's history: a set an hour ago after a revert two hours
+ * ago; the file as that version wrote it (owner-only). */
+static void plant_old_history(const char *path)
+{
+	long long now = (long long)time(NULL);
+	char text[256];
+
+	snprintf(text, sizeof(text),
+	         "{\"format\":1,\"program\":\"" PROG "\",\"events\":["
+	         "{\"time\":%lld,\"event\":\"set\"},{\"time\":%lld,\"event\":\"revert\"},"
+	         "{\"time\":%lld,\"event\":\"set\"}]}\n",
+	         now - 7200, now - 7100, now - 3600);
+	unit_write_text(path, text);
+	ck_assert_int_eq(chmod(path, 0600), 0);
+}
+
+/* Upgraded from the version that kept the history in the backups folder's
+ * parent: the first run that may write moves it in, and the reverts go on
+ * counting from there. */
+START_TEST(an_older_versions_history_is_taken_over)
+{
+	history_settings hs;
+	ar_result r;
+	size_t n;
+	const history_event *e;
+	history *h;
+
+	history_settings_default(&hs);
+	plant_old_history(old_hist);
+	unit_write_text(old_lock, ""); /* left by that version's last run */
+	unit_write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert_msg(r.reverted.present && r.reverted.count == 2, "reverts: %u", r.reverted.count);
+	ck_assert(r.reverted.last_set == (long long)time(NULL) - 3600 ||
+	          r.reverted.last_set == (long long)time(NULL) - 3601);
+	ck_assert_uint_eq(r.warning_count, 1); /* the revert's, nothing about the move */
+	result_free(&r);
+	ck_assert(!platform_exists(old_hist) && !platform_exists(old_lock));
+	h = open_locked(NULL);
+	e = history_events(h, &n);
+	ck_assert_uint_eq(n, 5); /* set, revert, set, then this run's revert and set */
+	ck_assert(e[1].kind == HISTORY_REVERT && e[3].kind == HISTORY_REVERT);
+	history_close(h);
+}
+END_TEST
+
+/* A history in the backups folder is the one: the old one stays where it
+ * is, as does it for a run that may not write (--dry-run); the first run
+ * that may write without one takes it over. */
+START_TEST(a_history_in_the_new_place_wins)
+{
+	history *h;
+	size_t n;
+	char *before, *after;
+
+	plant_old_history(old_hist);
+	before = unit_read_file(old_hist, NULL);
+	unit_write_text(hist, "{\"format\":1,\"events\":[{\"time\":5,\"event\":\"restore\"}]}");
+	h = open_locked(NULL);
+	ck_assert(history_events(h, &n)[0].kind == HISTORY_RESTORE && n == 1);
+	history_close(h);
+	ck_assert_int_eq(remove(hist), 0);
+	ck_assert_uint_eq(events_saved(), 0); /* without the lock */
+	after = unit_read_file(old_hist, NULL);
+	ck_assert_str_eq(before, after);
+	free(after);
+	h = open_locked(NULL);
+	(void)history_events(h, &n);
+	ck_assert_uint_eq(n, 3);
+	history_close(h);
+	ck_assert(!platform_exists(old_hist));
+	after = unit_read_file(hist, NULL);
+	ck_assert_ptr_nonnull(strstr(after, "\"event\":\"revert\""));
+	free(after);
+	free(before);
+}
+END_TEST
+
+/* Not a history: left where it is, said so, and the fix goes on with an
+ * empty history in the new place. */
+START_TEST(an_older_file_not_the_format_is_left_and_warned)
+{
+	history_settings hs;
+	ar_result r;
+	char *text;
+
+	history_settings_default(&hs);
+	unit_write_text(old_hist, "{\"format\":2,\"events\":[]}");
+	ck_assert_int_eq(chmod(old_hist, 0600), 0);
+	unit_write_text(regpath, WITH_0);
+	run(&hs, false, &r);
+	ck_assert_int_eq(r.status, RESULT_REMEDIATED);
+	ck_assert(!r.reverted.present);
+	ck_assert_uint_eq(r.warning_count, 1);
+	ck_assert_msg(strstr(r.warnings[0], old_hist) != NULL &&
+	                      strstr(r.warnings[0], "left where it is") != NULL &&
+	                      strstr(r.warnings[0], "not a history of format 1") != NULL,
+	              "%s", r.warnings[0]);
+	result_free(&r);
+	text = unit_read_file(old_hist, NULL);
+	ck_assert_str_eq(text, "{\"format\":2,\"events\":[]}");
+	free(text);
+	ck_assert_uint_eq(events_saved(), 1); /* this run's set */
+}
+END_TEST
+
+/* A link where the old history was: never followed, left, said so. */
+START_TEST(an_older_history_that_is_a_link_is_not_read)
+{
+	char target[128], *why = NULL;
+	history *h;
+	size_t n;
+	struct stat sb;
+
+	snprintf(target, sizeof(target), "%s/elsewhere.json", dir);
+	plant_old_history(target);
+	ck_assert_int_eq(symlink(target, old_hist), 0);
+	h = open_locked(&why);
+	(void)history_events(h, &n);
+	ck_assert_uint_eq(n, 0);
+	history_close(h);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_msg(strstr(why, old_hist) != NULL && strstr(why, "left where it is") != NULL &&
+	                      strstr(why, "not followed") != NULL,
+	              "%s", why);
+	free(why);
+	ck_assert_int_eq(lstat(old_hist, &sb), 0);
+	ck_assert(S_ISLNK(sb.st_mode));
+	ck_assert(platform_exists(target) && !platform_exists(hist));
+}
+END_TEST
+
+/* Nor a FIFO (the open would wait for a writer) or a file others could
+ * have written. */
+START_TEST(an_older_history_not_of_our_own_is_not_read)
+{
+	static const char *const why_not[] = {"not a regular file", "not the program's own"};
+
+	for (int i = 0; i < 2; i++) {
+		char *why = NULL;
+		history *h;
+		size_t n;
+
+		(void)remove(old_hist);
+		if (i == 0) {
+			ck_assert_int_eq(mkfifo(old_hist, 0600), 0);
+		} else {
+			plant_old_history(old_hist);
+			ck_assert_int_eq(chmod(old_hist, 0666), 0);
+		}
+		h = open_locked(&why);
+		(void)history_events(h, &n);
+		ck_assert_uint_eq(n, 0);
+		history_close(h);
+		ck_assert_msg(why != NULL && strstr(why, why_not[i]) != NULL, "%d: %s", i,
+		              why ? why : "no warning");
+		free(why);
+		ck_assert(platform_exists(old_hist));
+	}
+}
+END_TEST
+
 /* A simulated Group Policy: the value put back between runs. */
 START_TEST(reverts_then_contested)
 {
@@ -545,6 +713,11 @@ static Suite *suite(void)
 	tcase_add_test(tc, unusable_files_are_ignored_with_a_warning);
 	tcase_add_test(tc, a_huge_file_is_ignored_with_a_warning);
 	tcase_add_test(tc, the_lock_keeps_a_second_run_out);
+	tcase_add_test(tc, an_older_versions_history_is_taken_over);
+	tcase_add_test(tc, a_history_in_the_new_place_wins);
+	tcase_add_test(tc, an_older_file_not_the_format_is_left_and_warned);
+	tcase_add_test(tc, an_older_history_that_is_a_link_is_not_read);
+	tcase_add_test(tc, an_older_history_not_of_our_own_is_not_read);
 	tcase_add_test(tc, reverts_then_contested);
 	tcase_add_test(tc, contested_without_writing);
 	tcase_add_test(tc, old_reverts_leave_the_window);

@@ -240,6 +240,46 @@ START_TEST(links_are_not_followed)
 }
 END_TEST
 
+/* A file of the program's own outside its private folders (an older
+ * version's history): read when it is a regular file of this user that no
+ * one else can write; a link, a FIFO (whose open would wait for a writer),
+ * a file others can write or (as root) another user's file is not read. */
+START_TEST(read_own_file_refuses_what_is_not_ours)
+{
+	static const char *const why_not[] = {"not followed", "not a regular file",
+	                                      "not the program's own", "not the program's own"};
+	char file[96], path[96];
+	unsigned char *data = NULL;
+	size_t len = 0;
+
+	snprintf(file, sizeof(file), "%s/ours", dir);
+	snprintf(path, sizeof(path), "%s/other", dir);
+	unit_write_text(file, "ours");
+	ck_assert(platform_read_own_file(file, 100, &data, &len, NULL) == AR_OK);
+	ck_assert_str_eq((char *)data, "ours");
+	free(data);
+	for (int i = 0; i < 4; i++) {
+		ar_error err = {0};
+
+		(void)remove(path);
+		if (i == 0)
+			ck_assert_int_eq(symlink(file, path), 0);
+		else if (i == 1)
+			ck_assert_int_eq(mkfifo(path, 0600), 0);
+		else
+			unit_write_text(path, "theirs");
+		if (i == 2)
+			ck_assert_int_eq(chmod(path, 0620), 0);
+		if (i == 3 && (geteuid() != 0 || chown(path, 65534, 65534) != 0))
+			continue; /* only root can give a file away */
+		ck_assert(platform_read_own_file(path, 100, &data, &len, &err) == AR_E_ACCESS);
+		ck_assert_ptr_null(data);
+		ck_assert_msg(strstr(err.msg, why_not[i]) != NULL && strstr(err.msg, path) != NULL,
+		              "%d: %s", i, err.msg);
+	}
+}
+END_TEST
+
 /* A folder someone else made (where the program's own would be) is not
  * taken over: making it owner-only would leave it in their hands. */
 START_TEST(private_dir_of_another_owner_is_refused)
@@ -375,6 +415,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, private_files);
 	tcase_add_test(tc, private_dir_is_closed_again);
 	tcase_add_test(tc, links_are_not_followed);
+	tcase_add_test(tc, read_own_file_refuses_what_is_not_ours);
 	tcase_add_test(tc, private_dir_of_another_owner_is_refused);
 	tcase_add_test(tc, lock_is_exclusive_until_released);
 	tcase_add_test(tc, lock_wait_gives_up_or_takes_it_once_free);

@@ -6,7 +6,8 @@
 # policies and its history of applied GPOs in the registry) is named in the
 # result; the value put back with `wine reg add` between runs gives revert
 # warnings, then the contested status; runs started together record one
-# revert (LockFileEx); every line they log matches the result schema.
+# revert (LockFileEx); an older version's history one folder up is taken
+# over; every line they log matches the result schema.
 
 HIST_GUID='{5E2B1C7A-3D4F-4E6A-9B8C-0D1E2F3A4B5C}'
 HIST_GPO='Workstation Baseline'
@@ -111,6 +112,23 @@ wait
 check "together: one revert recorded" test "$(history_events)" = "set,revert,set"
 check "together: value written" test "$(value)" = "REG_DWORD 0x1"
 
+# Upgraded from the version that kept the history one folder up, in the
+# agent's backup folder: the first run that may write takes it over (opened
+# with FILE_FLAG_OPEN_REPARSE_POINT), and the revert count goes on.
+forget_history
+hist_now=$(date +%s)
+printf '{"format":1,"events":[{"time":%d,"event":"set"},{"time":%d,"event":"revert"},{"time":%d,"event":"set"}]}\n' \
+	$((hist_now - 7200)) $((hist_now - 7100)) $((hist_now - 3600)) >"$AGENT/backup/$NAME-history.json"
+: >"$AGENT/backup/$NAME-history.lock"
+set_dword 0
+run "$DATA/ours_26032_failed.json"
+check "upgrade: remediated, the revert count goes on from the old history" \
+	test "$RC:$(result_status):$(result_field reverted.count)" = "0:remediated:2"
+check "upgrade: its events moved into the backups folder" \
+	test "$(history_file):$(history_events)" = "$BACKUPS/$NAME-history.json:set,revert,set,revert,set"
+check "upgrade: the old history and its lock gone" \
+	test ! -e "$AGENT/backup/$NAME-history.json" -a ! -e "$AGENT/backup/$NAME-history.lock"
+
 # A history the .exe cannot use: ignored with a warning, the fix done.
 printf '{"format":1,"events":[{"time":1,"ev' >"$(history_file)"
 set_dword 0
@@ -172,5 +190,6 @@ check "history: every line matches the result schema" schema_ok "$WORK/history-l
 
 # Leave the prefix as it was for the cases that follow.
 forget_history
+rm -f "$AGENT/backup/$NAME-history.lock"
 rm -f "$HIST_CACHE/gpt00000.inf"
 wine_step --ok "0 1" "reg delete the applied GPOs" wine reg delete "$HIST_GPKEY" /f
