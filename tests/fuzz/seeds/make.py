@@ -68,7 +68,7 @@ def ran(p, codes=(0,)):
 def history():
     out_dir("fuzz_history")
     w = Workdir("value_0_utf16.reg")
-    hist = os.path.join(w.dir, PROGRAM + "-history.json")
+    hist = os.path.join(w.backups, PROGRAM + "-history.json")
     try:
         ran(w.run(message("ours_26032_failed.json")))
         copy(hist, "fuzz_history", "set.json")
