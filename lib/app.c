@@ -420,6 +420,7 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 	ar_error err = {0}, where = {0};
 	int code;
 
+	platform_keep_secrets_from_dumps();
 	result_init(&r);
 	/* Every result names the one control this program remediates. */
 	r.control = &sca_control_smb_client_signing;

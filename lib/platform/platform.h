@@ -29,6 +29,14 @@ bool platform_same_name(const char *a, const char *b);
 /* Puts standard input and output in binary mode (no CRLF translation). */
 void platform_stdio_binary(void);
 
+/* Keeps a secret the run holds (the API's password, its token) out of what
+ * a crash leaves behind: on POSIX no core file, no crash handler's copy and
+ * no other process of the same account reading its memory (RLIMIT_CORE 0,
+ * not dumpable). On Windows no crash dialog, which would hold the agent
+ * (it waits for the run with no time limit); a dump there is only what
+ * the machine's own error-reporting settings ask for. */
+void platform_keep_secrets_from_dumps(void);
+
 /* The agent's install folder, from the executable's own location (never
  * argv[0] nor the working folder, which whoever starts the program picks):
  * <agent> when it runs as <agent>/active-response/bin/<exe>. AR_E_NOT_FOUND

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -326,6 +328,15 @@ ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err
 	}
 	closedir(d);
 	return st;
+}
+
+void platform_keep_secrets_from_dumps(void)
+{
+	const struct rlimit none = {0, 0};
+
+	/* Best effort: neither call fails for a process changing itself. */
+	(void)setrlimit(RLIMIT_CORE, &none);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 ar_status platform_file_is_private(const char *path, bool *is_private, char *why, size_t why_len,

@@ -45,6 +45,11 @@ void platform_stdio_binary(void)
 	_setmode(_fileno(stdout), _O_BINARY);
 }
 
+void platform_keep_secrets_from_dumps(void)
+{
+	SetErrorMode(GetErrorMode() | SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
+}
+
 const char *platform_log_relpath(void)
 {
 	return "active-response\\active-responses.log";

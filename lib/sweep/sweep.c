@@ -364,8 +364,10 @@ int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal
 	sweep_run r = {.err = err, .tty = err_is_terminal, .started = platform_monotonic_ms()};
 	ar_error e = {0};
 	bool stop;
-	int code = parse_args(argc, argv, &r.o, out, err, &stop);
+	int code;
 
+	platform_keep_secrets_from_dumps();
+	code = parse_args(argc, argv, &r.o, out, err, &stop);
 	if (stop)
 		return code;
 	if (r.o.agents != NULL && !agents_valid(r.o.agents)) {

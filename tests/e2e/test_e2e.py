@@ -5,6 +5,7 @@ the log line."""
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -289,16 +290,18 @@ class DryRun(Base):
 class Handshake(Base):
     """The program as execd drives it: the pipe stays open after the message."""
 
-    def converse(self, reply):
+    def converse(self, reply, during=None, preexec_fn=None):
         w = self.work("value_0_utf16.reg")
         proc = subprocess.Popen(w.args(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+                                stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         try:
             proc.stdin.write(message("ours_26032_failed.json"))
             proc.stdin.flush()
             line = proc.stdout.readline()
             self.assertEqual(len(check_keys_lines(line)), 1)
             self.assertEqual(json.loads(line)["parameters"]["keys"], ["26032"])
+            if during is not None:
+                during(proc)
             if reply is not None:
                 msg = json.loads(message("ours_26032_failed.json"))
                 msg["command"] = reply
@@ -334,6 +337,22 @@ class Handshake(Base):
         rc, w = self.converse(None)
         self.assertEqual(rc, 0)
         self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+
+    def test_no_core_dump_while_it_runs(self):
+        """A crash mid-run leaves no core with a secret in it: the limit the
+        running program has, read from outside while it waits for execd. It
+        starts with cores allowed, so that only the program can lower it."""
+        def allow_cores():
+            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+        def core_limit(proc):
+            with open("/proc/%d/limits" % proc.pid, encoding="ascii") as f:
+                line = next(l for l in f if l.startswith("Max core file size"))
+            self.assertEqual(line.split()[4:6], ["0", "0"], line)
+
+        rc, _ = self.converse("continue", during=core_limit, preexec_fn=allow_cores)
+        self.assertEqual(rc, 0)
 
 
 class FieldBounds(Base):

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -401,6 +403,20 @@ START_TEST(no_agent_dir_outside_its_layout)
 }
 END_TEST
 
+/* What a crash would leave: no core file, and not dumpable (no crash
+ * handler's copy, no other process of the account reading memory). */
+START_TEST(secrets_are_kept_from_dumps)
+{
+	struct rlimit core = {1, 1};
+
+	platform_keep_secrets_from_dumps();
+	ck_assert_int_eq(getrlimit(RLIMIT_CORE, &core), 0);
+	ck_assert_uint_eq(core.rlim_cur, 0);
+	ck_assert_uint_eq(core.rlim_max, 0);
+	ck_assert_int_eq(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("platform");
@@ -420,6 +436,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, lock_is_exclusive_until_released);
 	tcase_add_test(tc, lock_wait_gives_up_or_takes_it_once_free);
 	tcase_add_test(tc, no_agent_dir_outside_its_layout);
+	tcase_add_test(tc, secrets_are_kept_from_dumps);
 	suite_add_tcase(s, tc);
 	return s;
 }

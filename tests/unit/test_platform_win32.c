@@ -149,6 +149,16 @@ START_TEST(agent_paths_come_from_the_executable)
 }
 END_TEST
 
+/* No crash dialog to hold the agent, which waits for the run. */
+START_TEST(secrets_are_kept_from_dumps)
+{
+	ck_assert(!(GetErrorMode() & SEM_NOGPFAULTERRORBOX));
+	platform_keep_secrets_from_dumps();
+	ck_assert(GetErrorMode() & SEM_NOGPFAULTERRORBOX);
+	ck_assert(GetErrorMode() & SEM_FAILCRITICALERRORS);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("platform_win32");
@@ -159,6 +169,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, private_dir_makes_a_folder_and_refuses_a_file);
 	tcase_add_test(tc, a_link_where_a_private_folder_goes_is_refused);
 	tcase_add_test(tc, agent_paths_come_from_the_executable);
+	tcase_add_test(tc, secrets_are_kept_from_dumps);
 	suite_add_tcase(s, tc);
 	return s;
 }
