@@ -20,7 +20,7 @@ from jsonschema import Draft202012Validator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-from arprog import Workdir, reg_value  # noqa: E402
+from arprog import Workdir, allow_cores, core_limit, reg_value  # noqa: E402
 from fleet import expected, make_fleet, older_than_42  # noqa: E402
 from test_report import PASSWORD, USER, ApiTestCase  # noqa: E402
 
@@ -269,6 +269,22 @@ class SweepTests(ApiTestCase):
         self.assertEqual({a for d in again for a in d["delivered"]}, set())
         self.assertEqual({a for d in again for ids in d["failed"].values() for a in ids},
                          refused)
+
+    def test_no_core_dump_while_it_runs(self):
+        """A crash mid-sweep leaves no core with the password or token in it:
+        the limit of the running sweep, started with cores allowed."""
+        self.start(make_fleet(20, seed=5))
+        self.server.set_mode("put-delay=1.5")
+        proc = subprocess.Popen([SWEEP, "--config", self.config()], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, preexec_fn=allow_cores)
+        seen, deadline = None, time.monotonic() + 60
+        while proc.poll() is None and seen != ["0", "0"] and time.monotonic() < deadline:
+            seen = core_limit(proc.pid) or seen
+            time.sleep(0.02)
+        proc.kill()
+        out, err = proc.communicate()
+        self.outputs += [out, err]
+        self.assertEqual(seen, ["0", "0"], err.decode())
 
     def test_resumed_after_a_kill_while_examining(self):
         self.start(make_fleet(60, seed=9))

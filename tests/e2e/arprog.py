@@ -4,6 +4,7 @@ the backups)."""
 
 import json
 import os
+import resource
 import re
 import shutil
 import subprocess
@@ -161,3 +162,21 @@ def assert_bounded(test, stdout, stderr, log):
         with open(log, "rb") as f:
             for line in f:
                 test.assertLess(len(line), LINE_MAX, line[:200])
+
+
+def allow_cores():
+    """For Popen's preexec_fn: the child starts with core files allowed (as
+    far as the hard limit goes), so that only the program can turn them off."""
+    hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
+    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+
+
+def core_limit(pid):
+    """The running process's core file limit, [soft, hard] as /proc shows
+    them ("0", "unlimited"), or None once it is gone."""
+    try:
+        with open("/proc/%d/limits" % pid, encoding="ascii") as f:
+            line = next(l for l in f if l.startswith("Max core file size"))
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return line.split()[4:6]

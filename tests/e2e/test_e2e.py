@@ -5,14 +5,13 @@ the log line."""
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import tempfile
 import unittest
 
-from arprog import (CHECK_KEYS_MAX, KEY, PROGRAM, VALUE, Workdir, assert_bounded, data,
-                    message, program, read_log, reg_value)
+from arprog import (CHECK_KEYS_MAX, KEY, PROGRAM, VALUE, Workdir, allow_cores, assert_bounded,
+                    core_limit, data, message, program, read_log, reg_value)
 
 TWINS = ["ours_15535_win10.json", "ours_16027_win2016.json", "ours_16535_win2019.json",
          "ours_27038_win2022.json", "ours_36537_win2025.json", "ours_15036_win2012r2.json",
@@ -342,16 +341,10 @@ class Handshake(Base):
         """A crash mid-run leaves no core with a secret in it: the limit the
         running program has, read from outside while it waits for execd. It
         starts with cores allowed, so that only the program can lower it."""
-        def allow_cores():
-            hard = resource.getrlimit(resource.RLIMIT_CORE)[1]
-            resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+        def zero(proc):
+            self.assertEqual(core_limit(proc.pid), ["0", "0"])
 
-        def core_limit(proc):
-            with open("/proc/%d/limits" % proc.pid, encoding="ascii") as f:
-                line = next(l for l in f if l.startswith("Max core file size"))
-            self.assertEqual(line.split()[4:6], ["0", "0"], line)
-
-        rc, _ = self.converse("continue", during=core_limit, preexec_fn=allow_cores)
+        rc, _ = self.converse("continue", during=zero, preexec_fn=allow_cores)
         self.assertEqual(rc, 0)
 
 
