@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include "platform/platform_sys.h"
+#include "util/path.h"
 
 #include <aclapi.h>
 #include <sddl.h>
@@ -26,42 +27,36 @@ static void create_with(const char *path, const char *sddl)
 	CloseHandle(h);
 }
 
-static void join(char *out, size_t len, const char *dir, const char *name)
+/* Whether platform_file_is_private finds a file created with sddl private;
+ * why (when not NULL) gets its words when not. */
+static bool judged_private(const char *sddl, char *why, size_t why_len)
 {
-	ck_assert_int_lt(snprintf(out, len, "%s\\%s", dir, name), (int)len);
-}
-
-START_TEST(a_secret_file_others_may_read_is_not_private)
-{
-	char dir[256], path[512], why[192] = "";
+	char dir[256], *path;
 	bool is_private = true;
 	ar_error err = {0};
 
 	unit_temp_dir(dir, sizeof(dir), "platform_win32");
-	join(path, sizeof(path), dir, "secret");
-	create_with(path, PRIVATE_FILE "(A;;FR;;;WD)");
-	ck_assert_int_eq(platform_file_is_private(path, &is_private, why, sizeof(why), &err),
-	                 AR_OK);
-	ck_assert(!is_private);
-	ck_assert_ptr_nonnull(strstr(why, "other than SYSTEM, Administrators"));
+	ck_assert_ptr_nonnull(path = path_join(dir, "secret"));
+	create_with(path, sddl);
+	ck_assert_int_eq(platform_file_is_private(path, &is_private, why, why_len, &err), AR_OK);
 	ck_assert(DeleteFileA(path));
 	ck_assert(RemoveDirectoryA(dir));
+	free(path);
+	return is_private;
+}
+
+START_TEST(a_secret_file_others_may_read_is_not_private)
+{
+	char why[192] = "";
+
+	ck_assert(!judged_private(PRIVATE_FILE "(A;;FR;;;WD)", why, sizeof(why)));
+	ck_assert_ptr_nonnull(strstr(why, "other than SYSTEM, Administrators"));
 }
 END_TEST
 
 START_TEST(a_secret_file_for_system_and_administrators_is_private)
 {
-	char dir[256], path[512];
-	bool is_private = false;
-	ar_error err = {0};
-
-	unit_temp_dir(dir, sizeof(dir), "platform_win32");
-	join(path, sizeof(path), dir, "secret");
-	create_with(path, PRIVATE_FILE);
-	ck_assert_int_eq(platform_file_is_private(path, &is_private, NULL, 0, &err), AR_OK);
-	ck_assert(is_private);
-	ck_assert(DeleteFileA(path));
-	ck_assert(RemoveDirectoryA(dir));
+	ck_assert(judged_private(PRIVATE_FILE, NULL, 0));
 }
 END_TEST
 
@@ -81,22 +76,26 @@ END_TEST
 /* A file where a private folder should be is refused, not taken for one. */
 START_TEST(private_dir_makes_a_folder_and_refuses_a_file)
 {
-	char dir[256], sub[512], file[512];
+	char dir[256];
+	char *a, *sub, *file;
 	ar_error err = {0};
 
 	unit_temp_dir(dir, sizeof(dir), "platform_win32");
-	join(sub, sizeof(sub), dir, "a\\b");
+	ck_assert_ptr_nonnull(a = path_join(dir, "a"));
+	ck_assert_ptr_nonnull(sub = path_join(a, "b"));
+	ck_assert_ptr_nonnull(file = path_join(dir, "file"));
 	ck_assert_msg(platform_private_dir(sub, &err) == AR_OK, "%s", err.msg);
 	ck_assert(GetFileAttributesA(sub) & FILE_ATTRIBUTE_DIRECTORY);
-	join(file, sizeof(file), dir, "file");
 	create_with(file, PRIVATE_FILE);
 	ck_assert_int_ne(platform_private_dir(file, &err), AR_OK);
 	ck_assert_ptr_nonnull(strstr(err.msg, "not a folder"));
 	ck_assert(RemoveDirectoryA(sub));
-	join(sub, sizeof(sub), dir, "a");
-	ck_assert(RemoveDirectoryA(sub));
+	ck_assert(RemoveDirectoryA(a));
 	ck_assert(DeleteFileA(file));
 	ck_assert(RemoveDirectoryA(dir));
+	free(file);
+	free(sub);
+	free(a);
 }
 END_TEST
 
@@ -116,15 +115,16 @@ static void link_dir(char *out, size_t len)
 
 START_TEST(a_link_where_a_private_folder_goes_is_refused)
 {
-	char link[512], inside[600];
+	char link[512], *inside;
 	ar_error err = {0};
 
 	link_dir(link, sizeof(link));
 	ck_assert(GetFileAttributesA(link) & FILE_ATTRIBUTE_REPARSE_POINT);
 	ck_assert_int_eq(platform_private_dir(link, &err), AR_E_ACCESS);
 	ck_assert_msg(strstr(err.msg, "is a link the program did not make") != NULL, "%s", err.msg);
-	join(inside, sizeof(inside), link, "history.lock");
+	ck_assert_ptr_nonnull(inside = path_join(link, "history.lock"));
 	ck_assert(!platform_exists(inside));
+	free(inside);
 }
 END_TEST
 
