@@ -16,18 +16,15 @@ Exits 0 and prints the match (one JSON line), or exits 1 and prints what
 it saw that came closest."""
 
 import json
+import os
 import re
 import sys
 
+# The dotted lookup the API stand-in's ?select= uses: one for both.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api"))
+from fleet_api import pick as dotted  # noqa: E402
+
 AR_LINE = re.compile(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/(\S+?)(\.exe)?: (.*)$")
-
-
-def dotted(obj, key):
-    for part in key.split("."):
-        if not isinstance(obj, dict) or part not in obj:
-            return None
-        obj = obj[part]
-    return obj
 
 
 def matches(obj, conditions):
