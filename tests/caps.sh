@@ -58,7 +58,7 @@ caps_exec32() {
 caps_wine32() {
 	CAPS_WHY=""
 	local loader=${CAPS_WINE32_LOADER:-/usr/lib/wine/wine} out rc=0
-	[ -x "$loader" ] || caps_note "no 32-bit Wine loader ($loader; wine32 not installed)" || return 1
+	[ -x "$loader" ] || caps_note "no 32-bit Wine loader at $loader (wine32's)" || return 1
 	# Run by bash, which names the kernel's refusal: timeout's own execvp
 	# would read a file the kernel refuses as a shell script.
 	out=$(WINEDEBUG=-all timeout 60 bash -c '"$0" --version' "$loader" 2>&1) || rc=$?
