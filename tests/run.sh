@@ -5,6 +5,9 @@
 #   the same again built by clang under AddressSanitizer and UBSan,
 #   valgrind over the main cases, bounded libFuzzer runs,
 #   the Windows cross build, its Wine tests and the packages.
+# What a suite needs from the machine (32-bit programs, a mount namespace)
+# is found by trying it (tests/caps.sh); where it is missing the suite
+# prints "skipped: WHAT: WHY" and that is no failure.
 # Ends with one line "total: N passed, M failed"; exits non-zero on any failure.
 # A step that stops it (set -e: the packages, a build) is counted as a
 # failure and named, with its command and line, by tests/tap.sh's trap, and
@@ -158,7 +161,7 @@ run_counted "windows unit suites (under Wine)" tests/unit/wine.sh
 export AR_WIN_DIR=$WIN_OUT
 export AR_WIN_EXE=$WIN_OUT/win_ms_network_client_sign_if_server_agrees.exe
 run_counted "wine e2e" tests/e2e/wine/run.sh
-run_counted "wine i686 (wine32 if any)" tests/e2e/wine/i686.sh
+run_counted "wine i686 (where 32-bit runs)" tests/e2e/wine/i686.sh
 # The real Windows agent under 32-bit Wine and the real manager, both
 # built from Wazuh's source (cached), around our i686 .exe.
 run_counted "wazuh loop (real agent, manager)" tests/wazuh/loop.sh

@@ -2,6 +2,7 @@
 wazuh-execd does, and read back what it left behind (the .reg file, the log,
 the backups)."""
 
+import functools
 import json
 import os
 import resource
@@ -180,3 +181,28 @@ def core_limit(pid):
     except (FileNotFoundError, ProcessLookupError):
         return None
     return line.split()[4:6]
+
+
+CAPS_SH = os.path.join(HERE, "..", "caps.sh")
+
+
+@functools.lru_cache(maxsize=None)
+def missing_capability(name):
+    """Why this machine lacks tests/caps.sh's capability NAME (mountns,
+    userns, setpriv, fifo, exec32, wine32), found there by trying it; None
+    where it has it."""
+    p = subprocess.run(["bash", "-c", '. "$0" && caps_"$1" || { printf "%s" "$CAPS_WHY"; exit 1; }',
+                        CAPS_SH, name], capture_output=True, text=True, timeout=180, check=False)
+    if p.returncode == 0:
+        return None
+    return p.stdout.strip() or "caps_%s failed (status %d): %s" % (name, p.returncode,
+                                                                   p.stderr.strip()[:200])
+
+
+def skip_without(test, name, what):
+    """Skips TEST where capability NAME is missing, with the one line the
+    shell suites print: "skipped: WHAT: WHY"."""
+    why = missing_capability(name)
+    if why is not None:
+        print("skipped: %s: %s" % (what, why), flush=True)
+        test.skipTest("%s: %s" % (what, why))

@@ -4,10 +4,11 @@
 # source package and run under Wine by meson's exe_wrapper: the ACL and
 # file calls they make are Wine's real ones. AR_WIN_UNIT_HOST: the mingw
 # host, x86_64-w64-mingw32 (the Wine every machine here has) by default;
-# tests/e2e/wine/i686.sh runs them again for i686-w64-mingw32 where wine32
-# is installed. Check and the program's own dependencies are cached in
-# AR_WIN_DEPS (packaging/windows/deps.sh); AR_WIN_UNIT_BUILD is the meson
-# folder (default build-win-unit-HOST).
+# tests/e2e/wine/i686.sh runs them again for i686-w64-mingw32 where 32-bit
+# Wine runs (tests/caps.sh), under the loader tests/e2e/wine/wine_lib.sh
+# picks for HOST's architecture. Check and the program's own dependencies
+# are cached in AR_WIN_DEPS (packaging/windows/deps.sh); AR_WIN_UNIT_BUILD
+# is the meson folder (default build-win-unit-HOST).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,6 +22,10 @@ BUILD=${AR_WIN_UNIT_BUILD:-$ROOT/build-win-unit-$HOST}
 WORK=$(mktemp -d)
 # shellcheck disable=SC2016 # expanded at exit
 at_exit 'rm -rf "$WORK"'
+# The loader of HOST's architecture (x86_64 or i686), as `wine` on PATH.
+AR_WINE_ARCH=${HOST%%-*}
+# shellcheck source=tests/e2e/wine/wine_lib.sh
+. "$ROOT/tests/e2e/wine/wine_lib.sh"
 
 # Sets CHECK_PREFIX to Check built static for HOST, building it when
 # missing (one build at a time).
@@ -66,8 +71,8 @@ build_check() { # build_check HOST
 
 # The cross file that adds Check and Wine to the program's own.
 unit_ini() {
-	printf "[properties]\npkg_config_libdir = '%s:%s'\n[binaries]\nexe_wrapper = 'wine'\n" \
-		"$PREFIX/lib/pkgconfig" "$CHECK_PREFIX/lib/pkgconfig" >"$WORK/unit.ini"
+	printf "[properties]\npkg_config_libdir = '%s:%s'\n[binaries]\nexe_wrapper = '%s'\n" \
+		"$PREFIX/lib/pkgconfig" "$CHECK_PREFIX/lib/pkgconfig" "$WINE" >"$WORK/unit.ini"
 }
 
 "$ROOT/packaging/ensure-packages.sh" mingw-w64 meson ninja-build pkg-config dpkg-dev make \

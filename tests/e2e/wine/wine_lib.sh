@@ -8,7 +8,17 @@
 # failed check (tap.sh's not_ok) in the suite's own shell, or, inside a
 # command substitution (where no count survives), written on stderr ahead
 # of the check that reads its result and so fails. The suite goes on.
-# Sourced by agent.sh; needs WORK (a folder of the suite's).
+# Sourced by agent.sh and tests/unit/wine.sh; needs WORK (a folder of the
+# suite's).
+#
+# Which Wine loader runs every step is decided here, once, by
+# wine_use_loader (called below): Debian's `wine` (/usr/bin/wine, and
+# wineboot, winepath, msiexec through it) runs the 32-bit loader whenever
+# that file is there, even where the kernel cannot run it (an installed
+# but unusable wine32), and every 64-bit step then fails. So the steps run
+# the loader named for their architecture: AR_WINE_ARCH, x86_64 (the
+# default: the 64-bit loader) or i686 (the 32-bit one; i686.sh sets it
+# only where tests/caps.sh's caps_wine32 found that it runs).
 
 WINE_TRIES=3
 # Seconds one run of a step may take, and a wait for the prefix to be idle:
@@ -142,3 +152,44 @@ wine_path() {
 	wine_step "winepath $1 $2" winepath "$1" "$2"
 	[ "$WINE_RC" -ne 0 ] || printf '%s\n' "$WINE_OUT"
 }
+
+# The loaders' folder (Debian's), and the programs run through the loader
+# by their names, as Debian's own links to its wrapper do.
+WINE_LIBDIR=${AR_WINE_LIBDIR:-/usr/lib/wine}
+WINE_PROGRAMS=(wineboot winepath msiexec wineconsole regedit)
+
+# wine_loader ARCH: the path of the loader for x86_64 or i686. Where the
+# folder has no such loader (another distribution's layout), the `wine64`
+# or `wine` on PATH.
+wine_loader() {
+	local name=wine64
+	[ "$1" != i686 ] || name=wine
+	if [ -x "$WINE_LIBDIR/$name" ]; then
+		printf '%s\n' "$WINE_LIBDIR/$name"
+	else
+		command -v "$name" || command -v wine
+	fi
+}
+
+# wine_use_loader DIR ARCH: `wine` and WINE_PROGRAMS, in DIR put first on
+# PATH, run ARCH's loader (so Python and meson's exe_wrapper reach it
+# too); WINE_LOADER_PATH names it, WINE is DIR's `wine`. Like Debian's
+# wrapper: WINELOADER is the loader and WINEDEBUG, where unset, fixme-all.
+wine_use_loader() {
+	local dir=$1 loader p
+	loader=$(wine_loader "$2") || {
+		echo "# no Wine loader for $2 in $WINE_LIBDIR or on PATH" >&2
+		return 1
+	}
+	mkdir -p "$dir"
+	printf '#!/bin/sh\nexec %q "$@"\n' "$loader" >"$dir/wine"
+	for p in "${WINE_PROGRAMS[@]}"; do
+		printf '#!/bin/sh\nexec %q %s.exe "$@"\n' "$loader" "$p" >"$dir/$p"
+	done
+	(cd "$dir" && chmod +x wine "${WINE_PROGRAMS[@]}")
+	# shellcheck disable=SC2034 # for the scripts that source this
+	WINE_LOADER_PATH=$loader WINE=$dir/wine
+	export PATH="$dir:$PATH" WINELOADER="$loader" WINEDEBUG="${WINEDEBUG:-fixme-all}"
+}
+
+wine_use_loader "$WORK/wine-bin" "${AR_WINE_ARCH:-x86_64}"

@@ -5,7 +5,9 @@
 # name with their command and output, counted, and that suite must still
 # end with its "N passed, M failed" line; a transient failure is tried
 # again, a hang is ended by the time limit, and a suite stopped by set -e
-# (tests/run.sh too) names the command that stopped it.
+# (tests/run.sh too) names the command that stopped it. And the loader
+# wine_lib.sh picks: 64-bit Wine works beside a wine32 whose loader cannot
+# run, and i686.sh names what it skips there.
 # Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
 set -euo pipefail
 
@@ -110,5 +112,57 @@ check "tests/run.sh stopped by a failed build step says so" \
 check "... naming the step and its command" has runsh "(in setup_build): meson setup"
 check "... and ends with its total line, the stop counted" \
 	test "$(tail -n 1 "$WORK/runsh.out"):$(status runsh)" = "total: 1 passed, 1 failed:1"
+
+# wine32 installed on a kernel that runs no 32-bit program: Debian's `wine`
+# (and wineboot, winepath, msiexec through it) picks the 32-bit loader
+# because the file is there. Simulated for the commands of without_wine32
+# only: a copy of /usr/lib/wine whose 32-bit loader is a file no kernel
+# runs (an ELF header for machine 0xbeef: "Exec format error"), bound over
+# /usr/lib/wine in a private mount namespace. There a 64-bit Wine suite
+# (argv.sh) still passes, and i686.sh names what it skipped.
+# shellcheck source=tests/caps.sh
+. "$ROOT/tests/caps.sh"
+without_wine32() {
+	unshare -m --propagation private sh -c 'mount --bind "$0" /usr/lib/wine && exec "$@"' \
+		"$WORK/libwine" "$@"
+}
+SIMULATED="64-bit Wine beside a wine32 whose loader cannot run (simulated)"
+if [ ! -x /usr/lib/wine/wine64 ]; then
+	caps_skipped "$SIMULATED" "Wine's loaders are not in /usr/lib/wine (not Debian's Wine)"
+elif ! caps_mountns; then
+	caps_skipped "$SIMULATED" "$CAPS_WHY"
+else
+	mkdir "$WORK/libwine"
+	cp -a /usr/lib/wine/. "$WORK/libwine/"
+	rm -f "$WORK/libwine/wine"
+	{
+		printf '\177ELF\001\001\001'
+		head -c 9 /dev/zero
+		printf '\002\000\357\276\001\000\000\000'
+		head -c 40 /dev/zero
+	} >"$WORK/libwine/wine"
+	chmod 755 "$WORK/libwine/wine"
+	rc=0
+	without_wine32 bash -c '. "$0"; caps_wine32 || { echo "$CAPS_WHY"; exit 1; }' \
+		"$ROOT/tests/caps.sh" >"$WORK/caps32.out" 2>&1 || rc=$?
+	check "simulated: the 32-bit loader is there and fails with Exec format error" \
+		test "$rc:$(grep -c 'Exec format error' "$WORK/caps32.out")" = 1:1
+	rc=0
+	without_wine32 timeout 60 /usr/bin/wine --version >"$WORK/wrapper.out" 2>&1 || rc=$?
+	check "simulated: Debian's wine picks that loader, and fails" \
+		test "$rc:$(grep -c '^wine-' "$WORK/wrapper.out")" != 0:1
+	relay "simulated, no usable wine32: " without_wine32 env AR_WINE_ARCH=x86_64 \
+		AR_WINE_AGENT="$AGENT" "$HERE/argv.sh"
+	rc=0
+	without_wine32 env AR_WINE32_INSTALL=no AR_WIN_DIR="${AR_WIN_DIR:-}" "$HERE/i686.sh" \
+		>"$WORK/i686.out" 2>&1 || rc=$?
+	echo "$rc" >"$WORK/i686.rc"
+	check "simulated: i686.sh names the i686 suites it skipped, and why" \
+		has i686 "skipped: the i686 .exe under Wine"
+	check "... the unusable loader or kernel" \
+		test "$(grep '^skipped: ' "$WORK/i686.out" | grep -c 'Exec format error')" = 1
+	check "... still checks the .exe as a file, and passes" \
+		test "$(tail -n 1 "$WORK/i686.out"):$(status i686)" = "5 passed, 0 failed:0"
+fi
 
 tap_summary
