@@ -266,9 +266,18 @@ def handler_for(state):
             auth = self.headers.get("Authorization", "")
             want = "Basic " + base64.b64encode(
                 ("%s:%s" % (state.args.user, state.args.password)).encode()).decode()
-            if not hmac.compare_digest(auth, want):
+            user = state.args.user if hmac.compare_digest(auth, want) else None
+            # The users made through the security endpoints log in too.
+            with state.lock:
+                for u in state.rbac.users.values():
+                    made = "Basic " + base64.b64encode(
+                        ("%s:%s" % (u["username"], u["password"])).encode()).decode()
+                    if user is None and u["username"] != state.args.user and \
+                            hmac.compare_digest(auth, made):
+                        user = u["username"]
+            if user is None:
                 return self.error(401, "Unauthorized", "Invalid credentials")
-            token = make_jwt(state.args.user, state.args.token_ttl)
+            token = make_jwt(user, state.args.token_ttl)
             with state.lock:
                 state.issued.append(token)
                 with open(state.args.record + ".tokens", "a", encoding="utf-8") as f:
