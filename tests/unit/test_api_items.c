@@ -58,9 +58,10 @@ END_TEST
 
 START_TEST(nothing_refused)
 {
-	const char *answers[] = {"{\"data\":{\"affected_items\":[\"a\"],\"total_failed_items\":0,"
-	                         "\"failed_items\":[]}}",
-	                         "{\"data\":{}}", "{}", "[]", "{\"data\":{\"failed_items\":{}}}"};
+	static const char all_taken[] = "{\"data\":{\"affected_items\":[\"a\"],"
+	                                "\"total_failed_items\":0,\"failed_items\":[]}}";
+	const char *answers[] = {all_taken, "{\"data\":{}}", "{}", "[]",
+	                         "{\"data\":{\"failed_items\":{}}}"};
 
 	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
 		cJSON *root = parse(answers[i]);
