@@ -171,14 +171,11 @@ static bool holds(const cJSON *item, const char *key, long id)
 	return false;
 }
 
-/* Two lists of strings hold the same strings (order aside, no repeats). */
-static bool same_set(const cJSON *a, const cJSON *b)
+/* Every element of a is a string that b holds. */
+static bool contained(const cJSON *a, const cJSON *b)
 {
 	const cJSON *x, *y;
-	int n = cJSON_GetArraySize(a);
 
-	if (!cJSON_IsArray(a) || !cJSON_IsArray(b) || n != cJSON_GetArraySize(b))
-		return false;
 	cJSON_ArrayForEach (x, a) {
 		bool found = false;
 		if (!cJSON_IsString(x))
@@ -190,6 +187,12 @@ static bool same_set(const cJSON *a, const cJSON *b)
 			return false;
 	}
 	return true;
+}
+
+/* Two lists of strings hold the same strings, order and repeats aside. */
+static bool same_set(const cJSON *a, const cJSON *b)
+{
+	return cJSON_IsArray(a) && cJSON_IsArray(b) && contained(a, b) && contained(b, a);
 }
 
 typedef struct match {

@@ -14,6 +14,7 @@ however the run ends; a WAZUH_API that is not https:// is refused before
 anything is sent. With WAZUH_API_URL (given_api.py) the same runs are made
 against that API too."""
 
+import base64
 import http.client
 import json
 import os
@@ -269,6 +270,34 @@ class ApiUserTests(ApiTestCase):
         self.server.set_mode("")
         code, output = self.run_api_user("--sweep")
         self.assertEqual(code, 0, output)
+
+    def admin_request(self, method, path, body=None):
+        """One request as the admin, for the state a test starts from."""
+        ctx = ssl.create_default_context(cafile=self.ca)
+        conn = http.client.HTTPSConnection("127.0.0.1", self.server.port, context=ctx,
+                                           timeout=30)
+        basic = base64.b64encode(("%s:%s" % (ADMIN, PASSWORD)).encode()).decode()
+        conn.request("POST", "/security/user/authenticate?raw=true",
+                     headers={"Authorization": "Basic " + basic})
+        token = conn.getresponse().read().decode()
+        conn.request(method, path, body=json.dumps(body) if body else None,
+                     headers={"Authorization": "Bearer " + token,
+                              "Content-Type": "application/json"})
+        answer = json.loads(conn.getresponse().read())
+        conn.close()
+        return answer
+
+    def test_a_policy_only_like_the_rule_is_not_reused(self):
+        # Three actions, one repeated and one missing: not the sweep's rule.
+        self.admin_request("POST", "/security/policies", {"name": "lookalike", "policy": {
+            "actions": ["agent:read", "agent:read", "sca:read"], "resources": ["agent:id:*"],
+            "effect": "allow"}})
+        code, output = self.run_api_user("--sweep")
+        self.assertEqual(code, 0, output)
+        lookalike = self.named("policies", "lookalike")[0]
+        self.assertEqual(lookalike["roles"], [], output)
+        self.assertEqual(sorted(self.named("policies", "ar_sweep")[0]["policy"]["actions"]),
+                         ["active-response:command", "agent:read", "sca:read"])
 
     def test_a_password_refused_by_the_api_is_named(self):
         self.pwfile = write_secret(self.dir, "short.secret", "short")
