@@ -37,6 +37,14 @@ void platform_stdio_binary(void);
  * the machine's own error-reporting settings ask for. */
 void platform_keep_secrets_from_dumps(void);
 
+/* Holds off the signals that ask a program to stop (SIGINT, SIGTERM,
+ * SIGHUP) until platform_stop_requested is asked, so that a run with steps
+ * to undo is never cut between two of them. Nothing is held on Windows. */
+void platform_hold_stop_signals(void);
+
+/* The held stop signal that came meanwhile (its number), 0 when none. */
+int platform_stop_requested(void);
+
 /* The agent's install folder, from the executable's own location (never
  * argv[0] nor the working folder, which whoever starts the program picks):
  * <agent> when it runs as <agent>/active-response/bin/<exe>. AR_E_NOT_FOUND

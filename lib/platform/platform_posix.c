@@ -374,6 +374,35 @@ unsigned long platform_pid(void)
 	return (unsigned long)getpid();
 }
 
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void platform_hold_stop_signals(void)
+{
+	sigset_t set;
+
+	stop_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+int platform_stop_requested(void)
+{
+	static const int which[] = {SIGTERM, SIGINT, SIGHUP};
+	sigset_t pending;
+
+	if (sigpending(&pending) != 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(which) / sizeof(which[0]); i++)
+		if (sigismember(&pending, which[i]) == 1)
+			return which[i];
+	return 0;
+}
+
 void platform_sleep_ms(unsigned ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};

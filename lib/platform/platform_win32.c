@@ -447,6 +447,15 @@ unsigned long platform_pid(void)
 	return (unsigned long)GetCurrentProcessId();
 }
 
+void platform_hold_stop_signals(void)
+{
+}
+
+int platform_stop_requested(void)
+{
+	return 0;
+}
+
 void platform_sleep_ms(unsigned ms)
 {
 	Sleep(ms);

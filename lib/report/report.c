@@ -12,6 +12,7 @@
 #include "report/report.h"
 
 #include "report/api_client.h"
+#include "report/api_items.h"
 #include "util/json_strict.h"
 #include "platform/platform.h"
 #include "report/spool.h"
@@ -189,6 +190,25 @@ static ar_status answer_status(session *s, long code, ar_error *err)
 	return AR_OK;
 }
 
+/* A 200 that did not take every event: the API's own reason, from
+ * data.failed_items, in the message. */
+static ar_status not_taken(const api_reply *reply, size_t took, size_t n, ar_error *err)
+{
+	cJSON *root = NULL;
+	api_failure f = {0};
+	char why[sizeof(f.message) + 32] = "no reason given";
+
+	if (reply->body != NULL &&
+	    json_parse_strict(reply->body, reply->len, &root, NULL) == AR_OK &&
+	    api_items_failed(root, &f))
+		api_failure_text(&f, why, sizeof(why));
+	cJSON_Delete(root);
+	return ar_error_set(err, AR_E_NETWORK,
+	                    "the API took %zu of %zu events (%s): the other %zu kept for a later "
+	                    "run",
+	                    took, n, why, n - took);
+}
+
 /* Sends one batch and removes from the spool what the API took; AR_OK
  * when it took all of it. */
 static ar_status send_batch(session *s, spool_entry *e, size_t n, report_outcome *out,
@@ -218,10 +238,7 @@ static ar_status send_batch(session *s, spool_entry *e, size_t n, report_outcome
 			(void)platform_remove(e[i].path, NULL);
 	out->sent += took;
 	if (took != n)
-		st = ar_error_set(
-		        err, AR_E_NETWORK,
-		        "the API took %zu of %zu events: the other %zu kept for a later run", took,
-		        n, n - took);
+		st = not_taken(&reply, took, n, err);
 out:
 	api_reply_free(&reply);
 	free(taken);

@@ -1,6 +1,7 @@
 #include "sweep/sweep_dispatch.h"
 
 #include "platform/platform.h"
+#include "report/api_items.h"
 #include "sweep/sweep_alert.h"
 #include "util/json_strict.h"
 #include "util/strbuf.h"
@@ -58,23 +59,6 @@ static void batch_clear(batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static long code_in(const cJSON *failed, const char *id)
-{
-	const cJSON *entry, *it;
-
-	cJSON_ArrayForEach (entry, failed) {
-		const cJSON *code =
-		        cJSON_GetObjectItemCaseSensitive(json_get_object(entry, "error"), "code");
-		cJSON_ArrayForEach (it, json_get_array(entry, "id")) {
-			long long c = 0;
-			if (cJSON_IsString(it) && strcmp(it->valuestring, id) == 0)
-				return json_whole_number(code, 1, 1e9, &c) ? (long)c
-				                                           : SWEEP_CODE_UNLISTED;
-		}
-	}
-	return SWEEP_CODE_UNLISTED;
-}
-
 void sweep_dispatch_read_answer(const char *body, size_t len, const char *const *ids, size_t n,
                                 long *codes)
 {
@@ -91,8 +75,10 @@ void sweep_dispatch_read_answer(const char *body, size_t len, const char *const 
 			if (cJSON_IsString(it) && strcmp(it->valuestring, ids[i]) == 0)
 				codes[i] = 0;
 		}
-		if (codes[i] != 0)
-			codes[i] = code_in(json_get_array(data, "failed_items"), ids[i]);
+		if (codes[i] != 0) {
+			long c = api_items_failed_code(root, ids[i]);
+			codes[i] = c > 0 ? c : SWEEP_CODE_UNLISTED;
+		}
 	}
 	cJSON_Delete(root);
 }

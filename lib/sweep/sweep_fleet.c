@@ -1,5 +1,6 @@
 #include "sweep/sweep_fleet.h"
 
+#include "report/api_items.h"
 #include "sweep/sweep_alert.h"
 #include "util/json_strict.h"
 #include "util/strbuf.h"
@@ -139,7 +140,9 @@ static ar_status policy_alert(api_client *api, const char *command, const char *
 	strbuf_addf(&sb, "/sca/%s/checks/%s?result=failed&q=%s&limit=%d", agent_id, escaped,
 	            CHECK_QUERY, SWEEP_PAGE_MAX);
 	st = get_json(api, &sb, &root, &code, err);
-	if (st == AR_OK && root == NULL)
+	/* An agent removed since its policies were read comes back in
+	 * failed_items of a 200: not read, so not judged compliant. */
+	if (st == AR_OK && (root == NULL || api_items_failed(root, NULL)))
 		*why = SKIP_SCA_UNREADABLE;
 	else if (st == AR_OK)
 		*alert = ours_among(json_get_array(json_get_object(root, "data"), "affected_items"),
@@ -167,7 +170,7 @@ ar_status fleet_failing_alert(api_client *api, const char *command, const char *
 	policies = json_get_array(json_get_object(root, "data"), "affected_items");
 	/* An agent the API does not know (removed since the listing) comes
 	 * back in failed_items. */
-	if (cJSON_GetArraySize(json_get_array(json_get_object(root, "data"), "failed_items")) > 0)
+	if (api_items_failed(root, NULL))
 		policies = NULL;
 	if (st == AR_OK && policies == NULL)
 		*why = SKIP_SCA_UNREADABLE;

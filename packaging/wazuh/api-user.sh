@@ -1,17 +1,28 @@
-#!/usr/bin/env bash
-# Creates a least-privilege API user: one policy, one role holding it, one
-# user holding the role.
-#   WAZUH_API=https://manager:55000 ADMIN_USER=wazuh api-user.sh NEW_PASSWORD_FILE
+#!/bin/sh
+# The least-privilege API users, made (or found) on the manager:
+#   WAZUH_API=https://manager:55000 api-user.sh [--reset-password] NEW_PASSWORD_FILE
 #     the user the agents report with (ar-reporter): event:ingest only
-#   WAZUH_API=https://manager:55000 ADMIN_USER=wazuh api-user.sh --sweep NEW_PASSWORD_FILE
+#   WAZUH_API=https://manager:55000 api-user.sh --sweep [--reset-password] NEW_PASSWORD_FILE
 #     the user of the manager-side sweep (ar-sweep): agent:read, sca:read and
 #     active-response:command on agents
-# Asks for the admin password on the terminal; prints nothing secret.
-# No secret stands on a command line (any local user can read those): curl
-# reads the admin's credentials and the token from files in a private
-# temporary folder, and the new password from standard input. The admin's
-# token is revoked when the script ends, however it ends.
-set -euo pipefail
+#   WAZUH_API=https://manager:55000 api-user.sh [--sweep] --remove
+#     takes out that user, its role, and the policy named after it when no
+#     other role holds it (never one of Wazuh's own)
+# Also: WAZUH_CA (the API's CA), ADMIN_USER (default wazuh), REPORT_USER and
+# SWEEP_USER (the user's name; its role and policy are named after it, '-'
+# made '_'), AR_SWEEP (the sweep program, default from PATH).
+#
+# Each user holds one role holding one policy with the rule it needs. A run
+# converges: a policy with the same rule is reused under any name (Wazuh's
+# stock events_ingest_resourceless for the reporter), a role or user of the
+# same name is reused, a password is changed only with --reset-password,
+# and a second run changes nothing. A step that fails undoes what the run
+# made and names the step and the API's own error. The work is done by the
+# sweep's own program (--setup-api-user: C with cJSON and libcurl), so the
+# manager needs nothing else. Asks for the admin password on the terminal
+# (or takes one line on standard input); no secret stands on a command
+# line, and the admin's token is revoked when the run ends.
+set -eu
 
 API=${WAZUH_API:?set WAZUH_API, e.g. https://wazuh-manager:55000}
 case $API in
@@ -22,75 +33,39 @@ https://*) ;;
 	;;
 esac
 ADMIN=${ADMIN_USER:-wazuh}
-if [ "${1:-}" = --sweep ]; then
-	shift
-	USER_NAME=${SWEEP_USER:-ar-sweep}
-	POLICY_NAME=ar_sweep
-	ROLE_NAME=ar_sweep
-	RULE='{"actions": ["agent:read", "sca:read", "active-response:command"],
-  "resources": ["agent:id:*"], "effect": "allow"}'
-	WHAT="agent:read, sca:read, active-response:command"
-else
-	USER_NAME=${REPORT_USER:-ar-reporter}
-	POLICY_NAME=ar_event_ingest
-	ROLE_NAME=ar_reporter
-	RULE='{"actions": ["event:ingest"], "resources": ["*:*:*"], "effect": "allow"}'
-	WHAT="event:ingest only"
+SWEEP=${AR_SWEEP:-win_ms_network_client_sign_if_server_agrees_sweep}
+if ! command -v "$SWEEP" >/dev/null 2>&1; then
+	echo "api-user.sh: $SWEEP not found: install the manager package (or set AR_SWEEP)" >&2
+	exit 2
 fi
-PWFILE=${1:?usage: api-user.sh [--sweep] NEW_PASSWORD_FILE}
-# Every request is bounded: a server that stops answering cannot hold the
-# admin's token open.
-CURL=(curl -sS --fail-with-body --connect-timeout 10 --max-time 60
-	${WAZUH_CA:+--cacert "$WAZUH_CA"})
+NAME=${REPORT_USER:-ar-reporter}
+for a in "$@"; do
+	[ "$a" != --sweep ] || NAME=${SWEEP_USER:-ar-sweep}
+done
+set -- --setup-api-user --url "$API" --admin "$ADMIN" --user "$NAME" "$@"
+if [ -n "${WAZUH_CA:-}" ]; then
+	set -- "$@" --ca-file "$WAZUH_CA"
+fi
 
+if [ ! -t 0 ]; then
+	exec "$SWEEP" "$@" # the password is the first line of standard input
+fi
+# On a terminal: read without echo, then handed over in a file of a private
+# folder that is gone before the program starts (printf is a builtin: the
+# password stands on no command line).
 umask 077
 PRIVATE=$(mktemp -d)
-TOKEN_FILE=$PRIVATE/auth # "Authorization: Bearer ..." once logged in
-
-finish() {
-	local code=$?
-	trap - EXIT INT TERM HUP
-	if [ -s "$TOKEN_FILE" ] &&
-		! "${CURL[@]}" -H @"$TOKEN_FILE" -X DELETE "$API/security/user/authenticate" >/dev/null; then
-		echo "api-user.sh: could not revoke the admin's token (it expires by itself)" >&2
-		[ "$code" -ne 0 ] || code=1
-	fi
-	rm -rf "$PRIVATE"
-	exit "$code"
-}
-trap finish EXIT
+trap 'stty echo 2>/dev/null || :; rm -rf "$PRIVATE"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-# curl's configuration syntax: a quoted value escapes '\' and '"'.
-curl_quote() {
-	local v=${1//\\/\\\\}
-	printf '"%s"' "${v//\"/\\\"}"
-}
-
-read -r -s -p "password for $ADMIN: " ADMIN_PW
-echo
-# printf is a shell builtin: the password reaches the file, no command line.
-printf 'user = %s\n' "$(curl_quote "$ADMIN:$ADMIN_PW")" >"$PRIVATE/login"
+printf 'password for %s: ' "$ADMIN" >&2
+stty -echo
+IFS= read -r ADMIN_PW || :
+stty echo
+echo >&2
+printf '%s\n' "$ADMIN_PW" >"$PRIVATE/admin"
 unset ADMIN_PW
-TOKEN=$("${CURL[@]}" -K "$PRIVATE/login" -X POST "$API/security/user/authenticate?raw=true")
-rm -f "$PRIVATE/login"
-printf 'Authorization: Bearer %s\n' "$TOKEN" >"$TOKEN_FILE"
-unset TOKEN
-auth=(-H @"$TOKEN_FILE" -H "Content-Type: application/json")
-
-first_id() { # the first affected item's id in an API answer
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["affected_items"][0]["id"])'
-}
-
-POLICY=$("${CURL[@]}" "${auth[@]}" -X POST "$API/security/policies" -d "{
-  \"name\": \"$POLICY_NAME\", \"policy\": $RULE}" | first_id)
-ROLE=$("${CURL[@]}" "${auth[@]}" -X POST "$API/security/roles" -d "{\"name\": \"$ROLE_NAME\"}" |
-	first_id)
-"${CURL[@]}" "${auth[@]}" -X POST "$API/security/roles/$ROLE/policies?policy_ids=$POLICY" >/dev/null
-USER_ID=$(python3 -c 'import json,sys; print(json.dumps({"username": sys.argv[1],
-  "password": open(sys.argv[2]).read().strip()}))' "$USER_NAME" "$PWFILE" |
-	"${CURL[@]}" "${auth[@]}" -X POST "$API/security/users" -d @- | first_id)
-"${CURL[@]}" "${auth[@]}" -X POST "$API/security/users/$USER_ID/roles?role_ids=$ROLE" >/dev/null
-echo "user $USER_NAME (id $USER_ID) holds role $ROLE with policy $POLICY: $WHAT"
+exec 3<"$PRIVATE/admin"
+rm -rf "$PRIVATE"
+trap - EXIT INT TERM
+exec "$SWEEP" "$@" <&3 3<&-

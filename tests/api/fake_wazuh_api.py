@@ -4,7 +4,9 @@ certificate the tests make, POST /security/user/authenticate (basic auth,
 events a request, a per-minute request limit on /events (429 beyond), and
 switches for failures (403, 503, slow answers, dropped connections, a
 batch only partly forwarded, no /events at all as in 5.x); the security
-endpoints api-user.sh uses (policies, roles, users, their links) and
+endpoints (fake_rbac.py: users, roles, policies and their links, Wazuh's
+stock ones among them, refusals in failed_items of a 200 answer as the
+API gives them; the state after each request in RECORD.rbac) and
 DELETE /security/user/authenticate, which revokes every token issued to
 the user who sends it, as the API's logout does. With --fleet,
 the endpoints a sweep uses over that fleet (fleet_api.py), and with
@@ -18,7 +20,8 @@ no-events, no-sca (no /sca nor /active-response, as in 5.x), 429xN / 503xN
 (the next N requests answer so), put-delay=S (PUT
 /active-response answers after S seconds, once it has dispatched),
 delay=S (every answer waits S seconds first), fail=PATH (requests to
-PATH answer 500).
+PATH answer 500), refuse=METHOD PATH CODE (a security request answers 200
+with CODE in failed_items, changing nothing).
 
 usage: fake_wazuh_api.py --cert C --key K --port-file F --record R
                          [--user U --password P] [--token-ttl S]
@@ -36,6 +39,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from fake_rbac import Rbac
 from fleet_api import Fleet
 
 SECRET = os.urandom(32)
@@ -49,7 +53,10 @@ def make_jwt(user, ttl):
     header = b64url(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
     now = int(time.time())
     payload = b64url(json.dumps({"iss": "wazuh", "sub": user, "nbf": now, "exp": now + ttl,
-                                 "run_as": False, "rbac_roles": [1]}).encode())
+                                 "run_as": False, "rbac_roles": [1],
+                                 # each login its own token, as a revoked
+                                 # one stays revoked
+                                 "jti": b64url(os.urandom(9))}).encode())
     sig = hmac.new(SECRET, ("%s.%s" % (header, payload)).encode(), hashlib.sha256).digest()
     return "%s.%s.%s" % (header, payload, b64url(sig))
 
@@ -80,7 +87,7 @@ class State:
         self.api_window_start = None
         self.api_count = 0
         self.used = {}  # mode line -> how many requests it has answered
-        self.created = {}  # security object kind -> how many were created
+        self.rbac = Rbac()  # users, roles, policies; their state in RECORD.rbac
         self.fleet = None
         if args.fleet:
             with open(args.fleet, encoding="utf-8") as f:
@@ -236,8 +243,8 @@ def handler_for(state):
             return json.loads(base64.urlsafe_b64decode(payload))["sub"]
 
         def security(self, method, path, body):
-            """The RBAC endpoints api-user.sh calls, each answering with the
-            object it made or linked in data.affected_items, and the logout."""
+            """The RBAC endpoints (fake_rbac.py: Wazuh's stock objects, its
+            refusals in failed_items), and the logout."""
             user = self.bearer_user()
             if user is None:
                 return self.error(401, "Unauthorized", "Invalid token")
@@ -248,30 +255,29 @@ def handler_for(state):
                 state.record({"logout": user, "time": time.time()})
                 return self.reply(200, {"message": "User %s was successfully logged out" % user,
                                         "error": 0})
-            if method != "POST" or parts[0] not in ("policies", "roles", "users"):
-                return self.error(404, "Not Found", "no such endpoint")
-            if len(parts) == 1:
-                try:
-                    obj = json.loads(body)
-                except ValueError as e:
-                    return self.error(400, "Bad Request", str(e))
-                with state.lock:
-                    state.created[parts[0]] = state.created.get(parts[0], 0) + 1
-                    obj["id"] = 100 + state.created[parts[0]]
-                obj.pop("password", None)
-            else:
-                obj = {"id": int(parts[1])}
-            return self.reply(200, {"data": {"affected_items": [obj], "total_affected_items": 1,
-                                             "total_failed_items": 0, "failed_items": []},
-                                    "error": 0})
+            with state.lock:
+                status, obj = state.rbac.handle(method, path, self.path.partition("?")[2],
+                                                body, state.mode().splitlines())
+                with open(state.args.record + ".rbac", "w", encoding="utf-8") as f:
+                    json.dump(state.rbac.snapshot(), f)
+            return self.reply(status, obj)
 
         def authenticate(self):
             auth = self.headers.get("Authorization", "")
             want = "Basic " + base64.b64encode(
                 ("%s:%s" % (state.args.user, state.args.password)).encode()).decode()
-            if not hmac.compare_digest(auth, want):
+            user = state.args.user if hmac.compare_digest(auth, want) else None
+            # The users made through the security endpoints log in too.
+            with state.lock:
+                for u in state.rbac.users.values():
+                    made = "Basic " + base64.b64encode(
+                        ("%s:%s" % (u["username"], u["password"])).encode()).decode()
+                    if user is None and u["username"] != state.args.user and \
+                            hmac.compare_digest(auth, made):
+                        user = u["username"]
+            if user is None:
                 return self.error(401, "Unauthorized", "Invalid credentials")
-            token = make_jwt(state.args.user, state.args.token_ttl)
+            token = make_jwt(user, state.args.token_ttl)
             with state.lock:
                 state.issued.append(token)
                 with open(state.args.record + ".tokens", "a", encoding="utf-8") as f:

@@ -429,6 +429,8 @@ class ReportTests(ApiTestCase):
         p = self.run_prog(cfg)
         self.assertEqual(p.returncode, 0)
         self.assertIn("took 3 of 5 events", p.stderr.decode())
+        # The API's own reason, from failed_items of its 200 answer.
+        self.assertIn("code 1014: Error communicating with socket", p.stderr.decode())
         # The API forwarded events 0, 2 and 4 (the new result): those left
         # the spool; 1 and 3 wait, and go next time, once each.
         waiting = []
