@@ -61,7 +61,8 @@ check "zip holds the x86_64 .exe" in_zip "$V/$NAME.exe"
 check "zip holds the i686 .exe" in_zip "$V/i686/$NAME.exe"
 check "zip holds INSTALL.txt" in_zip "$V/INSTALL.txt"
 if [ -d "$ROOT/packaging/wazuh" ]; then
-	check "zip holds the manager rules" in_zip "$V/wazuh/local_rules.xml"
+	check "zip holds the manager rules" in_zip "$V/wazuh/win_ms_network_client_sign_rules.xml"
+	check "zip holds manager-setup.sh" in_zip "$V/wazuh/manager-setup.sh"
 fi
 check "zip's .exe is the build's" cmp <(unzip -p "$ZIP" "$V/$NAME.exe") "$EXE"
 check "zip's i686 .exe is the build's" cmp <(unzip -p "$ZIP" "$V/i686/$NAME.exe") "$EXE32"
