@@ -73,6 +73,13 @@ check "MSI File table lists the .exe twice, one per Windows" \
 	test "$(rows File "^ActiveResponseExe(64|32)File	ActiveResponseExe(64|32)	$NAME\.exe	")" = 2
 check "x86_64 .exe where VersionNT64" row Component "^ActiveResponseExe64	\{[0-9A-F-]+\}	ARBIN	[0-9]+	VersionNT64	"
 check "i686 .exe otherwise" row Component "^ActiveResponseExe32	\{[0-9A-F-]+\}	ARBIN	[0-9]+	NOT VersionNT64	"
+# 3186: an EXE named by a property (50), its status ignored (64), deferred
+# (1024), as the system (2048); the Wine suite (msi.sh) sees it act.
+check "MSI restarts the agent service when it runs, after the files, never failing" \
+	row CustomAction "^RestartAgent	3186	AGENTRESTARTCMD	/c sc query WazuhSvc \| find \"RUNNING\" >nul & if not errorlevel 1 \(net stop WazuhSvc & net start WazuhSvc\)	"
+check "... not on an uninstall, before InstallFinalize" \
+	row InstallExecuteSequence '^RestartAgent	NOT \(REMOVE~="ALL"\)	6550$'
+check "... with the system's cmd.exe" row CustomAction "^AgentRestartCmd	51	AGENTRESTARTCMD	\[%ComSpec\]	"
 check "ARBIN is bin under active-response" row Directory "^ARBIN	ACTIVERESPONSE	bin$"
 check "active-response is under the agent folder" row Directory "^ACTIVERESPONSE	AGENTDIR	active-response$"
 check "the agent folder defaults to Program Files (x86)\\ossec-agent" \
