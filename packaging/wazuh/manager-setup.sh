@@ -4,8 +4,8 @@
 #   manager-setup.sh [--ossec-dir DIR] [--remove]
 # DIR is the manager's folder (default /var/ossec). It puts
 #   - the rules in DIR/etc/rules/win_ms_network_client_sign_rules.xml, a file
-#     of their own (local_rules.xml is never touched), root:wazuh 0660 as
-#     Wazuh's own rules files;
+#     of their own (local_rules.xml is never touched), root:wazuh 0660
+#     (analysisd reads it through its group; local_rules.xml is 0660 too);
 #   - the <command> and <active-response> block at the end of
 #     DIR/etc/ossec.conf, between begin and end comment lines of ours, once:
 #     run again, it changes nothing; an older copy of the block between our
@@ -177,8 +177,8 @@ replace_keeping() {
 	mv -f "$tmp" "$2"
 }
 
-# Our rules file as Wazuh's own are: root:wazuh 0660 (.tmp: a name the
-# cluster does not copy and analysisd does not load).
+# Our rules file root:wazuh 0660 (.tmp: a name the cluster does not copy
+# and analysisd does not load).
 install_rules() {
 	tmp=$RULESDIR/.$RULES.tmp
 	rm -f "$tmp"

@@ -16,7 +16,8 @@ that folder; the given one is never changed.
 - events through the real wazuh-analysisd (and wazuh-db, for the SCA
   decoder) of the copy: a warning line ends at a rule of ours of level 4 or
   more in group sca_remediation, a rollback (restored) at level 7 or more, a
-  dry run's would_restore at a rule of ours; our failed check dispatches the
+  dry run's would_restore at a rule of ours, the line packaging/wazuh/README.md
+  gives for wazuh-logtest at the rule it names; our failed check dispatches the
   active response at level 7 under 19007 and at level 9 under 19011 and
   19014, the stock rules' own levels.
 
@@ -285,6 +286,11 @@ STATE = {"registry_path": "HKLM\\System\\CurrentControlSet\\Services\\LanmanWork
          "restored_from": "C:\\Program Files (x86)\\ossec-agent\\backup\\"
                           "win_ms_network_client_sign_if_server_agrees\\20261204T101112Z.reg",
          "program": PROGRAM, "version": "1.0.0"}
+# The line packaging/wazuh/README.md gives for wazuh-logtest, and its rule.
+LOGTEST_SAMPLE = (
+    '2026/11/25 01:43:38 active-response/bin/win_ms_network_client_sign_if_server_agrees: '
+    '{"status":"remediated","command":"add","check_id":"26032",'
+    '"program":"win_ms_network_client_sign_if_server_agrees"}')
 RESTORED = dict(STATE, status="restored", command="restore")
 WOULD_RESTORE = dict(STATE, status="would_restore", command="restore")
 
@@ -348,7 +354,8 @@ class Rules(unittest.TestCase):
                              if g["releases"][-1] == "v4.14.7" and c["id"] == 26032 and c["ours"])
         out = {}
         for name, line in (("warning", log_line(WARNING)), ("restored", log_line(RESTORED)),
-                           ("would_restore", log_line(WOULD_RESTORE))):
+                           ("would_restore", log_line(WOULD_RESTORE)),
+                           ("logtest_sample", LOGTEST_SAMPLE)):
             out[name] = cls.send("arlog", line, cls.agent(), lambda r: any("rule" in x for x in r))
         # The stored result first (passed, not applicable), then failed.
         for name, first in (("19007", None), ("19011", "passed"), ("19014", "not applicable")):
@@ -388,6 +395,14 @@ class Rules(unittest.TestCase):
         self.assertEqual(rule["id"], "100558")
         self.assertGreaterEqual(rule["level"], 4)
         self.assertIn("sca_remediation", rule["groups"])
+
+    def test_the_readmes_logtest_line_shows_its_rule(self):
+        with open(os.path.join(PACKAGING, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        self.assertIn("    " + LOGTEST_SAMPLE + "\n", readme)
+        self.assertIn("id: '100551'\n            level: '4'", readme)
+        rule = self.only_rule("logtest_sample")
+        self.assertEqual((rule["id"], rule["level"]), ("100551", 4))
 
     def dispatch(self, name, rule_id, level):
         rule = self.only_rule(name)
