@@ -46,7 +46,8 @@ os.environ.setdefault("AR_PROGRAM", os.path.join(
     ROOT, "build", "active-response", "win_ms_network_client_sign_if_server_agrees"))
 
 import manager_io  # noqa: E402
-from sca_table import Table  # noqa: E402
+from arprog import run_command as run, run_counted  # noqa: E402
+from sca_table import Table, agent_event  # noqa: E402
 
 PACKAGING = os.path.join(ROOT, "packaging", "wazuh")
 SETUP = os.path.join(PACKAGING, "manager-setup.sh")
@@ -65,14 +66,6 @@ def given_manager():
 
 
 GIVEN = given_manager()
-
-
-def run(*args, check=True, timeout=120):
-    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False)
-    if check and p.returncode != 0:
-        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(args), p.returncode,
-                                                      p.stdout[-3000:], p.stderr[-3000:]))
-    return p
 
 
 def read(path, mode="rb"):
@@ -254,21 +247,6 @@ def start_daemon(tree, name, ready, procs):
         os.path.join(tree, "logs", name + ".out"), "r")[-2000:]))
 
 
-def sca_event(check, policy, result, scan_id):
-    """A check event as the 4.x agent's SCA module sends it."""
-    info = {"id": check["id"], "title": check["title"],
-            "description": "This policy setting determines the state of the setting.",
-            "rationale": "Session hijacking needs a way in.",
-            "remediation": "Set the setting through Group Policy.",
-            "compliance": check["compliance"], "rules": check["rules"],
-            "condition": check["condition"] or "all",
-            "registry": ",".join(check["registry"]), "result": result}
-    if result == "not applicable":
-        info["reason"] = "Could not open the key"
-    return json.dumps({"type": "check", "id": scan_id, "policy": policy["name"],
-                       "policy_id": policy["id"], "check": info})
-
-
 def log_line(result):
     """A line of the agent's active-responses.log, as the program writes it."""
     return time.strftime("%Y/%m/%d %H:%M:%S") + " active-response/bin/%s: %s" % (
@@ -361,9 +339,9 @@ class Rules(unittest.TestCase):
         for name, first in (("19007", None), ("19011", "passed"), ("19014", "not applicable")):
             agent_id = cls.agent()
             if first is not None:
-                cls.send("sca", sca_event(check, policy, first, 1), agent_id,
+                cls.send("sca", agent_event(check, policy, first, 1), agent_id,
                          lambda r: any("rule" in x for x in r))
-            out[name] = cls.send("sca", sca_event(check, policy, "failed", 2), agent_id,
+            out[name] = cls.send("sca", agent_event(check, policy, "failed", 2), agent_id,
                                  lambda r: any("ar" in x for x in r) and
                                  any("rule" in x for x in r))
         return out
@@ -376,25 +354,21 @@ class Rules(unittest.TestCase):
         self.assertEqual(len(alerts), 1, [a["rule"]["id"] for a in alerts])
         return alerts[0]["rule"]
 
-    def test_warning_line_has_a_rule_of_ours(self):
-        rule = self.only_rule("warning")
-        self.assertEqual(rule["id"], "100559")
-        self.assertGreaterEqual(rule["level"], 4)
+    def result_rule(self, name, rule_id, min_level, text):
+        rule = self.only_rule(name)
+        self.assertEqual(rule["id"], rule_id)
+        self.assertGreaterEqual(rule["level"], min_level)
         self.assertIn("sca_remediation", rule["groups"])
-        self.assertIn("others may read it", rule["description"])
+        self.assertIn(text, rule["description"])
+
+    def test_warning_line_has_a_rule_of_ours(self):
+        self.result_rule("warning", "100559", 4, "others may read it")
 
     def test_rollback_is_level_7_or_more(self):
-        rule = self.only_rule("restored")
-        self.assertEqual(rule["id"], "100557")
-        self.assertGreaterEqual(rule["level"], 7)
-        self.assertIn("sca_remediation", rule["groups"])
-        self.assertIn("ROLLED BACK", rule["description"])
+        self.result_rule("restored", "100557", 7, "ROLLED BACK")
 
     def test_would_restore_has_a_rule_of_ours(self):
-        rule = self.only_rule("would_restore")
-        self.assertEqual(rule["id"], "100558")
-        self.assertGreaterEqual(rule["level"], 4)
-        self.assertIn("sca_remediation", rule["groups"])
+        self.result_rule("would_restore", "100558", 4, "dry run")
 
     def test_the_readmes_logtest_line_shows_its_rule(self):
         with open(os.path.join(PACKAGING, "README.md"), encoding="utf-8") as f:
@@ -426,11 +400,7 @@ def main():
     if GIVEN is None:
         print("skipped: no WAZUH_MANAGER given")
         return 0
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    print("%d passed, %d failed" % (result.testsRun - failed, failed))
-    return 0 if failed == 0 and result.testsRun > 0 else 1
+    return run_counted(sys.modules[__name__])
 
 
 if __name__ == "__main__":
