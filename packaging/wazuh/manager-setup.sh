@@ -20,7 +20,8 @@
 # not the block). Restart the manager afterwards.
 # Exit status: 0 done (or nothing to do), 1 wazuh-analysisd -t refused the
 # result (previous files back), 2 bad command line or a manager folder it
-# will not change (named on standard error).
+# will not change (named on standard error), 3 stopped halfway by a failed
+# write or a signal (previous files back).
 set -eu
 
 PROG=manager-setup.sh
@@ -89,7 +90,20 @@ getent group wazuh >/dev/null 2>&1 || die "no group wazuh: is $DIR a Wazuh manag
 
 umask 077
 WORK=$(mktemp -d "$DIR/etc/.$NAME.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# From the first change until the check, a failure or a signal (a full
+# disk, Ctrl-C) puts the previous files back on the way out.
+CHANGING=no
+finish() {
+	rc=$?
+	if [ "$CHANGING" = yes ]; then
+		CHANGING=no
+		rollback && echo "$PROG: stopped halfway: $CONF and $TARGET are back as they were" >&2
+		rc=3
+	fi
+	rm -rf "$WORK"
+	exit "$rc"
+}
+trap finish EXIT
 trap 'exit 2' HUP INT TERM
 
 # ossec.conf without our block(s); refuses a begin without its end, and an
@@ -201,16 +215,19 @@ rollback() {
 	fi
 }
 
+CHANGING=yes
 [ "$CONF_CHANGES" = no ] || replace_keeping "$WORK/conf.new" "$CONF"
 if [ "$RULES_CHANGES" = yes ]; then
 	if [ "$REMOVE" = yes ]; then rm -f "$TARGET"; else install_rules "$OURS"; fi
 fi
 
 if ! check; then
+	CHANGING=no
 	rollback
 	echo "$PROG: $ANALYSISD -t refused the result (see above): $CONF and $TARGET are back as they were" >&2
 	exit 1
 fi
+CHANGING=no
 
 if [ "$REMOVE" = yes ]; then
 	echo "$PROG: removed the block from $CONF and $TARGET; wazuh-analysisd -t accepts the result"

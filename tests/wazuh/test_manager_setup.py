@@ -10,7 +10,8 @@ that folder; the given one is never changed.
   without its end, is refused with nothing changed;
 - a rules file the real -t refuses (a <field> naming the static field
   status) gives exit 1 and the previous files back, byte for byte, on a
-  first install and on an upgrade;
+  first install and on an upgrade; a write that fails halfway, exit 3 and
+  the previous files back;
 - --remove gives back the original ossec.conf byte for byte and removes our
   rules file;
 - events through the real wazuh-analysisd (and wazuh-db, for the SCA
@@ -185,6 +186,17 @@ class Setup(unittest.TestCase):
         conf = read(self.m.conf, "r")
         self.assertEqual(conf.count(BEGIN), 1)
         self.assertTrue("<rules_id>100550,100556</rules_id>" in conf, "the older block stays")
+
+    def test_a_write_that_fails_halfway_gives_the_previous_files_back(self):
+        """ossec.conf is replaced first; the rules file then cannot be (a
+        folder where its temporary file goes)."""
+        os.mkdir(os.path.join(self.m.dir, "etc", "rules", "." + RULES + ".tmp"))
+        p = self.m.setup()
+        self.assertEqual(p.returncode, 3, p.stdout + p.stderr)
+        self.assertIn("stopped halfway", p.stderr)
+        self.assertEqual(read(self.m.conf), self.conf0)
+        self.assertEqual(owner(self.m.conf), self.conf_owner)
+        self.assertFalse(os.path.exists(self.m.rules))
 
     def test_remove_gives_back_the_original(self):
         self.assertEqual(self.m.setup().returncode, 0)
