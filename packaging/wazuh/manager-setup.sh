@@ -89,7 +89,7 @@ if [ ! -f "$BLOCK" ] || [ ! -f "$OURS" ]; then die "$BLOCK or $OURS: missing bes
 getent group wazuh >/dev/null 2>&1 || die "no group wazuh: is $DIR a Wazuh manager?"
 
 umask 077
-WORK=$(mktemp -d "$DIR/etc/.$NAME.XXXXXX")
+WORK=$(mktemp -d "$DIR/etc/.$NAME.XXXXXX") || die "cannot write in $DIR/etc"
 # From the first change until the check, a failure or a signal (a full
 # disk, Ctrl-C) puts the previous files back on the way out.
 CHANGING=no
@@ -123,7 +123,7 @@ strip_block() {
 }
 
 if ! strip_block "$CONF" >"$WORK/stripped"; then
-	die "$CONF: edit it by hand: remove what lies between our begin and end lines, and the lines"
+	die "$CONF: nothing changed; put our lines right by hand first"
 fi
 # A copy added by hand before this script (the same command outside our
 # lines) would give the manager two commands of one name.
@@ -174,10 +174,10 @@ fi
 # A copy of what changes, kept; the previous state, for a rollback.
 STAMP=$(date -u +%Y%m%dT%H%M%SZ).$$
 [ ! -L "$BACKUPS" ] || die "$BACKUPS: a link; nothing is written through it"
-mkdir -p "$BACKUPS"
-chmod 0700 "$BACKUPS"
-cp -p "$CONF" "$BACKUPS/ossec.conf.$STAMP"
-[ ! -e "$TARGET" ] || cp -p "$TARGET" "$BACKUPS/$RULES.$STAMP"
+{
+	mkdir -p "$BACKUPS" && chmod 0700 "$BACKUPS" && cp -p "$CONF" "$BACKUPS/ossec.conf.$STAMP" &&
+		{ [ ! -e "$TARGET" ] || cp -p "$TARGET" "$BACKUPS/$RULES.$STAMP"; }
+} || die "cannot keep a copy of the files in $BACKUPS: nothing changed"
 HAD_RULES=no
 [ ! -e "$TARGET" ] || HAD_RULES=yes
 
