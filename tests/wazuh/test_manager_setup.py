@@ -198,6 +198,15 @@ class Setup(unittest.TestCase):
         self.assertEqual(owner(self.m.conf), self.conf_owner)
         self.assertFalse(os.path.exists(self.m.rules))
 
+    def test_no_room_for_the_copies_changes_nothing(self):
+        with open(os.path.join(self.m.dir, "backup", COMMAND), "w") as f:
+            f.write("a file where the copies' folder goes\n")
+        p = self.m.setup()
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("nothing changed", p.stderr)
+        self.assertEqual(read(self.m.conf), self.conf0)
+        self.assertFalse(os.path.exists(self.m.rules))
+
     def test_remove_gives_back_the_original(self):
         self.assertEqual(self.m.setup().returncode, 0)
         p = self.m.setup("--remove")
