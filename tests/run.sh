@@ -137,6 +137,9 @@ CC=gcc setup_build build --werror
 run_meson_tests "native" build
 run_counted "demo (tests/demo.sh)" demo_check
 run_counted "wazuh manager (real daemons)" python3 tests/wazuh/test_manager.py
+# manager-setup.sh and the rules it installs, on a copy of the manager
+# given in WAZUH_MANAGER (default /var/ossec).
+run_counted "wazuh manager setup" python3 tests/wazuh/test_manager_setup.py
 
 # The second compiler: clang, with AddressSanitizer (and LeakSanitizer) and UBSan.
 echo "== clang sanitizer build (-Werror, ASan + UBSan)"

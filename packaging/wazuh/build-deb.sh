@@ -4,11 +4,13 @@
 # -> OUTDIR/win-ms-network-client-sign-if-server-agrees-manager_VERSION_ARCH.deb
 #    /usr/bin/win_ms_network_client_sign_if_server_agrees_sweep  the sweep
 #    /usr/share/win-ms-network-client-sign-if-server-agrees-manager/
-#        local_rules.xml, ossec.conf, api-user.sh, sweep-config.example.json,
-#        sweep-config.schema.json, README.md
+#        manager-setup.sh, win_ms_network_client_sign_rules.xml, ossec.conf,
+#        api-user.sh, sweep-config.example.json, sweep-config.schema.json,
+#        README.md
 #    /usr/share/doc/win-ms-network-client-sign-if-server-agrees-manager/copyright
-# Nothing of Wazuh's is changed on install: the rules and ossec.conf blocks
-# are copied in by a person (README.md says how), the manager restarted then.
+# Nothing of Wazuh's is changed on install: a person runs manager-setup.sh
+# (which puts the rules and the ossec.conf block in and checks them with
+# wazuh-analysisd -t) on every node, then restarts the manager.
 # Environment: AR_SWEEP, a built sweep to package (default: build one in
 # build/); AR_VERSION, the version (default: meson.build's). Files carry
 # the time of the last commit, so the same sweep gives the same .deb.
@@ -39,10 +41,11 @@ DOC=$STAGE/usr/share/doc/$PKG
 install -d -m 0755 "$STAGE/DEBIAN" "$STAGE/usr/bin" "$SHARE" "$DOC"
 install -m 0755 "$SWEEP" "$STAGE/usr/bin/$EXE"
 strip --strip-unneeded "$STAGE/usr/bin/$EXE" 2>/dev/null || true
-for f in local_rules.xml ossec.conf sweep-config.example.json README.md; do
+for f in win_ms_network_client_sign_rules.xml ossec.conf sweep-config.example.json README.md; do
 	install -m 0644 "$HERE/$f" "$SHARE/$f"
 done
 install -m 0755 "$HERE/api-user.sh" "$SHARE/api-user.sh"
+install -m 0755 "$HERE/manager-setup.sh" "$SHARE/manager-setup.sh"
 install -m 0644 "$ROOT/schemas/sweep-config.schema.json" "$SHARE/sweep-config.schema.json"
 cat >"$DOC/copyright" <<EOF
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/

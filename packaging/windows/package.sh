@@ -64,6 +64,7 @@ fi
 find "$STAGE/$D" -type d -exec chmod 0755 {} +
 find "$STAGE/$D" -type f -exec chmod 0644 {} +
 chmod 0755 "$STAGE/$D/$NAME.exe" "$STAGE/$D/i686/$NAME.exe"
+[ ! -d "$STAGE/$D/wazuh" ] || chmod 0755 "$STAGE/$D/wazuh/"*.sh
 # A zip keeps times to 2 s and rounds an odd second up: an even one is kept as is.
 find "$STAGE/$D" -exec touch -h -d "@$((SOURCE_DATE_EPOCH - SOURCE_DATE_EPOCH % 2))" {} +
 ZIP=$OUT/$D-windows.zip

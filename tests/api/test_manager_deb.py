@@ -22,7 +22,8 @@ PKG = "win-ms-network-client-sign-if-server-agrees-manager"
 EXE = "win_ms_network_client_sign_if_server_agrees_sweep"
 SHARE = "./usr/share/" + PKG + "/"
 FILES = {"./usr/bin/" + EXE: "-rwxr-xr-x",
-         SHARE + "local_rules.xml": "-rw-r--r--",
+         SHARE + "win_ms_network_client_sign_rules.xml": "-rw-r--r--",
+         SHARE + "manager-setup.sh": "-rwxr-xr-x",
          SHARE + "ossec.conf": "-rw-r--r--",
          SHARE + "api-user.sh": "-rwxr-xr-x",
          SHARE + "sweep-config.example.json": "-rw-r--r--",
@@ -98,7 +99,7 @@ class ManagerDeb(unittest.TestCase):
             v = Draft202012Validator(json.load(f))
         with open(os.path.join(share, "sweep-config.example.json"), encoding="utf-8") as f:
             self.assertTrue(v.is_valid(json.load(f)))
-        for name in ("local_rules.xml", "ossec.conf"):
+        for name in ("win_ms_network_client_sign_rules.xml", "ossec.conf"):
             with open(os.path.join(share, name), encoding="utf-8") as f:
                 tree = ET.fromstring("<root>" + f.read() + "</root>")
             self.assertTrue(tree.findall(".//rule") or tree.findall(".//active-response"))

@@ -75,6 +75,27 @@ class Workdir:
         return records[-1] if records else None
 
 
+def run_counted(module):
+    """Runs a module's unittest cases, printing "N passed, M failed" (the
+    line tests/run.sh adds up); the exit status for sys.exit."""
+    import unittest
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    print("%d passed, %d failed" % (result.testsRun - failed, failed))
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+def run_command(*args, check=True, timeout=600):
+    """Runs a command, its output captured as text; with check, a non-zero
+    exit raises AssertionError with the command and the end of its output."""
+    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False)
+    if check and p.returncode != 0:
+        raise AssertionError("%s: exit %d\n%s%s" % (" ".join(args), p.returncode,
+                                                      p.stdout[-3000:], p.stderr[-3000:]))
+    return p
+
+
 def read_log(path):
     """Every line must have Wazuh's active-response format; returns the JSON
     objects after the prefix."""

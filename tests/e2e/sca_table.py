@@ -79,6 +79,26 @@ def decoder_check(check):
     return out
 
 
+def agent_event(check, policy, result="failed", scan_id=1938274650):
+    """The check event a 4.x agent's SCA module sends (wm_sca_build_event):
+    compliance values and the registry keys it read joined with commas, the
+    rules as the policy has them; a "not applicable" one with its reason."""
+    info = {"id": check["id"], "title": check["title"],
+            "description": "This policy setting determines the state of the setting.",
+            "rationale": "Session hijacking needs a way in.",
+            "remediation": "Set the setting through Group Policy.",
+            "compliance": check["compliance"], "rules": check["rules"],
+            "condition": check["condition"] or "all",
+            "references": "https://www.cisecurity.org/cis-benchmarks/"}
+    if check["registry"]:
+        info["registry"] = ",".join(check["registry"])
+    info["result"] = result
+    if result == "not applicable":
+        info["reason"] = "Could not open the key"
+    return json.dumps({"type": "check", "id": scan_id, "policy": policy["name"],
+                       "policy_id": policy["id"], "check": info}, ensure_ascii=False)
+
+
 def decoder_fields(check):
     """The fields analysisd's SCA decoder gives the rules (what <field>
     matches): text as the decoder stores it. Lists are cJSON_Print text."""

@@ -61,7 +61,8 @@ check "zip holds the x86_64 .exe" in_zip "$V/$NAME.exe"
 check "zip holds the i686 .exe" in_zip "$V/i686/$NAME.exe"
 check "zip holds INSTALL.txt" in_zip "$V/INSTALL.txt"
 if [ -d "$ROOT/packaging/wazuh" ]; then
-	check "zip holds the manager rules" in_zip "$V/wazuh/local_rules.xml"
+	check "zip holds the manager rules" in_zip "$V/wazuh/win_ms_network_client_sign_rules.xml"
+	check "zip holds manager-setup.sh" in_zip "$V/wazuh/manager-setup.sh"
 fi
 check "zip's .exe is the build's" cmp <(unzip -p "$ZIP" "$V/$NAME.exe") "$EXE"
 check "zip's i686 .exe is the build's" cmp <(unzip -p "$ZIP" "$V/i686/$NAME.exe") "$EXE32"
@@ -72,6 +73,13 @@ check "MSI File table lists the .exe twice, one per Windows" \
 	test "$(rows File "^ActiveResponseExe(64|32)File	ActiveResponseExe(64|32)	$NAME\.exe	")" = 2
 check "x86_64 .exe where VersionNT64" row Component "^ActiveResponseExe64	\{[0-9A-F-]+\}	ARBIN	[0-9]+	VersionNT64	"
 check "i686 .exe otherwise" row Component "^ActiveResponseExe32	\{[0-9A-F-]+\}	ARBIN	[0-9]+	NOT VersionNT64	"
+# 3186: an EXE named by a property (50), its status ignored (64), deferred
+# (1024), as the system (2048); the Wine suite (msi.sh) sees it act.
+check "MSI restarts the agent service when it runs, after the files, never failing" \
+	row CustomAction "^RestartAgent	3186	AGENTRESTARTCMD	/c sc query WazuhSvc \| find \"RUNNING\" >nul & if not errorlevel 1 \(net stop WazuhSvc & net start WazuhSvc\)	"
+check "... not on an uninstall, before InstallFinalize" \
+	row InstallExecuteSequence '^RestartAgent	NOT \(REMOVE~="ALL"\)	6550$'
+check "... with the system's cmd.exe" row CustomAction "^AgentRestartCmd	51	AGENTRESTARTCMD	\[%ComSpec\]	"
 check "ARBIN is bin under active-response" row Directory "^ARBIN	ACTIVERESPONSE	bin$"
 check "active-response is under the agent folder" row Directory "^ACTIVERESPONSE	AGENTDIR	active-response$"
 check "the agent folder defaults to Program Files (x86)\\ossec-agent" \

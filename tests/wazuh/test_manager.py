@@ -199,7 +199,7 @@ def description_filled(template, text):
 
 def rule_descriptions():
     import xml.etree.ElementTree as ET
-    with open(os.path.join(ROOT, "packaging", "wazuh", "local_rules.xml"),
+    with open(os.path.join(ROOT, "packaging", "wazuh", "win_ms_network_client_sign_rules.xml"),
               encoding="utf-8") as f:
         tree = ET.fromstring("<root>" + f.read() + "</root>")
     return {r.get("id"): r.find("description").text for r in tree.iter("rule")}

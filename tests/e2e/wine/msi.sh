@@ -5,7 +5,10 @@
 # registers for Add/Remove Programs with its publisher, is replaced by a
 # newer version (MajorUpgrade), refuses an older one, and /x removes the
 # .exe and leaves the agent's files. With the agent's service but no
-# WazuhInstallDir it uses the default folder.
+# WazuhInstallDir it uses the default folder. With a real service named
+# WazuhSvc (fake_service.c, registered with sc): running, the install and an
+# upgrade stop and start it (so the agent's execd reads ar.conf again);
+# stopped, it stays stopped; the uninstall leaves it alone.
 # The MSI: AR_WIN_MSI, else built by package.sh (from AR_WIN_DIR, or
 # AR_WIN_EXE's folder, or a new build).
 # Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
@@ -17,13 +20,15 @@ SVC_KEY='HKLM\System\CurrentControlSet\Services\WazuhSvc'
 # What this changes in a prefix that goes on being used, put back.
 put_back() {
 	delete_agent_keys
-	rm -rf "$(wine_path -u 'C:\Wazuh Custom')"
+	rm -rf "$(wine_path -u 'C:\Wazuh Custom')" "$(wine_path -u 'C:\ar-fake-agent')"
 	if [ -f "$WORK/agent-copy.exe" ]; then
 		mkdir -p "$(dirname "$DEFAULT_EXE")"
 		cp "$WORK/agent-copy.exe" "$DEFAULT_EXE"
 	fi
 }
 delete_agent_keys() { # reg's 1: the key was not there
+	# Wine's sc answers 1 for no such service.
+	wine_step --ok "0 1" "sc delete the agent's service" wine sc delete WazuhSvc
 	wine_step --ok "0 1" "reg delete the agent's key (32-bit view)" \
 		wine reg delete "$AGENT_KEY" /f /reg:32
 	wine_step --ok "0 1" "reg delete the agent's service key" wine reg delete "$SVC_KEY" /f
@@ -124,5 +129,64 @@ check "agent service but no WazuhInstallDir: the default folder (exit $RC)" \
 	cmp "$DEFAULT_EXE" "$WORK/ActiveResponseExe64File"
 msiexec /x "$MSI"
 check "... removed again" test "$RC" = 0 -a ! -e "$DEFAULT_EXE"
+
+# The agent's service, a real one: fake_service.exe appends "start PID" and
+# "stop PID" to starts.log beside it.
+SVC_DIR='C:\ar-fake-agent'
+SD=$(wine_path -u "$SVC_DIR")
+[ -n "$SD" ] || exit 1
+mkdir -p "$SD"
+x86_64-w64-mingw32-gcc -O2 -Wall -Wextra -Werror -o "$SD/fake_service.exe" "$HERE/fake_service.c"
+wine_step --ok "0 1" "reg delete the agent's service key" wine reg delete "$SVC_KEY" /f
+wine_step "sc create WazuhSvc" wine sc create WazuhSvc binpath= "$SVC_DIR\\fake_service.exe" \
+	displayname= Wazuh
+# Debian's wineserver ends, and with it every service, as soon as the
+# prefix's last program has: a program reading a pipe this script holds
+# keeps the prefix up until the pipe closes.
+exec {HOLD}> >(exec wine cmd >/dev/null 2>&1)
+HOLDER=$!
+hold_end() {
+	[ -z "${HOLD:-}" ] || exec {HOLD}>&-
+	HOLD=""
+	wait "$HOLDER" 2>/dev/null || true
+}
+at_exit hold_end
+state() { # the service's state as sc query names it
+	wine_step --ok any "sc query WazuhSvc" wine sc query WazuhSvc
+	tr -d '\r' <<<"$WINE_OUT" | awk '$1 == "STATE" { print $4 }'
+}
+starts() { cat "$SD/starts.log" 2>/dev/null || true; }
+# Lines added to starts.log since $1 (its line count then).
+since() { starts | tail -n +"$(($1 + 1))" | awk '{ print $1 }' | tr '\n' ' '; }
+pids_differ() { # the last stop and the last start name two processes
+	local stopped started
+	stopped=$(starts | awk '$1 == "stop" { p = $2 } END { print p }')
+	started=$(starts | awk '$1 == "start" { p = $2 } END { print p }')
+	[ -n "$stopped" ] && [ -n "$started" ] && [ "$stopped" != "$started" ]
+}
+wine_step "net start WazuhSvc" wine net start WazuhSvc
+check "the agent's service runs (sc query: $(state))" test "$(state)" = RUNNING
+n=$(starts | wc -l)
+msiexec /i "$MSI"
+check "agent running: the install stops and starts it (exit $RC; starts.log: $(since "$n"))" \
+	test "$RC:$(since "$n")" = "0:stop start "
+check "... a new process, and it runs (sc query: $(state))" \
+	test "$(pids_differ && echo yes):$(state)" = yes:RUNNING
+n=$(starts | wc -l)
+msiexec /i "$MSI2"
+check "an upgrade restarts it too (exit $RC; starts.log: $(since "$n"))" \
+	test "$RC:$(since "$n"):$(state)" = "0:stop start :RUNNING"
+n=$(starts | wc -l)
+msiexec /x "$MSI2"
+check "the uninstall leaves it alone (exit $RC; starts.log: $(since "$n"))" \
+	test "$RC:$(since "$n"):$(state)" = "0::RUNNING"
+wine_step "net stop WazuhSvc" wine net stop WazuhSvc
+n=$(starts | wc -l)
+msiexec /i "$MSI"
+check "agent stopped: the install leaves it stopped (exit $RC; starts.log: $(since "$n"))" \
+	test "$RC:$(since "$n"):$(state)" = "0::STOPPED"
+msiexec /x "$MSI"
+hold_end
+rm -rf "$SD"
 
 tap_summary
