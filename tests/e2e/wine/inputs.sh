@@ -22,7 +22,7 @@ except OSError:
 rec = {}
 for line in lines:
     m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
-    if m and "status" in json.loads(m.group(1)):
+    if m and "warning" not in json.loads(m.group(1)):
         rec = json.loads(m.group(1))
 print(rec.get(sys.argv[2], "-"))
 PY
@@ -100,7 +100,8 @@ check "UTF-16LE execd message from a file: check_keys, remediated" \
 	test "$RC:$(value):$(grep -c check_keys <<<"$OUT")" = "0:REG_DWORD 0x1:1"
 
 # The pipe held open, as execd holds it: the forms that are not execd's are
-# not answered and not waited past; execd's pretty-printed one is answered.
+# not answered, and read until the 10 s bound (a person may pipe several);
+# execd's pretty-printed one is answered and nothing past the reply read.
 held() { # held SAMPLE: the stand-in's report
 	(cd "$AGENT" && /usr/bin/python3 "$HERE/execd_standin.py" "$1" continue \
 		-- wine "active-response/bin/$NAME.exe" 2>>"$WORK/held.err")
