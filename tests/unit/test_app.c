@@ -232,31 +232,32 @@ START_TEST(dry_run_restore_changes_nothing)
 }
 END_TEST
 
+/* execd's message with the extra arguments given (a JSON array's items). */
+static int run_extra_args(const char *args, char *out, size_t cap)
+{
+	char to[128];
+
+	snprintf(to, sizeof(to), "\"extra_args\":[%s]", args);
+	return run_from(sample_edited("ours_26032_failed.json", "\"extra_args\":[]", to), NULL,
+	                NULL, out, cap);
+}
+
 START_TEST(restore_last_from_execd)
 {
 	char out[1024];
 
 	/* No change made yet: nothing to put back. */
-	ck_assert_int_eq(run_from(sample_edited("ours_26032_failed.json", "\"extra_args\":[]",
-	                                        "\"extra_args\":[\"restore-last\"]"),
-	                          NULL, NULL, out, sizeof(out)),
-	                 1);
+	ck_assert_int_eq(run_extra_args("\"restore-last\"", out, sizeof(out)), 1);
 	ck_assert_ptr_nonnull(strstr(out, "\"command\":\"check_keys\""));
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "\"status\":\"failed\""));
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "no backup of a change by this program"));
 	ck_assert(reg_holds("dword:00000000"));
 	ck_assert_int_eq(run("ours_26032_failed.json", NULL, NULL, out, sizeof(out)), 0);
 	ck_assert(reg_holds("dword:00000001"));
-	ck_assert_int_eq(run_from(sample_edited("ours_26032_failed.json", "\"extra_args\":[]",
-	                                        "\"extra_args\":[\"restore-last\",\"dry-run\"]"),
-	                          NULL, NULL, out, sizeof(out)),
-	                 4);
+	ck_assert_int_eq(run_extra_args("\"restore-last\",\"dry-run\"", out, sizeof(out)), 4);
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "\"status\":\"would_restore\""));
 	ck_assert(reg_holds("dword:00000001"));
-	ck_assert_int_eq(run_from(sample_edited("ours_26032_failed.json", "\"extra_args\":[]",
-	                                        "\"extra_args\":[\"restore-last\"]"),
-	                          NULL, NULL, out, sizeof(out)),
-	                 0);
+	ck_assert_int_eq(run_extra_args("\"restore-last\"", out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "\"status\":\"restored\""));
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "\"command\":\"restore\""));
 	ck_assert_ptr_nonnull(strstr(last_log_line(), "\"restored_from\":"));
