@@ -32,8 +32,9 @@ typedef struct app_paths {
 	char *log_file;
 	char *backup_dir;
 	char *spool_dir;
-	char *config_file; /* --config, or the default one where it exists; or NULL */
-	char *config_text; /* its text, read once; NULL when none or unreadable */
+	char *config_file;    /* --config, or the default one where it exists; or NULL */
+	char *config_text;    /* its text, read once; NULL when none or unreadable */
+	char *config_ignored; /* the default one's name beside the log, outside an agent */
 	size_t config_len;
 	bool in_agent; /* the executable sits in <agent>/active-response/bin */
 } app_paths;
@@ -57,7 +58,8 @@ static const char USAGE[] =
         "  - a Wazuh alert, as a line of alerts.json holds it;\n"
         "  - the dashboard's JSON of an alert (Discover, expand the alert, JSON);\n"
         "  - a 5.x SCA state document (wazuh-states-sca).\n"
-        "One line or pretty-printed; UTF-8 or UTF-16LE (with BOM); LF or CRLF. Standard\n"
+        "One line or pretty-printed; UTF-8 or UTF-16LE (with BOM); LF or CRLF. Several\n"
+        "alerts (every line findstr gives): the newest about this control is used. Standard\n"
         "input is waited on at most 10 s for the message and 10 s for execd's reply.\n"
         "\n"
         "  --registry-file PATH  use a .reg file as the registry (created when missing)\n"
@@ -67,7 +69,8 @@ static const char USAGE[] =
         "                        beside the agent's log, when it exists (none when\n"
         "                        not installed in an agent's active-response/bin)\n"
         "  --dry-run             say what would change, change nothing (exit 4 if it would)\n"
-        "  --restore FILE        apply a backup .reg file written by an earlier run\n"
+        "  --restore FILE        apply a backup .reg file written by an earlier run (with\n"
+        "                        --dry-run: say whether it would write)\n"
         "  --version             print the version and exit\n"
         "  --help                print this help and exit\n"
         "\n"
@@ -178,6 +181,7 @@ static void free_paths(app_paths *p)
 	free(p->spool_dir);
 	free(p->config_file);
 	free(p->config_text);
+	free(p->config_ignored);
 }
 
 /* The configuration, read once for the history and the report; a file that
@@ -186,14 +190,17 @@ static void free_paths(app_paths *p)
  * only --config names one (a folder a user can write must not). */
 static void load_config(const app_opts *o, app_paths *p, ar_result *r)
 {
-	char *dir = p->in_agent ? path_dir(p->log_file) : NULL;
+	char *dir = path_dir(p->log_file);
 	char *def = dir != NULL ? path_join(dir, AR_CONFIG_NAME) : NULL;
+	bool have_def = o->config == NULL && def != NULL && platform_exists(def);
 	ar_error err = {0};
 
 	if (o->config != NULL)
 		p->config_file = strdup(o->config);
-	else if (def != NULL && platform_exists(def))
+	else if (have_def && p->in_agent)
 		p->config_file = strdup(def);
+	else if (have_def) /* said on standard error: the one case worth a word */
+		p->config_ignored = strdup(def);
 	if (p->config_file != NULL &&
 	    config_read(p->config_file, &p->config_text, &p->config_len, &err) != AR_OK)
 		result_add_warning(r, "%s: nothing is reported and the history uses its defaults",
@@ -225,22 +232,79 @@ static void describe_finding(const ar_message *m, ar_result *r)
 	r->agent_name = text_cut(f->agent_name, TEXT_ECHOED_MAX);
 }
 
-/* Reads the message and returns it parsed, or fills r and returns false. */
-static bool read_message(ar_channel *ch, ar_message *msg, ar_result *r)
+/* Whether the finding is a check of this program's control, whatever its
+ * result: a check that passes now is still about it. */
+static bool about_our_control(const sca_finding *f)
+{
+	sca_finding failed = *f;
+	sca_match_result m;
+
+	failed.result = "failed";
+	return sca_match(&failed, &m);
+}
+
+/* After a person's first message, the others they piped (findstr and grep
+ * give every matching line of alerts.json, oldest first): *msg becomes the
+ * newest about this control, or the newest of all when none is. *spare is
+ * the other slot. execd's message is never followed: execd answers
+ * check_keys on the same pipe. */
+static ar_status read_others(ar_channel *ch, ar_message **msg, ar_message **spare, ar_result *r,
+                             ar_error *err)
+{
+	bool ours = about_our_control(&(*msg)->finding), eof = false;
+	size_t count = 1, used = 1, len = 0;
+	ar_status st = AR_OK;
+	char *text = NULL;
+
+	while (st == AR_OK) {
+		st = ar_channel_read_next(ch, &text, &len, &eof, err);
+		if (st != AR_OK || eof)
+			break;
+		count++;
+		st = ar_message_parse(text, len, *spare, err);
+		free(text);
+		if (st == AR_OK && (*spare)->form == AR_FORM_EXECD)
+			st = ar_error_set(err, AR_E_INVALID,
+			                  "wazuh-execd's message comes alone, not after another");
+		if (st != AR_OK)
+			break;
+		if (about_our_control(&(*spare)->finding) || !ours) {
+			ar_message *newer = *spare;
+			ours = ours || about_our_control(&newer->finding);
+			*spare = *msg;
+			*msg = newer;
+			used = count;
+		}
+		ar_message_free(*spare);
+	}
+	if (st != AR_OK)
+		ar_error_prefix(err, st, "message %zu on standard input", count);
+	r->messages.read = count;
+	r->messages.used = used;
+	return st;
+}
+
+/* Reads the message (of a person's several, the one to act on) into one of
+ * the two slots and points *msg at it, or fills r and returns false. */
+static bool read_message(ar_channel *ch, ar_message slots[2], ar_message **msg, ar_result *r)
 {
 	char *text = NULL;
 	size_t len = 0;
 	bool eof = false;
+	ar_message *spare = &slots[1];
 	ar_error err = {0};
 	ar_status st = ar_channel_read_message(ch, &text, &len, &eof, &err);
 
+	*msg = &slots[0];
 	if (st == AR_OK && eof)
 		st = ar_error_set(&err, AR_E_INVALID, "no message on standard input");
 	if (st == AR_OK)
-		st = ar_message_parse(text, len, msg, &err);
+		st = ar_message_parse(text, len, *msg, &err);
 	free(text);
+	if (st == AR_OK && (*msg)->form != AR_FORM_EXECD)
+		st = read_others(ch, msg, &spare, r, &err);
 	if (st == AR_OK)
-		r->input = ar_input_form_name(msg->form);
+		r->input = ar_input_form_name((*msg)->form);
 	else
 		result_set_error(r, result_status_for(st), "%s", err.msg);
 	return st == AR_OK;
@@ -277,26 +341,44 @@ static void history_settings_of(const app_paths *p, history_settings *hs, ar_res
 		                   p->config_file, err.msg);
 }
 
+/* restore-last among execd's extra arguments (the sweep's --restore):
+ * whatever the alert says, the backup of the last change is put back. */
+static void restore_last(const app_opts *o, const app_paths *p, ar_result *r)
+{
+	registry *reg = open_registry(o, r);
+
+	free(r->command);
+	r->command = strdup("restore");
+	if (reg != NULL) {
+		remediate_restore_last(reg, r->control, p->backup_dir, r);
+		registry_close(reg);
+	}
+}
+
 static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *out, ar_result *r)
 {
 	ar_channel ch;
-	ar_message msg = {0};
+	ar_message slots[2] = {{0}, {0}}, *msg = NULL;
 	sca_match_result m;
 	registry *reg;
 
 	ar_channel_init(&ch, in);
-	if (!read_message(&ch, &msg, r))
+	if (!read_message(&ch, slots, &msg, r))
 		goto out;
-	describe_finding(&msg, r);
-	r->dry_run = o->dry_run || msg.dry_run;
-	if (msg.command == AR_CMD_DELETE) {
+	describe_finding(msg, r);
+	r->dry_run = o->dry_run || msg->dry_run;
+	if (msg->command == AR_CMD_DELETE) {
 		result_set_reason(r, RESULT_KEPT, "the hardening is kept when the timeout ends");
 		goto out;
 	}
 	/* Only execd is there to answer check_keys. */
-	if (msg.form == AR_FORM_EXECD && !handshake(&ch, out, r))
+	if (msg->form == AR_FORM_EXECD && !handshake(&ch, out, r))
 		goto out;
-	if (!sca_match(&msg.finding, &m)) {
+	if (msg->restore_last) {
+		restore_last(o, p, r);
+		goto out;
+	}
+	if (!sca_match(&msg->finding, &m)) {
 		result_set_reason(r, RESULT_NOT_APPLICABLE, "%s", m.reason);
 		goto out;
 	}
@@ -310,7 +392,8 @@ static void run_message(const app_opts *o, const app_paths *p, FILE *in, FILE *o
 		registry_close(reg);
 	}
 out:
-	ar_message_free(&msg);
+	ar_message_free(&slots[0]);
+	ar_message_free(&slots[1]);
 	ar_channel_free(&ch);
 }
 
@@ -320,6 +403,7 @@ static void run_restore(const app_opts *o, const app_paths *p, ar_result *r)
 	ar_error err = {0};
 
 	r->command = strdup("restore");
+	r->dry_run = o->dry_run;
 	reg = open_registry(o, r);
 	if (reg != NULL) {
 		remediate_restore(reg, r->control, o->restore, p->backup_dir, r, &err);
@@ -339,6 +423,8 @@ static void log_warning(void *vctx, const char *text)
 	cJSON *o = cJSON_CreateObject();
 	char *json;
 
+	/* A status of its own, so that a manager rule matches every warning. */
+	cJSON_AddStringToObject(o, "status", "warning");
 	cJSON_AddStringToObject(o, "warning", text);
 	cJSON_AddStringToObject(o, "program", AR_PROGRAM_NAME);
 	json = cJSON_PrintUnformatted(o);
@@ -385,9 +471,11 @@ static void finish(const app_paths *p, const ar_result *r, FILE *errf)
 		log_warning(&(warn_ctx){.log_file = p->log_file, .note = &note}, r->warnings[i]);
 	if (json != NULL && p->config_text != NULL)
 		report(p, json, &note);
-	else if (!p->in_agent && p->config_file == NULL)
-		strbuf_adds(&note, "; no configuration: outside an agent's active-response folder "
-		                   "only --config names one");
+	else if (p->config_ignored != NULL)
+		strbuf_addf(&note,
+		            "; %s not read: outside an agent's active-response folder only "
+		            "--config names a configuration",
+		            p->config_ignored);
 	fprintf(errf, "%s%s\n", text ? text : AR_PROGRAM_NAME ": out of memory",
 	        note.buf ? note.buf : "");
 	fflush(errf);

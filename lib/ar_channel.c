@@ -250,10 +250,11 @@ static ar_status message_failure(const ar_channel *ch, ar_status st, bool got_so
 	return st;
 }
 
-ar_status ar_channel_read_message(ar_channel *ch, char **text, size_t *len, bool *eof,
-                                  ar_error *err)
+/* Reads one JSON text (a line, or the lines of a pretty-printed one) before
+ * deadline; *got_some says whether any of it had come. */
+static ar_status read_text(ar_channel *ch, uint64_t deadline, char **text, size_t *len, bool *eof,
+                           bool *got_some, ar_error *err)
 {
-	uint64_t deadline = platform_monotonic_ms() + ch->message_wait_ms;
 	json_progress jp = {0};
 	strbuf sb = {0};
 	char *line = NULL;
@@ -277,12 +278,60 @@ ar_status ar_channel_read_message(ar_channel *ch, char **text, size_t *len, bool
 			st = ar_error_set(err, AR_E_TOO_LARGE, "too large");
 	}
 	*eof = st == AR_OK && !any;
+	*got_some = any || ch->read.len > ch->off;
 	if (st == AR_OK && any && (*text = strbuf_take(&sb, len)) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory reading input");
-	if (st != AR_OK)
-		st = message_failure(ch, st, any || ch->read.len > ch->off, err);
 	strbuf_free(&sb);
 	return st;
+}
+
+/* The one deadline of all the messages: set by the first read. */
+static uint64_t message_deadline(ar_channel *ch)
+{
+	if (ch->message_deadline == 0)
+		ch->message_deadline = platform_monotonic_ms() + ch->message_wait_ms;
+	return ch->message_deadline;
+}
+
+ar_status ar_channel_read_message(ar_channel *ch, char **text, size_t *len, bool *eof,
+                                  ar_error *err)
+{
+	bool got_some = false;
+	ar_status st = read_text(ch, message_deadline(ch), text, len, eof, &got_some, err);
+
+	return st == AR_OK ? AR_OK : message_failure(ch, st, got_some, err);
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return false;
+	}
+	return true;
+}
+
+ar_status ar_channel_read_next(ar_channel *ch, char **text, size_t *len, bool *eof, ar_error *err)
+{
+	bool got_some = false;
+	ar_status st;
+
+	do {
+		st = read_text(ch, message_deadline(ch), text, len, eof, &got_some, err);
+		if (st == AR_OK && !*eof && blank(*text, *len)) {
+			free(*text);
+			*text = NULL;
+			continue;
+		}
+		break;
+	} while (true);
+	/* Time up between messages: the writer is done, though it keeps the
+	 * pipe open. */
+	if (st == AR_E_TIMEOUT && !got_some) {
+		*eof = true;
+		return AR_OK;
+	}
+	return st == AR_OK ? AR_OK : message_failure(ch, st, got_some, err);
 }
 
 static char *check_keys_line(const char *program, const char *const *keys, size_t nkeys)
@@ -330,15 +379,6 @@ static ar_status parse_reply(const char *line, size_t len, ar_reply *reply, ar_e
 		                  "reply to check_keys: command must be \"continue\" or \"abort\"");
 	cJSON_Delete(msg);
 	return st;
-}
-
-static bool blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	}
-	return true;
 }
 
 /* The first line that is not blank; end of input leaves *reply as it is. */

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Messages are capped: larger input is refused, never buffered whole. */
@@ -33,9 +34,10 @@
 
 typedef struct ar_channel {
 	FILE *in;
-	unsigned message_wait_ms; /* AR_MESSAGE_WAIT_MS unless a test sets it */
-	unsigned reply_wait_ms;   /* AR_REPLY_WAIT_MS unless a test sets it */
-	strbuf read;              /* bytes read; read.buf[off..read.len) not yet taken */
+	unsigned message_wait_ms;  /* AR_MESSAGE_WAIT_MS unless a test sets it */
+	unsigned reply_wait_ms;    /* AR_REPLY_WAIT_MS unless a test sets it */
+	uint64_t message_deadline; /* set by the first read of a message; 0 before */
+	strbuf read;               /* bytes read; read.buf[off..read.len) not yet taken */
 	size_t off;
 	bool eof;
 	bool started; /* the byte-order mark has been looked for */
@@ -55,6 +57,15 @@ void ar_channel_free(ar_channel *ch);
  * says it is. */
 ar_status ar_channel_read_message(ar_channel *ch, char **text, size_t *len, bool *eof,
                                   ar_error *err);
+
+/* The next message after the first, where a person pipes several (every
+ * line findstr or grep gives of alerts.json): as ar_channel_read_message,
+ * within the same message_wait_ms of the first read, blank lines passed
+ * over. *eof at end of input, and also when the time is up with no part of
+ * a further message read (a writer done that keeps the pipe open). Never
+ * for execd's message, after which execd answers check_keys on the same
+ * pipe and keeps it open. */
+ar_status ar_channel_read_next(ar_channel *ch, char **text, size_t *len, bool *eof, ar_error *err);
 
 typedef enum ar_reply { AR_REPLY_CONTINUE, AR_REPLY_ABORT } ar_reply;
 

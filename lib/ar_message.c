@@ -90,6 +90,9 @@ static ar_status parse_extra_args(const cJSON *params, ar_message *msg, ar_error
 		if (strcmp(it->valuestring, "dry-run") == 0 ||
 		    strcmp(it->valuestring, "--dry-run") == 0)
 			msg->dry_run = true;
+		if (strcmp(it->valuestring, "restore-last") == 0 ||
+		    strcmp(it->valuestring, "--restore-last") == 0)
+			msg->restore_last = true;
 	}
 	return AR_OK;
 }
@@ -269,6 +272,7 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 		        err, AR_E_INVALID,
 		        "message: \"wazuh.active_response.extra_arguments\" must be a string");
 	msg->dry_run = cJSON_IsString(extra) && words_have(extra->valuestring, "dry-run");
+	msg->restore_last = cJSON_IsString(extra) && words_have(extra->valuestring, "restore-last");
 	finding_from_document(msg->root, msg);
 	return AR_OK;
 }

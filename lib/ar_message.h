@@ -55,6 +55,7 @@ typedef struct ar_message {
 	ar_command command;
 	const char *command_name; /* as sent */
 	bool dry_run;             /* "dry-run" among the extra arguments */
+	bool restore_last;        /* "restore-last": put back the last change's backup */
 	sca_finding finding;
 	char check_id_digits[24]; /* finding.check_id when it was sent as a number */
 } ar_message;

@@ -15,6 +15,9 @@
 /* A backup is a few hundred bytes; a restore file much larger is not one. */
 #define RESTORE_FILE_MAX (1024u * 1024u)
 
+/* The most backups restore-last reads, from the newest, to find its own. */
+#define RESTORE_LAST_TRIES 64u
+
 static bool reg_value_equal(const reg_value *a, const reg_value *b)
 {
 	if (!a->exists || !b->exists)
@@ -376,42 +379,163 @@ static ar_status check_restore_file(const regfile *rf, const sca_control *t, ar_
 	return AR_OK;
 }
 
-ar_status remediate_restore(registry *reg, const sca_control *t, const char *file,
-                            const char *backup_dir, ar_result *r, ar_error *err)
+/* The state a restore file's bytes hold for t's value, checked to be no
+ * more than that. */
+static ar_status restore_state(const unsigned char *bytes, size_t len, const sca_control *t,
+                               reg_value *state, ar_error *err)
 {
-	unsigned char *bytes = NULL;
-	size_t len = 0;
 	regfile *rf = NULL;
-	reg_value desired = {0};
-	ar_status st;
+	ar_status st = regfile_parse(bytes, len, &rf, err);
 
-	st = platform_read_file(file, RESTORE_FILE_MAX, &bytes, &len, err);
-	if (st == AR_OK)
-		st = regfile_parse(bytes, len, &rf, err);
 	if (st == AR_OK)
 		st = check_restore_file(rf, t, err);
 	if (st == AR_OK)
-		st = regfile_get(rf, t->registry_key, t->value_name, &desired, err);
-	if (st != AR_OK) {
-		ar_error_prefix(err, st, "%s", file);
-		if (result_status_for(st) == RESULT_INVALID_INPUT)
-			st = AR_E_INVALID;
-		result_set_error(r, result_status_for(st), "%s", err->msg);
-		goto out;
-	}
-	if (!read_before(reg, t, r))
-		goto out;
-	if (reg_value_equal(&r->before, &desired)) {
-		r->status = RESULT_COMPLIANT;
-		r->have_after = copy_value(&r->after, &r->before);
-		goto out;
-	}
-	change_and_verify(reg, t, &desired, backup_dir, r);
-	if (r->status == RESULT_REMEDIATED)
-		note_restore(backup_dir, r);
-out:
-	reg_value_free(&desired);
+		st = regfile_get(rf, t->registry_key, t->value_name, state, err);
 	regfile_free(rf);
-	free(bytes);
 	return st;
+}
+
+/* Reads the restore file at path with read (platform_read_file for a file a
+ * person names, platform_read_own_file for a backup of the program's own)
+ * into *state; a failure sets r and names the file. */
+static bool read_restore_file(const char *path, const sca_control *t,
+                              ar_status (*read)(const char *, size_t, unsigned char **, size_t *,
+                                                ar_error *),
+                              reg_value *state, ar_result *r, ar_error *err)
+{
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	ar_status st = read(path, RESTORE_FILE_MAX, &bytes, &len, err);
+
+	if (st == AR_OK)
+		st = restore_state(bytes, len, t, state, err);
+	free(bytes);
+	if (st != AR_OK) {
+		ar_error_prefix(err, st, "%s", path);
+		result_set_error(r, result_status_for(st), "%s", err->msg);
+	}
+	return st == AR_OK;
+}
+
+/* Puts desired back: restored (written after a backup, or already so),
+ * would_restore on a dry run that would write, failed. A restore, written
+ * or found already done, is noted in the history (not on a dry run): from
+ * then on the value is no longer this program's to watch. */
+static void put_back(registry *reg, const sca_control *t, const reg_value *desired,
+                     const char *backup_dir, ar_result *r)
+{
+	if (!read_before(reg, t, r))
+		return;
+	if (reg_value_equal(&r->before, desired)) {
+		result_set_reason(r, RESULT_RESTORED,
+		                  "nothing %s: %s already holds what the backup "
+		                  "holds",
+		                  r->dry_run ? "to write" : "written", t->value_name);
+		r->have_after = copy_value(&r->after, &r->before);
+	} else if (r->dry_run) {
+		r->status = RESULT_WOULD_RESTORE;
+		return;
+	} else {
+		change_and_verify(reg, t, desired, backup_dir, r);
+		if (r->status != RESULT_REMEDIATED)
+			return;
+		r->status = RESULT_RESTORED;
+	}
+	if (!r->dry_run)
+		note_restore(backup_dir, r);
+}
+
+ar_status remediate_restore(registry *reg, const sca_control *t, const char *file,
+                            const char *backup_dir, ar_result *r, ar_error *err)
+{
+	reg_value desired = {0};
+	bool ok = read_restore_file(file, t, platform_read_file, &desired, r, err);
+
+	if (ok) {
+		r->restored_from = platform_abspath(file);
+		put_back(reg, t, &desired, backup_dir, r);
+	}
+	reg_value_free(&desired);
+	if (ok)
+		return AR_OK;
+	/* Not a backup of this program's: the input's fault. */
+	return r->status == RESULT_INVALID_INPUT ? AR_E_INVALID : err->status;
+}
+
+/* "<value>-YYYYMMDDTHHMMSSZ-...": a backup's name (backup_name), whose
+ * time stamp orders the backups by when they were written. */
+static bool is_backup_name(const char *name, const char *value_name)
+{
+	static const char shape[] = "ddddddddTddddddZ-";
+	size_t n = strlen(value_name);
+
+	if (strncmp(name, value_name, n) != 0 || name[n] != '-')
+		return false;
+	name += n + 1;
+	for (size_t i = 0; shape[i] != '\0'; i++) {
+		bool ok = shape[i] == 'd' ? name[i] >= '0' && name[i] <= '9' : name[i] == shape[i];
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* The newest backup whose state is not the compliant value: the one the
+ * program's last change wrote (a restore's own backup holds the value it
+ * undid, the compliant one, and is passed over). Read from the private
+ * backups folder, never through a link. */
+static bool last_change_backup(const sca_control *t, const char *backup_dir, char **path,
+                               reg_value *state, ar_result *r)
+{
+	char **names = NULL;
+	size_t count = 0, tried = 0;
+	ar_error err = {0};
+	bool found = false;
+
+	if (platform_exists(backup_dir) &&
+	    platform_list_dir(backup_dir, ".reg", &names, &count, &err) != AR_OK) {
+		result_set_error(r, RESULT_FAILED, "cannot list the backups: %s", err.msg);
+		return false;
+	}
+	for (size_t i = count;
+	     i-- > 0 && !found && tried < RESTORE_LAST_TRIES && r->error == NULL;) {
+		if (!is_backup_name(names[i], t->value_name))
+			continue;
+		tried++;
+		if ((*path = path_join(backup_dir, names[i])) == NULL) {
+			result_set_error(r, RESULT_FAILED, "out of memory");
+		} else if (read_restore_file(*path, t, platform_read_own_file, state, r, &err)) {
+			found = !reg_value_is_dword(state, t->dword);
+		}
+		if (!found) {
+			reg_value_free(state);
+			free(*path);
+			*path = NULL;
+		}
+	}
+	platform_free_list(names, count);
+	if (!found && r->error == NULL)
+		result_set_error(
+		        r, RESULT_FAILED,
+		        "no backup of a change by this program in %s (the newest %zu looked "
+		        "at): nothing to restore",
+		        backup_dir, tried);
+	return found;
+}
+
+void remediate_restore_last(registry *reg, const sca_control *t, const char *backup_dir,
+                            ar_result *r)
+{
+	reg_value state = {0};
+	char *path = NULL;
+
+	if (last_change_backup(t, backup_dir, &path, &state, r)) {
+		r->restored_from = platform_abspath(path);
+		put_back(reg, t, &state, backup_dir, r);
+	}
+	/* A backup that cannot be read is the program's own failing. */
+	if (r->status == RESULT_INVALID_INPUT)
+		r->status = RESULT_FAILED;
+	reg_value_free(&state);
+	free(path);
 }

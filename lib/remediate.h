@@ -30,10 +30,20 @@ void remediate_apply_tracked(registry *reg, const sca_control *t, const char *ba
 
 /* Applies a backup file made by remediate_apply (or any .reg file that sets
  * or removes only t's value): backs up the current state first, then
- * writes, then reads back, and notes the restore in the history. Returns
- * AR_E_INVALID for a file that is not such a backup (nothing written); r
- * says the rest. */
+ * writes, then reads back, and notes the restore in the history. Status
+ * restored (also when the value already holds the file's state: nothing is
+ * written then, r->reason says so), would_restore when r->dry_run and it
+ * would write (nothing written), or failed. r->restored_from names the
+ * file. Returns AR_E_INVALID for a file that is not such a backup (nothing
+ * written; invalid_input); r says the rest. */
 ar_status remediate_restore(registry *reg, const sca_control *t, const char *file,
                             const char *backup_dir, ar_result *r, ar_error *err);
+
+/* remediate_restore with the backup of the program's last change: the
+ * newest backup in backup_dir (by the time in its name) whose state is not
+ * the compliant value, read without following a link. None, or one that
+ * cannot be read: failed, r->error saying why, nothing written. */
+void remediate_restore_last(registry *reg, const sca_control *t, const char *backup_dir,
+                            ar_result *r);
 
 #endif

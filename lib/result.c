@@ -22,6 +22,8 @@ static const char *const status_names[] = {
         [RESULT_ABORTED] = "aborted",
         [RESULT_KEPT] = "kept",
         [RESULT_CONTESTED] = "contested",
+        [RESULT_RESTORED] = "restored",
+        [RESULT_WOULD_RESTORE] = "would_restore",
 };
 
 void result_init(ar_result *r)
@@ -38,6 +40,7 @@ void result_free(ar_result *r)
 	free(r->agent_id);
 	free(r->agent_name);
 	free(r->backup);
+	free(r->restored_from);
 	free(r->reason);
 	free(r->error);
 	reg_value_free(&r->before);
@@ -97,7 +100,7 @@ void result_add_warning(ar_result *r, const char *fmt, ...)
 
 static const char *result_status_name(result_status s)
 {
-	return (s <= RESULT_CONTESTED) ? status_names[s] : "failed";
+	return (s <= RESULT_WOULD_RESTORE) ? status_names[s] : "failed";
 }
 
 result_status result_status_for(ar_status st)
@@ -118,8 +121,10 @@ int result_exit_code(const ar_result *r)
 	case RESULT_REMEDIATED:
 	case RESULT_COMPLIANT:
 	case RESULT_KEPT:
+	case RESULT_RESTORED:
 		return EXIT_COMPLIANT;
 	case RESULT_WOULD_REMEDIATE:
+	case RESULT_WOULD_RESTORE:
 		return EXIT_WOULD_CHANGE;
 	case RESULT_NOT_APPLICABLE:
 	case RESULT_ABORTED:
@@ -244,6 +249,17 @@ static void utc_text(long long t, char *buf, size_t len)
 		snprintf(buf, len, "%lld", t);
 }
 
+static void add_messages(cJSON *root, const ar_result *r)
+{
+	cJSON *o;
+
+	if (r->messages.read < 2)
+		return;
+	o = cJSON_AddObjectToObject(root, "messages");
+	cJSON_AddNumberToObject(o, "read", (double)r->messages.read);
+	cJSON_AddNumberToObject(o, "used", (double)r->messages.used);
+}
+
 static void add_reverted(cJSON *root, const ar_result *r)
 {
 	char when[32];
@@ -289,6 +305,7 @@ char *result_to_json(const ar_result *r)
 	add_opt_string(root, "agent_name", r->agent_name);
 	add_opt_string(root, "command", r->command);
 	add_opt_string(root, "input", r->input);
+	add_messages(root, r);
 	cJSON_AddStringToObject(root, "registry_path", r->control ? r->control->registry_key : "");
 	cJSON_AddStringToObject(root, "value_name", r->control ? r->control->value_name : "");
 	add_value(root, "before", r->have_before, &r->before);
@@ -296,6 +313,7 @@ char *result_to_json(const ar_result *r)
 	add_reverted(root, r);
 	add_managed_by(root, &r->managed_by);
 	add_opt_string(root, "backup", r->backup);
+	add_opt_string(root, "restored_from", r->restored_from);
 	add_opt_string(root, "reason", r->reason);
 	add_opt_string(root, "error", r->error);
 	if (r->dry_run)
@@ -340,6 +358,9 @@ char *result_to_text(const ar_result *r)
 	strbuf_addf(&sb, "%s: %s", AR_PROGRAM_NAME, result_status_name(r->status));
 	if (r->check_id != NULL)
 		strbuf_addf(&sb, " (check %s)", r->check_id);
+	if (r->messages.read > 1)
+		strbuf_addf(&sb, " (message %zu of the %zu on standard input)", r->messages.used,
+		            r->messages.read);
 	if (r->have_before || r->have_after) {
 		strbuf_addf(&sb, ": %s was ", r->control ? r->control->value_name : "value");
 		describe_value(&sb, r->have_before, &r->before);
@@ -350,6 +371,8 @@ char *result_to_text(const ar_result *r)
 	}
 	if (r->backup != NULL)
 		strbuf_addf(&sb, "; backup %s", r->backup);
+	if (r->restored_from != NULL)
+		strbuf_addf(&sb, "; restored from %s", r->restored_from);
 	if (r->reason != NULL)
 		strbuf_addf(&sb, "; %s", r->reason);
 	if (r->error != NULL)

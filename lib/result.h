@@ -19,7 +19,9 @@ typedef enum result_status {
 	RESULT_FAILED,
 	RESULT_ABORTED,
 	RESULT_KEPT,
-	RESULT_CONTESTED /* put back again and again: see reverted */
+	RESULT_CONTESTED, /* put back again and again: see reverted */
+	RESULT_RESTORED,  /* a backup's state put back (or found already there) */
+	RESULT_WOULD_RESTORE
 } result_status;
 
 #define RESULT_WARNINGS_MAX 4
@@ -46,10 +48,17 @@ typedef struct ar_result {
 	const struct sca_control *control;
 	bool have_before, have_after; /* false renders null */
 	reg_value before, after;
-	char *backup; /* path of the backup written, or NULL */
-	char *reason; /* why not applicable / why nothing was done, or NULL */
-	char *error;  /* what failed, or NULL */
+	char *backup;        /* path of the backup written, or NULL */
+	char *restored_from; /* the backup a restore applied, or NULL */
+	char *reason;        /* why not applicable / why nothing was done, or NULL */
+	char *error;         /* what failed, or NULL */
 	bool dry_run;
+	/* Several messages on standard input (a person piping every matching
+	 * line of alerts.json): how many were read, and which one (from 1) the
+	 * run acted on; read is 0 or 1 otherwise. */
+	struct {
+		size_t read, used;
+	} messages;
 	/* The value was found put back after this program had set it. */
 	struct {
 		bool present;
@@ -58,7 +67,8 @@ typedef struct ar_result {
 		long long last_set;   /* when this program last set it (seconds since the epoch) */
 	} reverted;
 	gpo_evidence managed_by; /* .found where a domain Group Policy sets the value */
-	/* Each a log line of its own after the result ({"warning": ...}). */
+	/* Each a log line of its own after the result
+	 * ({"status":"warning","warning": ...}). */
 	char *warnings[RESULT_WARNINGS_MAX];
 	size_t warning_count;
 } ar_result;

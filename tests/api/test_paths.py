@@ -74,9 +74,10 @@ class PlantedConfig(api.ApiTestCase):
         p = self.run_exe(program(), "--log-file", log, cwd=self.dir)
         # The registry is fixed; the configuration beside the log is not read.
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertIn(b"no configuration", p.stderr)
+        self.assertIn(b"config.json not read: outside an agent's active-response folder only "
+                      b"--config names a configuration", p.stderr)
         self.assertEqual(self.server.requests(), [])
-        self.assertEqual([r["status"] for r in read_log(log) if "status" in r], ["remediated"])
+        self.assertEqual([r["status"] for r in read_log(log) if "warning" not in r], ["remediated"])
 
     def test_inside_an_agent_the_default_configuration_is_used(self):
         # The control case: the same configuration where the agent keeps it

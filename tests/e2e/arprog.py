@@ -71,7 +71,7 @@ class Workdir:
 
     def result(self):
         """The one result record of the last run."""
-        records = [r for r in self.log_records() if "status" in r]
+        records = [r for r in self.log_records() if "warning" not in r]
         return records[-1] if records else None
 
 

@@ -65,7 +65,7 @@ class Base(unittest.TestCase):
         return self.w
 
     def assert_one_result(self, status):
-        records = [r for r in self.w.log_records() if "status" in r]
+        records = [r for r in self.w.log_records() if "warning" not in r]
         self.assertEqual(len(records), 1, records)
         r = records[0]
         self.assertEqual(r["status"], status, r)
@@ -192,6 +192,82 @@ class Remediation(Base):
                 validate_log(self, w.log)
                 w.cleanup()
                 self.w = None
+
+
+def with_extra_args(sample, args):
+    """execd's message of sample with its extra_args replaced."""
+    msg = json.loads(message(sample))
+    msg["parameters"]["extra_args"] = args
+    return json.dumps(msg).encode() + b"\n"
+
+
+class Restore(Base):
+    """A rollback is never logged as a remediation; a dry run of one changes
+    nothing; restore-last in execd's extra_args (the sweep's --restore) puts
+    back the backup of the program's last change."""
+
+    def results(self):
+        return [r for r in self.w.log_records() if "warning" not in r]
+
+    def test_dry_run_restore_changes_nothing(self):
+        w = self.work("value_0_utf16.reg")
+        self.assertEqual(w.run(message("ours_26032_failed.json")).returncode, 0)
+        backup = w.backup_files()[0]
+        hardened = w.reg_bytes()
+        p = w.run(b"", "--dry-run", "--restore", backup)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        r = self.results()[-1]
+        self.assertEqual((r["status"], r["dry_run"], r["restored_from"]),
+                         ("would_restore", True, backup), r)
+        self.assertNotIn("backup", r)
+        self.assertEqual(w.reg_bytes(), hardened)
+        self.assertEqual(len(w.backup_files()), 1)
+        p = w.run(b"", "--restore", backup)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = self.results()[-1]
+        self.assertEqual((r["status"], r["command"]), ("restored", "restore"), r)
+        self.assertIn(b"restored", p.stderr)
+        self.assertNotIn(b"remediated", p.stderr)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 0))
+        # Already restored: a dry run finds nothing to write, exit 0.
+        p = w.run(b"", "--dry-run", "--restore", backup)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = self.results()[-1]
+        self.assertEqual(r["status"], "restored", r)
+        self.assertIn("nothing to write", r["reason"])
+
+    def test_restore_last_from_execd(self):
+        w = self.work("value_0_utf16.reg")
+        last = with_extra_args("ours_26032_failed.json", ["restore-last"])
+        # No change made on this machine yet: failed, with the reason.
+        p = w.run(last)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        r = self.results()[-1]
+        self.assertEqual(r["status"], "failed", r)
+        self.assertIn("no backup of a change by this program", r["error"])
+        self.assertEqual(len(check_keys_lines(p.stdout)), 1)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 0))
+        self.assertEqual(w.run(message("ours_26032_failed.json")).returncode, 0)
+        remediation_backup = w.backup_files()[0]
+        p = w.run(with_extra_args("ours_26032_failed.json", ["restore-last", "dry-run"]))
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertEqual(self.results()[-1]["status"], "would_restore")
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
+        p = w.run(last)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = self.results()[-1]
+        self.assertEqual((r["status"], r["command"], r["input"], r["restored_from"]),
+                         ("restored", "restore", "execd", remediation_backup), r)
+        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 0))
+        # Again: the restore's own backup (the hardened value) is passed
+        # over; the last change's state already stands, nothing is written.
+        backups = w.backup_files()
+        p = w.run(last)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = self.results()[-1]
+        self.assertEqual((r["status"], r["restored_from"]), ("restored", remediation_backup))
+        self.assertNotIn("backup", r)
+        self.assertEqual(w.backup_files(), backups)
 
 
 class NotOurs(Base):
@@ -442,7 +518,7 @@ class AgentFolder(unittest.TestCase):
         return p
 
     def statuses(self, log):
-        return [r["status"] for r in read_log(log) if "status" in r]
+        return [r["status"] for r in read_log(log) if "warning" not in r]
 
     def test_installed_in_active_response_bin(self):
         self.run_from("active-response", "bin", cwd="/")

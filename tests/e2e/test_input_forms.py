@@ -48,7 +48,7 @@ UNKNOWN_FORM = ("not a form this program reads; expected the message wazuh-execd
 
 
 def results(w):
-    return [r for r in w.log_records() if "status" in r]
+    return [r for r in w.log_records() if "warning" not in r]
 
 
 class Base(unittest.TestCase):
@@ -160,11 +160,70 @@ def standin(w, sample, reply, timeout):
     return json.loads(p.stdout)
 
 
+class Several(Base):
+    """What findstr or grep gives of alerts.json: every matching line, oldest
+    first. The newest about this control is used and the result says which;
+    the count is named."""
+
+    def lines(self):
+        with open(data("forms", "alerts.json"), "rb") as f:
+            return f.read().splitlines(keepends=True)
+
+    def test_the_newest_about_our_control_is_used(self):
+        other, other_check, ours = self.lines()
+        passed = ours.replace(b'"result":"failed"', b'"result":"passed"')
+        self.assertNotEqual(passed, ours)
+        for what, stdin, rc, status, used in [
+                ("ours, then newer others", ours + other + b"\n" + other_check, 0,
+                 "remediated", 1),
+                ("ours failed, then ours passed", ours + other + passed, 3, "not_applicable", 3),
+                ("none ours", other + other_check, 3, "not_applicable", 2),
+                ("CRLF, blank lines", b"\r\n".join([other, ours, b"", b""]), 0,
+                 "remediated", 2)]:
+            with self.subTest(what=what):
+                w = self.work()
+                p = w.run(stdin)
+                self.assertEqual(p.returncode, rc, p.stderr)
+                self.assertEqual(p.stdout, b"")
+                rs = results(w)
+                self.assertEqual(len(rs), 1, rs)
+                count = len([l for l in stdin.splitlines() if l.strip()])
+                self.assertEqual((rs[0]["status"], rs[0]["messages"]),
+                                 (status, {"read": count, "used": used}), rs[0])
+                self.assertIn(b"message %d of the %d on standard input" % (used, count),
+                              p.stderr)
+                self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1 if rc == 0 else 0))
+
+    def test_a_bad_line_among_them_is_named(self):
+        other, _, ours = self.lines()
+        for what, stdin, why in [
+                ("not JSON", ours + b"garbage\n", "message 2 on standard input"),
+                ("execd's after an alert", ours + message("ours_26032_failed.json"),
+                 "wazuh-execd's message comes alone")]:
+            with self.subTest(what=what):
+                w = self.work()
+                before = w.reg_bytes()
+                p = w.run(stdin)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(why, results(w)[0]["error"])
+                self.assert_nothing_written(w, before, what)
+
+    def test_a_plain_run_says_nothing_of_configuration(self):
+        w = self.work()
+        p = w.run(message("forms/alert_26032.json"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stderr.count(b"\n"), 1, p.stderr)
+        self.assertNotIn(b"configuration", p.stderr)
+
+
 class HeldOpen(Base):
-    """The pipe stays open, as execd keeps it: the program must end by
-    itself after the message (and, for execd's, after the one reply). Had it
-    waited for one more line it would have run into its bound and ended
-    with invalid_input, not with the outcome asserted here."""
+    """The pipe stays open, as execd keeps it: after execd's message the
+    program must end by itself after the one reply (had it waited for one
+    more line it would have run into its bound and ended with invalid_input,
+    not with the outcome asserted here). A person's forms may come several
+    at a time: they are read until end of input or the 10 s bound, and a
+    writer done that keeps the pipe open meets that bound with what it
+    wrote used."""
 
     def test_execd_message_then_reply(self):
         for sample, reply, rc, status in [

@@ -1,6 +1,6 @@
 """Checks log files the program wrote: every line in Wazuh's active-response
-format (what the stock ar_log_json decoder accepts), every result line valid
-against schemas/result.schema.json.
+format (what the stock ar_log_json decoder accepts), every line - a result or
+a warning, each with its status - valid against schemas/result.schema.json.
 
 usage: validate_log.py LOGFILE...    (exit 0 when all lines are valid)"""
 
@@ -28,7 +28,7 @@ def check_line(validator, line):
     if not isinstance(obj, dict):
         return "text after the prefix is not a JSON object"
     if "status" not in obj:
-        return None if isinstance(obj.get("warning"), str) else "neither a result nor a warning"
+        return "no status: neither a result nor a warning"
     errors = sorted(validator.iter_errors(obj), key=lambda e: list(e.path))
     if errors:
         return "; ".join("%s: %s" % ("/".join(map(str, e.path)), e.message) for e in errors)

@@ -3,6 +3,8 @@
  * the check_keys handshake; and every wait bounded. */
 #include "ar_channel.h"
 
+#include "platform/platform.h"
+
 #include "unit.h"
 
 #include <check.h>
@@ -376,6 +378,72 @@ START_TEST(reply_wait_is_bounded)
 }
 END_TEST
 
+/* A person's several messages: each read after the first, blank lines
+ * passed over, within the one bound of the first read. */
+START_TEST(next_messages_after_the_first)
+{
+	static const char text[] = "{\"a\":1}\n\n{\"b\":\n 2}\r\n  \n{\"c\":3}";
+	FILE *in = input(text, sizeof(text) - 1);
+	ar_channel ch;
+	char *t = NULL;
+	size_t len = 0;
+	bool eof = false;
+	ar_error err = {0};
+
+	ar_channel_init(&ch, in);
+	ck_assert(ar_channel_read_message(&ch, &t, &len, &eof, &err) == AR_OK);
+	ck_assert_str_eq(t, "{\"a\":1}");
+	free(t);
+	ck_assert(ar_channel_read_next(&ch, &t, &len, &eof, &err) == AR_OK && !eof);
+	ck_assert_str_eq(t, "{\"b\":\n 2}");
+	free(t);
+	ck_assert(ar_channel_read_next(&ch, &t, &len, &eof, &err) == AR_OK && !eof);
+	ck_assert_str_eq(t, "{\"c\":3}");
+	free(t);
+	ck_assert(ar_channel_read_next(&ch, &t, &len, &eof, &err) == AR_OK && eof);
+	ck_assert_ptr_null(t);
+	ar_channel_free(&ch);
+	fclose(in);
+}
+END_TEST
+
+/* A writer done that keeps the pipe open: the bound ends the reading, and
+ * what came is all there is; half a message then is an error. */
+START_TEST(next_message_wait_is_the_first_ones)
+{
+	int w;
+	FILE *in = held_pipe("{\"a\":1}\n", 8, &w);
+	ar_channel ch;
+	char *t = NULL;
+	size_t len = 0;
+	bool eof = false;
+	ar_error err = {0};
+	uint64_t t0;
+
+	ar_channel_init(&ch, in);
+	ch.message_wait_ms = 300;
+	t0 = platform_monotonic_ms();
+	ck_assert(ar_channel_read_message(&ch, &t, &len, &eof, &err) == AR_OK);
+	free(t);
+	ck_assert(ar_channel_read_next(&ch, &t, &len, &eof, &err) == AR_OK && eof);
+	ck_assert_uint_lt(platform_monotonic_ms() - t0, 3000);
+	ar_channel_free(&ch);
+	fclose(in);
+	close(w);
+
+	in = held_pipe("{\"a\":1}\n{\"b\":", 13, &w);
+	ar_channel_init(&ch, in);
+	ch.message_wait_ms = 300;
+	ck_assert(ar_channel_read_message(&ch, &t, &len, &eof, &err) == AR_OK);
+	free(t);
+	ck_assert_int_eq(ar_channel_read_next(&ch, &t, &len, &eof, &err), AR_E_TIMEOUT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not complete within 300 ms"));
+	ar_channel_free(&ch);
+	fclose(in);
+	close(w);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ar_channel");
@@ -383,6 +451,8 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, one_line_and_no_more);
 	tcase_add_test(tc, stops_at_the_newline_on_a_held_pipe);
+	tcase_add_test(tc, next_messages_after_the_first);
+	tcase_add_test(tc, next_message_wait_is_the_first_ones);
 	tcase_add_test(tc, pretty_printed_lines_are_joined);
 	tcase_add_test(tc, byte_order_marks);
 	tcase_add_test(tc, bad_encodings);

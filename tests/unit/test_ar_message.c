@@ -171,14 +171,18 @@ START_TEST(extra_args)
 {
 	static const struct {
 		const char *extra;
-		bool dry_run;
+		bool dry_run, restore_last;
 	} ok[] = {
-	        {"[]", false},
-	        {"[\"dry-run\"]", true},
-	        {"[\"--dry-run\"]", true},
-	        {"[\"verbose\",\"dry-run\"]", true},
-	        {"[\"dry-run-not\"]", false},
-	        {"[\"DRY-RUN\"]", false},
+	        {"[]", false, false},
+	        {"[\"dry-run\"]", true, false},
+	        {"[\"--dry-run\"]", true, false},
+	        {"[\"verbose\",\"dry-run\"]", true, false},
+	        {"[\"dry-run-not\"]", false, false},
+	        {"[\"DRY-RUN\"]", false, false},
+	        {"[\"restore-last\"]", false, true},
+	        {"[\"--restore-last\",\"dry-run\"]", true, true},
+	        {"[\"restore-lastx\"]", false, false},
+	        {"[\"restore\"]", false, false},
 	};
 	ar_message m;
 
@@ -189,6 +193,7 @@ START_TEST(extra_args)
 		snprintf(line, sizeof(line), MSG("\"add\"", "%s", CHECK_26032), ok[i].extra);
 		ck_assert_msg(parse_text(line, &m, &err) == AR_OK, "%s: %s", ok[i].extra, err.msg);
 		ck_assert_msg(m.dry_run == ok[i].dry_run, "%s", ok[i].extra);
+		ck_assert_msg(m.restore_last == ok[i].restore_last, "%s", ok[i].extra);
 		ar_message_free(&m);
 	}
 	/* extra_args may be left out altogether. */

@@ -119,18 +119,21 @@ START_TEST(extra_arguments_words)
 {
 	static const struct {
 		const char *value;
-		bool dry;
+		bool dry, restore_last;
 	} cases[] = {
-	        {"\"dry-run\"", true},
-	        {"\"--dry-run\"", true},
-	        {"\"--verbose  dry-run\"", true},
-	        {"\"x\\tdry-run\\ny\"", true},
-	        {"\"\"", false},
-	        {"null", false},
-	        {"\"dry-runs\"", false},
-	        {"\"no-dry-run\"", false},
-	        {"\"-dry-run\"", false},
-	        {"\"dry-run-now --x\"", false},
+	        {"\"dry-run\"", true, false},
+	        {"\"--dry-run\"", true, false},
+	        {"\"--verbose  dry-run\"", true, false},
+	        {"\"x\\tdry-run\\ny\"", true, false},
+	        {"\"\"", false, false},
+	        {"null", false, false},
+	        {"\"dry-runs\"", false, false},
+	        {"\"no-dry-run\"", false, false},
+	        {"\"-dry-run\"", false, false},
+	        {"\"dry-run-now --x\"", false, false},
+	        {"\"restore-last\"", false, true},
+	        {"\"dry-run --restore-last\"", true, true},
+	        {"\"restore-lasts\"", false, false},
 	};
 	char line[1024];
 
@@ -142,6 +145,8 @@ START_TEST(extra_arguments_words)
 		         cases[i].value);
 		ck_assert_msg(parse_text(line, &m, &err) == AR_OK, "%s: %s", line, err.msg);
 		ck_assert_msg(m.dry_run == cases[i].dry, "extra_arguments %s", cases[i].value);
+		ck_assert_msg(m.restore_last == cases[i].restore_last, "extra_arguments %s",
+		              cases[i].value);
 		/* No SCA fields: valid, but not a finding. */
 		ck_assert(!m.finding.in_sca_group);
 		ar_message_free(&m);

@@ -596,7 +596,7 @@ START_TEST(restore_is_not_a_revert)
 	ck_assert(registry_open_file(regpath, &reg, NULL) == AR_OK);
 	result_init(&rr);
 	ck_assert(remediate_restore(reg, &T, r.backup, backups, &rr, &err) == AR_OK);
-	ck_assert_int_eq(rr.status, RESULT_REMEDIATED);
+	ck_assert_int_eq(rr.status, RESULT_RESTORED);
 	registry_close(reg);
 	result_free(&rr);
 	result_free(&r);

@@ -88,15 +88,52 @@ START_TEST(exit_codes)
 	static const struct {
 		result_status s;
 		int code;
-	} map[] = {{RESULT_REMEDIATED, 0}, {RESULT_COMPLIANT, 0},      {RESULT_KEPT, 0},
-	           {RESULT_FAILED, 1},     {RESULT_INVALID_INPUT, 2},  {RESULT_NOT_APPLICABLE, 3},
-	           {RESULT_ABORTED, 3},    {RESULT_WOULD_REMEDIATE, 4}};
+	} map[] = {{RESULT_REMEDIATED, 0},    {RESULT_COMPLIANT, 0},
+	           {RESULT_KEPT, 0},          {RESULT_FAILED, 1},
+	           {RESULT_INVALID_INPUT, 2}, {RESULT_NOT_APPLICABLE, 3},
+	           {RESULT_ABORTED, 3},       {RESULT_WOULD_REMEDIATE, 4},
+	           {RESULT_RESTORED, 0},      {RESULT_WOULD_RESTORE, 4}};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
 		ar_result r;
 		result_init(&r);
 		r.status = map[i].s;
 		ck_assert_int_eq(result_exit_code(&r), map[i].code);
 	}
+}
+END_TEST
+
+START_TEST(restore_and_several_messages)
+{
+	ar_result r;
+	cJSON *o;
+	char *text;
+
+	result_init(&r);
+	r.control = &control;
+	r.status = RESULT_WOULD_RESTORE;
+	r.dry_run = true;
+	r.restored_from = strdup("C:\\b\\EnableSecuritySignature-x.reg");
+	r.messages.read = 4;
+	r.messages.used = 3;
+	o = render(&r);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "would_restore");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "restored_from")->valuestring, r.restored_from);
+	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "messages"), "read")->valueint,
+	                 4);
+	ck_assert_int_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "messages"), "used")->valueint,
+	                 3);
+	cJSON_Delete(o);
+	text = result_to_text(&r);
+	ck_assert_ptr_nonnull(strstr(text, "would_restore (message 3 of the 4 on standard input)"));
+	ck_assert_ptr_nonnull(strstr(text, "; restored from C:"));
+	free(text);
+	r.status = RESULT_RESTORED;
+	r.messages.read = 1;
+	o = render(&r);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "restored");
+	ck_assert_ptr_null(cJSON_GetObjectItem(o, "messages"));
+	cJSON_Delete(o);
+	result_free(&r);
 }
 END_TEST
 
@@ -157,6 +194,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, remediated_object);
 	tcase_add_test(tc, unknown_values_are_null_and_missing_ones_say_so);
 	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, restore_and_several_messages);
 	tcase_add_test(tc, text_is_one_line);
 	tcase_add_test(tc, long_messages_are_whole);
 	tcase_add_test(tc, status_for_a_failure);

@@ -72,10 +72,25 @@ check "agent uninstall: the backup is still there" test -f "$OLD"
 check "agent uninstall: the rest is gone" test ! -e "$A/active-response" -a ! -e "$A/ossec.conf"
 
 install_agent
+# Reporting set up as packaging/wazuh/README.md says: a password file only
+# its owner may read. Then the upgrade's ACL reset opens it to every account.
+CFG=$A/active-response/$NAME.config.json
+printf 'not-a-real-password\n' >"$A/active-response/api.secret"
+chmod 600 "$A/active-response/api.secret"
+printf '{"api":{"url":"https://127.0.0.1:9","user":"ar","password_file":"%s"}}\n' \
+	"$(wine_path -w "$A/active-response/api.secret" | sed 's/\\/\\\\/g')" >"$CFG"
 chmod -R a+rX "$A"
 run_as_execd "$DATA/ours_26032_failed.json"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
 	protected_dacl_set "$LC\\backup\\$NAME"
+# Refused loudly on that run, which has nothing to change and nothing new
+# to send: a warning line with its status, for the manager's rule.
+WARN=$(grep -F '{"status":"warning","warning":' "$A/active-response/active-responses.log" || true)
+check "after the upgrade, the readable password file is refused with a warning line" \
+	grep -qF 'api.password_file' <<<"$WARN"
+check "... that says it is readable by others (exit $RC)" \
+	test "$RC" = 0 -a -n "$(grep -F 'is readable by others' <<<"$WARN")"
+rm -f "$CFG" "$A/active-response/api.secret"
 
 wine_step "reg import the backup from before the upgrade" wine reg import "$(wine_path -w "$OLD")"
 check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"
@@ -86,6 +101,31 @@ RC=$WINE_RC
 check "... and with --restore (exit $RC)" test "$RC:$(value)" = "0:REG_DWORD 0x0"
 LAST=$(tail -n 1 "$A/active-response/active-responses.log")
 check "... logged as a restore" grep -qF '"command":"restore"' <<<"$LAST"
+check "... with the status restored" grep -qF '{"status":"restored"' <<<"$LAST"
+
+# From the manager (the sweep's --restore): restore-last among execd's extra
+# arguments puts back the backup of the last change, the one from before the
+# upgrade (the --restore's own backup, holding 1, is passed over).
+/usr/bin/python3 - "$DATA/ours_26032_failed.json" "$WORK/restore-last.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+m["parameters"]["extra_args"] = ["restore-last"]
+open(sys.argv[2], "w", encoding="utf-8").write(json.dumps(m) + "\n")
+PY
+set_dword 1
+run_as_execd "$WORK/restore-last.json"
+LAST=$(tail -n 1 "$A/active-response/active-responses.log")
+check "restore-last from execd: exit $RC, the value from before the upgrade" \
+	test "$RC:$(value)" = "0:REG_DWORD 0x0"
+check "... logged as restored, from that backup" \
+	grep -qF "\"status\":\"restored\"" <<<"$LAST"
+check "... naming the backup it applied" grep -qF "${OLD##*/}" <<<"$LAST"
+rm -rf "$BK"
+run_as_execd "$WORK/restore-last.json"
+LAST=$(tail -n 1 "$A/active-response/active-responses.log")
+check "restore-last with no backup: exit 1, failed, the reason given" \
+	test "$RC" = 1 -a -n "$(grep -F 'no backup of a change by this program' <<<"$LAST")"
+
 
 rm -rf "${A%/*}"
 if [ -f "$WORK/saved.reg" ]; then

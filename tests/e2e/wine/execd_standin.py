@@ -17,7 +17,10 @@ def main():
     with open(msg_file, "rb") as f:
         message = f.read()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    proc.stdin.write(message if message.endswith(b"\n") else message + b"\n")
+    # The line ends in the message's own encoding (UTF-16LE where it has
+    # that mark): a lone byte after it would be a broken character.
+    newline = b"\n\x00" if message.startswith(b"\xff\xfe") else b"\n"
+    proc.stdin.write(message if message.endswith(newline) else message + newline)
     proc.stdin.flush()
     line = proc.stdout.readline()
     keys = None

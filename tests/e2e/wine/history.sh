@@ -31,7 +31,7 @@ import json, re, sys
 for line in reversed(open(sys.argv[1], encoding="utf-8").read().splitlines()):
     m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
     d = json.loads(m.group(1))
-    if "status" in d:
+    if "warning" not in d:
         for k in sys.argv[2].split("."):
             d = d.get(k) if isinstance(d, dict) else None
         print(json.dumps(d))
@@ -50,7 +50,7 @@ out = []
 for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
     m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
     d = json.loads(m.group(1))
-    out = [] if "status" in d else out + [d["warning"]]
+    out = [] if "warning" not in d else out + [d["warning"]]
 print("\n".join(out))
 PY
 }

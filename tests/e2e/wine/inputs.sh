@@ -22,7 +22,7 @@ except OSError:
 rec = {}
 for line in lines:
     m = re.match(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d active-response/bin/\S+: (.*)$", line)
-    if m and "status" in json.loads(m.group(1)):
+    if m and "warning" not in json.loads(m.group(1)):
         rec = json.loads(m.group(1))
 print(rec.get(sys.argv[2], "-"))
 PY
@@ -82,6 +82,20 @@ for f in "${!FORM[@]}"; do
 		"REG_DWORD 0x1:remediated:${FORM[$f]}"
 done
 
+# Several alerts, as findstr gives every matching line (oldest first), CRLF:
+# the newest about this control is used, and the result says which.
+/usr/bin/python3 - "$DATA/forms/alerts.json" "$IN/several.json" <<'PY'
+import sys
+lines = open(sys.argv[1], "rb").read().splitlines()
+open(sys.argv[2], "wb").write(b"\r\n".join([lines[2], lines[0], lines[1]]) + b"\r\n")
+PY
+forget_history
+set_dword 0
+bat "${CMD[0]}" "type several.json | %AR%"
+check "type several.json | program.exe: ours, message 1 of the 3, is used" \
+	test "$(value):$(log_field "$LOG" status):$(log_field "$LOG" messages)" = \
+	"REG_DWORD 0x1:remediated:{'read': 3, 'used': 1}"
+
 # UTF-16LE with BOM and CRLF, as PowerShell 5.1's > and Out-File write: cmd's
 # redirection, and a file as standard input (Wine's type garbles UTF-16).
 cp "$DATA/forms/dashboard_26032_utf16.json" "$IN/dashboard16.json"
@@ -100,7 +114,8 @@ check "UTF-16LE execd message from a file: check_keys, remediated" \
 	test "$RC:$(value):$(grep -c check_keys <<<"$OUT")" = "0:REG_DWORD 0x1:1"
 
 # The pipe held open, as execd holds it: the forms that are not execd's are
-# not answered and not waited past; execd's pretty-printed one is answered.
+# not answered, and read until the 10 s bound (a person may pipe several);
+# execd's pretty-printed one is answered and nothing past the reply read.
 held() { # held SAMPLE: the stand-in's report
 	(cd "$AGENT" && /usr/bin/python3 "$HERE/execd_standin.py" "$1" continue \
 		-- wine "active-response/bin/$NAME.exe" 2>>"$WORK/held.err")
