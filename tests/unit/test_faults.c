@@ -51,13 +51,30 @@ static void suite_setup(void)
 	ck_assert_int_eq(mkdir(ro_mnt, 0700), 0);
 }
 
+/* Detaches every mount below base that /proc/mounts lists: a test that
+ * fails skips its own teardown, and a mount it left would stop the removal
+ * of the tree and hide its failure. Returns how many it detached. */
+static size_t detach_mounts_below_base(void)
+{
+	FILE *f = fopen("/proc/mounts", "r");
+	char line[1024], where[512];
+	size_t n = 0, len = strlen(base);
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%*s %511s", where) == 1 && strncmp(where, base, len) == 0 &&
+		    where[len] == '/' && umount2(where, MNT_DETACH) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
 /* Runs in the parent after every test, passed or not: no mount outlives
  * the suite, even one a failed test left stacked. */
 static void suite_teardown(void)
 {
-	while (umount2(full_mnt, MNT_DETACH) == 0)
-		;
-	while (umount2(ro_mnt, MNT_DETACH) == 0)
+	while (detach_mounts_below_base() > 0)
 		;
 	unit_remove_tree(base);
 }
@@ -415,15 +432,18 @@ static void assert_has(const char *text, const char *part)
 }
 
 /* The log holds exactly one result line, with this status; returns the
- * whole log (caller frees). */
+ * whole log (caller frees). Warning lines carry a status of their own,
+ * "warning", and are not results. */
 static char *assert_one_result(const char *log, const char *status)
 {
+	static const char warning[] = "\"status\":\"warning\"";
 	char *text = unit_read_file(log, NULL), *p = text;
 	char want[64];
 	size_t results = 0;
 
 	while ((p = strstr(p, "\"status\":")) != NULL) {
-		results++;
+		if (strncmp(p, warning, sizeof(warning) - 1) != 0)
+			results++;
 		p++;
 	}
 	ck_assert_uint_eq(results, 1);
