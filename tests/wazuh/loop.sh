@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The whole loop on real Wazuh, with nothing of ours in it but the program
-# and its files: the real Windows agent (tests/wazuh/agent.sh, under 32-bit
-# Wine) scans with the stock CIS Windows 11 policy and finds CIS 2.3.8.2
-# failed; the real manager (tests/wazuh/manager.sh: wazuh-db, analysisd,
-# remoted, with our local_rules.xml and ossec.conf block installed as the
-# README says) raises rule 100550 and dispatches our active response; the
+# and its files: the Windows agent given in WAZUH_WINAGENT (its MSI or an
+# installed agent folder; tests/wazuh/agent.sh installs it into a 32-bit
+# Wine prefix of the suite's own) scans with the stock CIS Windows 11 policy
+# and finds CIS 2.3.8.2 failed; the manager given in WAZUH_MANAGER (an
+# installed 4.x manager's folder; tests/wazuh/manager.sh runs its wazuh-db,
+# analysisd and remoted in a private tree, with our local_rules.xml and
+# ossec.conf block installed as the README says) raises rule 100550 and
+# dispatches our active response; the
 # agent's own execd starts our .exe, which sets the Wine registry's value;
 # its log line travels back through logcollector and raises rule 100551; the
 # next scan finds the check passed. Then a stand-in for a Group Policy puts
@@ -14,15 +17,23 @@
 #
 #   tests/wazuh/loop.sh
 #
-# Environment: AR_WIN_DIR, the output of packaging/windows/build.sh (built
-# into a temporary folder when unset); AR_LOOP_KEEP=1 keeps the work folder.
-# Every wait is bounded and names what it waited for.
+# Without a given manager or agent, or where 32-bit Wine runs no program
+# (tests/caps.sh's caps_wine32), it says in one line what it skipped and
+# why, and ends with "0 passed, 0 failed". Neither given thing is changed.
+#
+# Environment: WAZUH_MANAGER, WAZUH_WINAGENT and AR_WAZUH_PORT (as
+# manager.sh and agent.sh read them); AR_WIN_DIR, the output of
+# packaging/windows/build.sh (built into a temporary folder when unset);
+# AR_LOOP_KEEP=1 keeps the work folder. Every wait is bounded and names
+# what it waited for.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source=tests/tap.sh
 . "$ROOT/tests/tap.sh"
+# shellcheck source=tests/caps.sh
+. "$ROOT/tests/caps.sh"
 
 MANAGER=$HERE/manager.sh
 AGENT=$HERE/agent.sh
@@ -31,9 +42,8 @@ PROGRAM=win_ms_network_client_sign_if_server_agrees
 KEY_PATH='HKLM\System\CurrentControlSet\Services\LanmanWorkstation\Parameters'
 CHECK_ID=26032
 AGENT_NAME=
-# Seconds each stage may take: the agent's start and first scan under Wine,
-# the dispatch, one SCA interval and a scan.
-CONNECT_WAIT=${AR_LOOP_CONNECT_WAIT:-120}
+# Seconds each stage may take: the agent's start and first scan under Wine
+# (or one SCA interval and a scan), a step after it.
 SCAN_WAIT=${AR_LOOP_SCAN_WAIT:-300}
 STEP_WAIT=${AR_LOOP_STEP_WAIT:-120}
 
@@ -47,7 +57,7 @@ cleanup() {
 	for m in "${STARTED_MANAGERS[@]}"; do "$MANAGER" stop "$m" >/dev/null 2>&1 || echo "# could not stop the manager of $m"; done
 	if [ "${AR_LOOP_KEEP:-0}" = 1 ]; then echo "# kept $WORK"; else rm -rf "$WORK"; fi
 }
-trap cleanup EXIT
+at_exit cleanup
 
 # wait_for SECONDS WHAT COMMAND...: polls COMMAND every second; when the
 # time runs out, says what it waited for and shows COMMAND's last output.
@@ -152,7 +162,8 @@ start_pair() {
 	local name=$1 mode=${2:-}
 	MDIR=$WORK/$name-manager
 	PREFIX=$WORK/$name-wine
-	check "$name: manager tree laid out (manager.sh layout)" "$MANAGER" layout "$MDIR" || return 1
+	check "$name: manager tree laid out from the given manager (manager.sh layout)" \
+		"$MANAGER" layout "$MDIR" || return 1
 	if [ "$mode" = dry-run ]; then
 		check "$name: <extra_args>dry-run</extra_args> added to our <command>" add_dry_run "$MDIR" || return 1
 	fi
@@ -162,8 +173,8 @@ start_pair() {
 	STARTED_MANAGERS+=("$MDIR")
 	check "$name: manager started with remoted (manager.sh start --remoted)" \
 		"$MANAGER" start "$MDIR" --remoted || return 1
-	check "$name: agent installed in a 32-bit Wine prefix" \
-		"$AGENT" install "$AGENT_ENTRY" "$PREFIX" "$EXE" "$keyline" || return 1
+	check "$name: the given agent installed in a 32-bit Wine prefix" \
+		"$AGENT" install "$AGENT_GIVEN" "$PREFIX" "$EXE" "$keyline" || return 1
 	# The manager's own ar.conf (analysisd writes it from our <command>):
 	# remoted sends it inside merged.mg, but under Wine the agent keeps
 	# merged.mg without unpacking it, and the first dispatch comes before.
@@ -198,10 +209,8 @@ remediation_round() { # remediation_round NAME FROM STATUS [CONDITION...]
 }
 
 any_alert() { # any_alert DIR FROM RULE,RULE... CONDITION...
-	local dir=$1 from=$2 r
-	local IFS=,
-	local rules=($3)
-	unset IFS
+	local dir=$1 from=$2 r rules
+	IFS=, read -ra rules <<<"$3"
 	shift 3
 	for r in "${rules[@]}"; do
 		has_alert "$dir" "$from" "$r" "$@" && return 0
@@ -245,15 +254,44 @@ loop_dry_run() {
 	[ "$FAILED" -eq "$before" ] || show_logs "$MDIR" "$PREFIX"
 }
 
+# listing PATH [PART...]: what PATH holds (fingerprint.py): a change made
+# to it shows here.
+listing() {
+	python3 "$HERE/fingerprint.py" "$@"
+}
+
+# given VAR WHAT SCRIPT: VAR set to the path that `SCRIPT given` prints;
+# when none is given, WHY names it; one given that is not what it must be
+# is a failure.
+given() {
+	local out rc=0
+	out=$("$3" given 2>&1) || rc=$?
+	case $rc in
+	0) printf -v "$1" '%s' "$out" ;;
+	3) WHY="${WHY:+$WHY; }no $2 given" ;;
+	*) not_ok "the given $2: ${out#*: }" ;;
+	esac
+}
+
 main() {
-	if ! dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q 'install ok installed'; then
-		not_ok "wine32:i386 is installed (the Windows agent is a 32-bit program)"
+	local WHY="" manager="" agent=""
+	given manager WAZUH_MANAGER "$MANAGER"
+	given agent WAZUH_WINAGENT "$AGENT"
+	if [ -z "$WHY" ] && [ "$FAILED" -eq 0 ] && ! caps_wine32; then
+		WHY="32-bit Wine runs no program here (${CAPS_WHY:-caps_wine32 failed})"
+	fi
+	if [ -n "$WHY" ] || [ "$FAILED" -gt 0 ]; then
+		[ -z "$WHY" ] || echo "skipped: the loop on real Wazuh: $WHY"
 		tap_summary
 		return
 	fi
-	AGENT_ENTRY=$("$AGENT" build)
-	check "the Windows agent is built (agent.sh build)" test -f "$AGENT_ENTRY/.built"
-	check "the manager's daemons are built (manager.sh build)" "$MANAGER" build >/dev/null
+	echo "# the given manager: $manager; the given agent: $agent"
+	AGENT_GIVEN=$agent
+	# What the trees take from the manager (the rest of a manager in use
+	# changes by itself).
+	local parts=(bin lib ruleset etc/lists etc/rules etc/decoders etc/ossec.conf etc/internal_options.conf)
+	listing "$manager" "${parts[@]}" >"$WORK/manager-before"
+	listing "$agent" >"$WORK/agent-before"
 	EXE=$(program_exe)
 	check "our i686 .exe is built" test -f "$EXE"
 	if [ "$FAILED" -eq 0 ]; then
@@ -264,7 +302,9 @@ main() {
 		STARTED_MANAGERS=()
 		loop_dry_run
 	fi
+	check "what the trees took from the given manager is as it was" \
+		cmp -s "$WORK/manager-before" <(listing "$manager" "${parts[@]}")
+	check "the given agent is as it was" cmp -s "$WORK/agent-before" <(listing "$agent")
 	tap_summary
 }
-
 main
