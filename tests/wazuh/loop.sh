@@ -156,34 +156,42 @@ open(path, "w").write(new)
 PY
 }
 
+# must DESCRIPTION COMMAND...: check, failing when the check did: for a
+# step the next ones need (each is bounded; none waits on a failed one).
+must() {
+	local before=$FAILED
+	check "$@"
+	[ "$FAILED" -eq "$before" ]
+}
+
 # start_pair NAME [dry-run]: a manager and an agent of their own; sets MDIR
 # and PREFIX.
 start_pair() {
 	local name=$1 mode=${2:-}
 	MDIR=$WORK/$name-manager
 	PREFIX=$WORK/$name-wine
-	check "$name: manager tree laid out from the given manager (manager.sh layout)" \
+	must "$name: manager tree laid out from the given manager (manager.sh layout)" \
 		"$MANAGER" layout "$MDIR" || return 1
 	if [ "$mode" = dry-run ]; then
-		check "$name: <extra_args>dry-run</extra_args> added to our <command>" add_dry_run "$MDIR" || return 1
+		must "$name: <extra_args>dry-run</extra_args> added to our <command>" add_dry_run "$MDIR" || return 1
 	fi
 	local keyline
 	keyline=$(head -n 1 "$MDIR/etc/client.keys")
 	AGENT_NAME=$(awk '{ print $2 }' <<<"$keyline")
 	STARTED_MANAGERS+=("$MDIR")
-	check "$name: manager started with remoted (manager.sh start --remoted)" \
+	must "$name: manager started with remoted (manager.sh start --remoted)" \
 		"$MANAGER" start "$MDIR" --remoted || return 1
-	check "$name: the given agent installed in a 32-bit Wine prefix" \
+	must "$name: the given agent installed in a 32-bit Wine prefix" \
 		"$AGENT" install "$AGENT_GIVEN" "$PREFIX" "$EXE" "$keyline" || return 1
 	# The manager's own ar.conf (analysisd writes it from our <command>):
 	# remoted sends it inside merged.mg, but under Wine the agent keeps
 	# merged.mg without unpacking it, and the first dispatch comes before.
-	check "$name: the manager's ar.conf names our .exe" \
+	must "$name: the manager's ar.conf names our .exe" \
 		grep -qx "win-ms-network-client-sign0 - $PROGRAM.exe - 0" "$MDIR/etc/shared/ar.conf" || return 1
 	cp "$MDIR/etc/shared/ar.conf" "$($AGENT folder "$PREFIX")/shared/ar.conf"
-	check "$name: EnableSecuritySignature set to 0 before the agent starts" set_value "$PREFIX" 0 || return 1
+	must "$name: EnableSecuritySignature set to 0 before the agent starts" set_value "$PREFIX" 0 || return 1
 	STARTED_PREFIXES+=("$PREFIX")
-	check "$name: agent started" "$AGENT" start "$PREFIX"
+	must "$name: agent started" "$AGENT" start "$PREFIX" || return 1
 }
 
 # The scan found the check failed, the manager dispatched, execd ran the
@@ -191,21 +199,21 @@ start_pair() {
 remediation_round() { # remediation_round NAME FROM STATUS [CONDITION...]
 	local name=$1 from=$2 status=$3
 	shift 3
-	check "$name: the agent's scan found check $CHECK_ID failed (an SCA alert of $AGENT_NAME in alerts.json)" \
+	must "$name: the agent's scan found check $CHECK_ID failed (an SCA alert of $AGENT_NAME in alerts.json)" \
 		wait_for "$SCAN_WAIT" "an alert for check $CHECK_ID with result failed" \
-		has_alert "$MDIR" "$from" "*" "data.sca.check.id=$CHECK_ID" data.sca.check.result=failed
-	check "$name: rule 100550 fired with $AGENT_NAME in its description" \
+		has_alert "$MDIR" "$from" "*" "data.sca.check.id=$CHECK_ID" data.sca.check.result=failed || return 1
+	must "$name: rule 100550 fired with $AGENT_NAME in its description" \
 		wait_for "$STEP_WAIT" "rule 100550 with '$AGENT_NAME' in its description" \
-		has_alert "$MDIR" "$from" 100550 "data.sca.check.id=$CHECK_ID" "desc~$AGENT_NAME"
+		has_alert "$MDIR" "$from" 100550 "data.sca.check.id=$CHECK_ID" "desc~$AGENT_NAME" || return 1
 	# The host passes the requirement of the Windows 10 policy too (as a
 	# Windows 11 Enterprise does): its id of the control, 15535, may be
 	# dispatched first, and the run for 26032 then finds it compliant.
-	check "$name: the agent's execd started our .exe ($status in active-responses.log)" \
+	must "$name: the agent's execd started our .exe ($status in active-responses.log)" \
 		wait_for "$STEP_WAIT" "a $status line of $PROGRAM in the agent's active-responses.log" \
-		has_arlog "$PREFIX" "$status" "$@"
-	check "$name: rule 100551 fired from that line" \
+		has_arlog "$PREFIX" "$status" "$@" || return 1
+	must "$name: rule 100551 fired from that line" \
 		wait_for "$STEP_WAIT" "rule 100551 with data.status=$status" \
-		has_alert "$MDIR" "$from" 100551 "data.status=$status"
+		has_alert "$MDIR" "$from" 100551 "data.status=$status" || return 1
 }
 
 any_alert() { # any_alert DIR FROM RULE,RULE... CONDITION...
@@ -218,39 +226,42 @@ any_alert() { # any_alert DIR FROM RULE,RULE... CONDITION...
 	return 1
 }
 
-loop_with_gpo() {
-	start_pair loop || return
-	remediation_round loop 0 remediated
-	check "loop: the Wine registry holds REG_DWORD 1" reg_is "$PREFIX" "REG_DWORD 0x1"
+gpo_steps() {
+	remediation_round loop 0 remediated || return 1
+	must "loop: the Wine registry holds REG_DWORD 1" reg_is "$PREFIX" "REG_DWORD 0x1" || return 1
 	local mark
-	mark=$(alert_count "$MDIR")
-	check "loop: the next scan reports the check passed (rule 19010)" \
+	must "loop: the next scan reports the check passed (rule 19010)" \
 		wait_for "$SCAN_WAIT" "rule 19010 for check $CHECK_ID (failed -> passed)" \
-		has_alert "$MDIR" 0 19010 "data.sca.check.id=$CHECK_ID" data.sca.check.result=passed
+		has_alert "$MDIR" 0 19010 "data.sca.check.id=$CHECK_ID" data.sca.check.result=passed || return 1
 	# A Group Policy's refresh puts 0 back after the fix.
 	mark=$(alert_count "$MDIR")
-	check "gpo: EnableSecuritySignature put back to 0" set_value "$PREFIX" 0
+	must "gpo: EnableSecuritySignature put back to 0" set_value "$PREFIX" 0 || return 1
 	# Whichever policy scans first sees the revert; the run it dispatches
 	# fixes the value before the other policy reads it.
-	check "gpo: the next scan fails CIS 2.3.8.2 again (passed -> failed)" \
+	must "gpo: the next scan fails CIS 2.3.8.2 again (passed -> failed)" \
 		wait_for "$SCAN_WAIT" "an alert for CIS 2.3.8.2, result failed after passed" \
 		has_alert "$MDIR" "$mark" "*" data.sca.check.compliance.cis=2.3.8.2 \
-		data.sca.check.result=failed data.sca.check.previous_result=passed
-	check "gpo: the program reports the revert (reverted.count in active-responses.log)" \
+		data.sca.check.result=failed data.sca.check.previous_result=passed || return 1
+	must "gpo: the program reports the revert (reverted.count in active-responses.log)" \
 		wait_for "$STEP_WAIT" "a $PROGRAM line with reverted.count=1" \
-		has_arlog "$PREFIX" remediated "reverted.count=1"
-	check "gpo: the manager raises 100554 or 100555 for it" \
+		has_arlog "$PREFIX" remediated "reverted.count=1" || return 1
+	must "gpo: the manager raises 100554 or 100555 for it" \
 		wait_for "$STEP_WAIT" "rule 100554 or 100555" \
-		any_alert "$MDIR" "$mark" 100554,100555
+		any_alert "$MDIR" "$mark" 100554,100555 || return 1
 	check "gpo: the Wine registry holds REG_DWORD 1 again" reg_is "$PREFIX" "REG_DWORD 0x1"
-	[ "$FAILED" -eq 0 ] || show_logs "$MDIR" "$PREFIX"
+}
+
+loop_with_gpo() {
+	local before=$FAILED
+	start_pair loop && gpo_steps
+	[ "$FAILED" -eq "$before" ] || show_logs "$MDIR" "$PREFIX"
 }
 
 loop_dry_run() {
 	local before=$FAILED
-	start_pair dryrun dry-run || return
-	remediation_round dryrun 0 would_remediate "dry_run=true"
-	check "dryrun: the Wine registry still holds REG_DWORD 0" reg_is "$PREFIX" "REG_DWORD 0x0"
+	start_pair dryrun dry-run &&
+		remediation_round dryrun 0 would_remediate "dry_run=true" &&
+		check "dryrun: the Wine registry still holds REG_DWORD 0" reg_is "$PREFIX" "REG_DWORD 0x0"
 	[ "$FAILED" -eq "$before" ] || show_logs "$MDIR" "$PREFIX"
 }
 
