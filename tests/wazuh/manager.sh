@@ -101,7 +101,8 @@ nested() {
 }
 
 # The private tree's ossec.conf: the given one without its comments, its
-# <remote> and <cluster> blocks and any block of ours already added; one
+# <remote> and <cluster> blocks and our <command> and <active-response>
+# where it has them; one
 # <remote> of our own (secure, tcp, on loopback); then, unless stock, our
 # block as a top-level <ossec_config> of its own, after the stock one.
 write_ossec_conf() {
@@ -113,8 +114,14 @@ src, dest, port, ours = sys.argv[1:]
 with open(src, encoding="utf-8") as f:
     text = f.read()
 text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-text = re.sub(r"<ossec_config>(?:(?!</ossec_config>).)*?win-ms-network-client-sign"
-              r".*?</ossec_config>", "", text, flags=re.S)
+# Our <command> and <active-response>, where the given manager has them,
+# go: the tree gets them once, from our block.
+text = re.sub(r"\s*<command>\s*<name>win-ms-network-client-sign</name>.*?</command>", "", text,
+              flags=re.S)
+text = re.sub(r"\s*<active-response>(?:(?!</active-response>).)*?"
+              r"<command>win-ms-network-client-sign</command>.*?</active-response>", "", text,
+              flags=re.S)
+text = re.sub(r"<ossec_config>\s*</ossec_config>", "", text)
 text = re.sub(r"\s*<(remote|cluster)>.*?</\1>", "", text, flags=re.S)
 remote = ("\n  <remote>\n    <connection>secure</connection>\n    <port>%s</port>\n"
           "    <protocol>tcp</protocol>\n    <local_ip>127.0.0.1</local_ip>\n  </remote>\n"

@@ -60,8 +60,9 @@ EXE = PROGRAM + ".exe"
 ESCAPING_AGENT = "Wazuh v4.2.4"
 
 
-def run(*args, check=True, timeout=1800):
-    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False)
+def run(*args, check=True, timeout=1800, env=None):
+    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False,
+                       env=None if env is None else dict(os.environ, **env))
     if check and p.returncode != 0:
         raise AssertionError("%s: exit %d\n%s%s" % (" ".join(args), p.returncode,
                                                       p.stdout[-3000:], p.stderr[-3000:]))
@@ -535,6 +536,49 @@ class Lifecycle(unittest.TestCase):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("outside the given manager", p.stderr)
         self.assertFalse(os.path.lexists(inside))
+
+    def test_given_with_our_block_already(self):
+        """A given manager whose ossec.conf already has our block (appended
+        as the README says, or merged into the stock one) gives a tree that
+        has it once and that -t accepts. The given manager stands in a
+        folder of links to the real one's parts, with an ossec.conf of its
+        own."""
+        with open(os.path.join(ROOT, "packaging", "wazuh", "ossec.conf"), encoding="utf-8") as f:
+            block = f.read()
+        with open(os.path.join(GIVEN, "etc", "ossec.conf"), encoding="utf-8") as f:
+            stock = f.read()
+        inner = re.search(r"<ossec_config>(.*)</ossec_config>",
+                          re.sub(r"<!--.*?-->", "", block, flags=re.S), re.S).group(1)
+        merged = stock.replace("</ossec_config>", inner + "</ossec_config>", 1)
+        for name, text in (("appended", stock + "\n" + block), ("merged", merged)):
+            with self.subTest(conf=name):
+                base = tempfile.mkdtemp(prefix="ar-wazuh-ours-")
+                try:
+                    given = os.path.join(base, "given")
+                    os.makedirs(os.path.join(given, "etc"))
+                    for part in ("bin", "lib", "ruleset", "var"):
+                        os.symlink(os.path.join(GIVEN, part), os.path.join(given, part))
+                    for part in os.listdir(os.path.join(GIVEN, "etc")):
+                        if part != "ossec.conf":
+                            os.symlink(os.path.join(GIVEN, "etc", part),
+                                       os.path.join(given, "etc", part))
+                    with open(os.path.join(given, "etc", "ossec.conf"), "w",
+                              encoding="utf-8") as f:
+                        f.write(text)
+                    tree = os.path.join(base, "ossec")
+                    run(MANAGER, "layout", tree, env={"WAZUH_MANAGER": given})
+                    with open(os.path.join(tree, "etc", "ossec.conf"), encoding="utf-8") as f:
+                        got = f.read()
+                    self.assertEqual(got.count("<name>win-ms-network-client-sign</name>"), 1)
+                    self.assertEqual(got.count("<command>win-ms-network-client-sign</command>"), 1)
+                    # The rest of the given file is kept.
+                    bare = re.sub(r"<!--.*?-->", "", stock, flags=re.S)
+                    for tag in ("<global>", "<alerts>", "<ruleset>", "<command>",
+                                "<active-response>"):
+                        self.assertEqual(got.count(tag), bare.count(tag) + inner.count(tag), tag)
+                    run(MANAGER, "check", tree)
+                finally:
+                    shutil.rmtree(base, ignore_errors=True)
 
     def test_nested_block_refused(self):
         """The block must follow the stock <ossec_config>, not go inside it:
