@@ -1,83 +1,56 @@
 #!/usr/bin/env bash
-# The real Wazuh Windows agent, built from Wazuh's source and run under
-# 32-bit Wine:
-#   tests/wazuh/agent.sh build
-#       cross-builds the agent (i686) into a cache entry, once; prints the
-#       entry's folder. Source: WAZUH_SOURCE (default
-#       ../shared/wazuh/wazuh-4.14.7.tar.xz beside the repository, checked
-#       against the SHA256SUMS beside it); cache: AR_WAZUH_AGENT_CACHE
-#       (default /var/cache/ar-wazuh-agent).
-#   tests/wazuh/agent.sh install ENTRY PREFIX EXE KEYLINE
-#       a 32-bit Wine prefix in PREFIX holding the agent of ENTRY with the
-#       installer's layout in C:\Program Files (x86)\ossec-agent, EXE (our
-#       i686 .exe) in its active-response\bin, KEYLINE ("ID NAME IP KEY") as
-#       its client.keys, its ossec.conf pointing at AR_AGENT_SERVER
-#       (default 127.0.0.1) port AR_AGENT_PORT (default 1514), scanning the
-#       policy AR_AGENT_POLICY (default cis_win11_enterprise.yml) at start
-#       and every AR_AGENT_SCA_INTERVAL (default 60s).
+# The real Wazuh Windows agent for the tests: the one given to them
+# (WAZUH_WINAGENT), as Wazuh ships it, run under 32-bit Wine in a prefix of
+# their own. What is given is only read.
+#   tests/wazuh/agent.sh given
+#       prints WAZUH_WINAGENT, checked: the agent's MSI
+#       (wazuh-agent-4.x.y-1.msi) or an installed agent folder (the
+#       contents of C:\Program Files (x86)\ossec-agent: wazuh-agent.exe,
+#       ossec.conf, ruleset\sca); exits 3 when none is given, 1 when it is
+#       neither
+#   tests/wazuh/agent.sh install AGENT PREFIX EXE KEYLINE
+#       a new 32-bit Wine prefix in PREFIX holding AGENT (the MSI, installed
+#       by msiexec, its service left to be started by hand; or the folder,
+#       copied) in C:\Program Files (x86)\ossec-agent, EXE (our i686 .exe)
+#       in its active-response\bin, KEYLINE ("ID NAME IP KEY") as its
+#       client.keys, its ossec.conf pointing at AR_AGENT_SERVER (default
+#       127.0.0.1) port AR_AGENT_PORT (default AR_WAZUH_PORT, else 1514),
+#       scanning the policy AR_AGENT_POLICY (default
+#       cis_win11_enterprise.yml) at start and every AR_AGENT_SCA_INTERVAL
+#       (default 60s).
 #   tests/wazuh/agent.sh start PREFIX      the agent, in the background
 #   tests/wazuh/agent.sh stop PREFIX       every process of the prefix
 #   tests/wazuh/agent.sh folder PREFIX     the agent folder, a Unix path
 set -euo pipefail
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-WAZUH_SOURCE=${WAZUH_SOURCE:-$ROOT/../shared/wazuh/wazuh-4.14.7.tar.xz}
-CACHE=${AR_WAZUH_AGENT_CACHE:-/var/cache/ar-wazuh-agent}
-
-# shellcheck source=packaging/debian-source.sh
-. "$ROOT/packaging/debian-source.sh"
-# shellcheck source=tests/wazuh/agent-build.sh
-. "$HERE/agent-build.sh"
 
 die() {
 	echo "agent.sh: $*" >&2
 	exit 1
 }
 
-# The tarball, checked against the SHA256SUMS beside it when there is one.
-checked_source() {
-	[ -f "$WAZUH_SOURCE" ] || die "no Wazuh source at $WAZUH_SOURCE (set WAZUH_SOURCE)"
-	local dir name
-	dir=$(cd "$(dirname "$WAZUH_SOURCE")" && pwd)
-	name=$(basename "$WAZUH_SOURCE")
-	if [ -f "$dir/SHA256SUMS" ]; then
-		(cd "$dir" && grep -E "[ *]$name\$" SHA256SUMS | sha256sum -c --quiet -) ||
-			die "$WAZUH_SOURCE does not match $dir/SHA256SUMS"
+# The given agent, checked. Exit status 3 when none is given.
+cmd_given() {
+	local agent=${WAZUH_WINAGENT:-}
+	if [ -z "$agent" ]; then
+		echo "agent.sh: no WAZUH_WINAGENT given" >&2
+		exit 3
 	fi
-	echo "$dir/$name"
-}
-
-# Prints the cache entry holding the built agent, building it when absent.
-# One build per entry at a time: a second caller waits for the first (at
-# most AR_WAZUH_AGENT_BUILD_WAIT seconds, default 3600).
-cmd_build() {
-	local src key entry start
-	src=$(checked_source)
-	"$ROOT/packaging/ensure-packages.sh" "${WINAGENT_PACKAGES[@]}"
-	enable_sources
-	key=$(winagent_key "$src")
-	entry=$CACHE/$key
-	as_root mkdir -p "$CACHE"
-	(
-		flock -w "${AR_WAZUH_AGENT_BUILD_WAIT:-3600}" 9 ||
-			die "waited too long for another build of $entry (lock $CACHE/.lock-$key)"
-		[ -f "$entry/.built" ] && exit 0
-		echo "building the Wazuh Windows agent into $entry (log: $entry/build.log)" >&2
-		rm -rf "$entry"
-		mkdir -p "$entry"
-		start=$(date +%s)
-		# A shell of its own, so that errexit holds inside the recipe.
-		if ! HERE=$HERE bash -c 'set -euo pipefail; . "$0"; . "$1"; build_winagent "$2" "$3"' \
-			"$ROOT/packaging/debian-source.sh" "$HERE/agent-build.sh" "$src" "$entry" \
-			>"$entry/build.log" 2>&1; then
-			tail -n 40 "$entry/build.log" >&2
-			die "the agent's build failed (log: $entry/build.log)"
-		fi
-		echo "built in $(($(date +%s) - start)) s" | tee -a "$entry/build.log" >&2
-		touch "$entry/.built"
-	) 9>"$CACHE/.lock-$key"
-	echo "$entry"
+	[ -e "$agent" ] || die "WAZUH_WINAGENT=$agent: no such file or folder"
+	agent=$(realpath "$agent")
+	if [ -f "$agent" ]; then
+		case ${agent,,} in *.msi) ;; *) die "WAZUH_WINAGENT=$agent: not an .msi file" ;; esac
+		# A Windows Installer database is an OLE compound file.
+		[ "$(head -c 8 "$agent" | od -An -tx1 | tr -d ' \n')" = d0cf11e0a1b11ae1 ] ||
+			die "WAZUH_WINAGENT=$agent: not a Windows Installer file"
+	elif [ -d "$agent" ]; then
+		local f
+		for f in wazuh-agent.exe ossec.conf ruleset/sca; do
+			[ -e "$agent/$f" ] || die "WAZUH_WINAGENT=$agent is not an installed agent folder: no $f"
+		done
+	else
+		die "WAZUH_WINAGENT=$agent: neither an MSI nor a folder"
+	fi
+	echo "$agent"
 }
 
 AGENT_DIR='C:\Program Files (x86)\ossec-agent'
@@ -107,27 +80,41 @@ make_prefix() { # make_prefix PREFIX
 		die "could not set ProductName in $prefix"
 }
 
-# The installer's files and folders (agent-files.txt, wazuh-installer.nsi).
-lay_out_files() { # lay_out_files SRC FOLDER
-	local src=$1 dir=$2 d dest from
-	for d in bookmarks logs rids syscheck shared active-response/bin tmp queue/diff \
-		queue/fim/db queue/syscollector/db queue/logcollector incoming upgrade wodles ruleset/sca; do
-		mkdir -p "$dir/$d"
-	done
-	while read -r dest from; do
-		case $dest in '' | '#'*) continue ;; esac
-		[ -f "$src/$from" ] || die "the built agent has no $from"
-		cp "$src/$from" "$dir/$dest"
-	done <"$HERE/agent-files.txt"
-	: >"$dir/active-response/active-responses.log"
-	: >"$dir/ossec.log"
+# The MSI installed into the prefix by Wine's msiexec (quiet; its log in
+# PREFIX/drive_c/msiexec.log), its service then set to start by hand only:
+# the tests start the agent themselves, once.
+install_msi() { # install_msi PREFIX MSI
+	local prefix=$1 msi=$2 win
+	win=$(wine_env "$prefix" timeout 60 winepath -w "$msi") || die "winepath -w $msi failed"
+	wine_env "$prefix" timeout 600 wine msiexec /i "$win" /qn /l*v 'C:\msiexec.log' \
+		>"$prefix/msiexec.out" 2>&1 || {
+		tail -n 20 "$prefix/msiexec.out" >&2
+		die "msiexec /i $msi failed or took over 600 s (log: $prefix/drive_c/msiexec.log)"
+	}
+	[ -f "$(agent_folder "$prefix")/wazuh-agent.exe" ] ||
+		die "msiexec /i $msi left no wazuh-agent.exe in $AGENT_DIR"
+	wine_env "$prefix" timeout 60 wine sc config WazuhSvc start= demand >/dev/null 2>&1 ||
+		die "could not set the WazuhSvc service to start by hand in $prefix"
 }
 
-# The installer's default ossec.conf with what an administrator sets: the
+# An installed agent folder copied into the prefix, without the state of
+# its past runs: its logs emptied, its message counters (rids) left out.
+install_folder() { # install_folder PREFIX FOLDER
+	local dir
+	dir=$(agent_folder "$1")
+	mkdir -p "$dir"
+	cp -R "$2/." "$dir/"
+	rm -rf "${dir:?}/rids"
+	mkdir -p "$dir/rids" "$dir/active-response/bin"
+	: >"$dir/ossec.log"
+	: >"$dir/active-response/active-responses.log"
+}
+
+# The agent's ossec.conf with what an administrator sets: the
 # manager's address, the SCA policy and interval; the modules this test does
 # not use (file integrity, rootcheck, inventory, event channels) off.
 configure_agent() { # configure_agent FOLDER
-	python3 - "$1/ossec.conf" "${AR_AGENT_SERVER:-127.0.0.1}" "${AR_AGENT_PORT:-1514}" \
+	python3 - "$1/ossec.conf" "${AR_AGENT_SERVER:-127.0.0.1}" "${AR_AGENT_PORT:-${AR_WAZUH_PORT:-1514}}" \
 		"${AR_AGENT_POLICY:-cis_win11_enterprise.yml}" "${AR_AGENT_SCA_INTERVAL:-60s}" <<'PY'
 import re, sys
 path, server, port, policy, interval = sys.argv[1:]
@@ -138,29 +125,29 @@ def sub(pattern, repl):
     if n != 1:
         sys.exit("ossec.conf: no match for " + pattern)
 sub(r"<address>[^<]*</address>", "<address>%s</address>" % server)
-sub(r"<port>1514</port>", "<port>%s</port>" % port)
+sub(r"(<server>(?:(?!</server>).)*?<port>)[^<]*(</port>)", r"\g<1>%s\g<2>" % port)
 sub(r"<sca>.*?</sca>",
     "<sca>\r\n    <enabled>yes</enabled>\r\n    <scan_on_start>yes</scan_on_start>\r\n"
     "    <interval>%s</interval>\r\n    <skip_nfs>yes</skip_nfs>\r\n"
     "    <policies>\r\n      <policy>ruleset/sca/%s</policy>\r\n    </policies>\r\n  </sca>"
     % (interval, policy))
+# Modules off where the file has them as the installer writes them.
 for block in (r"<syscheck>", r"<rootcheck>", r'<wodle name="syscollector">'):
-    sub("(" + block + r"\s*<disabled>)no(</disabled>)", r"\1yes\2")
+    text = re.sub("(" + block + r"\s*<disabled>)no(</disabled>)", r"\1yes\2", text, count=1)
 text = re.sub(r"\s*<localfile>\s*<location>(Application|Security|System)</location>.*?</localfile>",
               "", text, flags=re.S)
 open(path, "w", newline="").write(text)
 PY
 }
 
-cmd_install() { # cmd_install ENTRY PREFIX EXE KEYLINE
-	local entry=${1:?usage: agent.sh install ENTRY PREFIX EXE KEYLINE} prefix=${2:?} exe=${3:?} key=${4:?}
-	[ -f "$entry/.built" ] || die "$entry holds no built agent (agent.sh build)"
+cmd_install() { # cmd_install AGENT PREFIX EXE KEYLINE
+	local agent=${1:?usage: agent.sh install AGENT PREFIX EXE KEYLINE} prefix=${2:?} exe=${3:?} key=${4:?}
+	agent=$(WAZUH_WINAGENT=$agent cmd_given)
 	[ -f "$exe" ] || die "no program at $exe"
 	make_prefix "$prefix"
+	if [ -d "$agent" ]; then install_folder "$prefix" "$agent"; else install_msi "$prefix" "$agent"; fi
 	local dir
 	dir=$(agent_folder "$prefix")
-	mkdir -p "$dir"
-	lay_out_files "$entry/wazuh/src" "$dir"
 	configure_agent "$dir"
 	printf '%s\n' "$key" >"$dir/client.keys"
 	cp "$exe" "$dir/active-response/bin/"
@@ -194,10 +181,10 @@ cmd_stop() { # cmd_stop PREFIX
 }
 
 case ${1:-} in
-build) cmd_build ;;
+given) cmd_given ;;
 install) cmd_install "${@:2}" ;;
 start) cmd_start "${@:2}" ;;
 stop) cmd_stop "${@:2}" ;;
 folder) agent_folder "${2:?usage: agent.sh folder PREFIX}" ;;
-*) die "usage: agent.sh build | install ENTRY PREFIX EXE KEYLINE | start PREFIX | stop PREFIX | folder PREFIX" ;;
+*) die "usage: agent.sh given | install AGENT PREFIX EXE KEYLINE | start PREFIX | stop PREFIX | folder PREFIX" ;;
 esac

@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# A real Wazuh manager for the tests, built from Wazuh's own source against
-# Debian's libraries (Wazuh's `make deps` downloads from its servers).
+# A real Wazuh manager for the tests: the one given to them, an installed
+# Wazuh 4.x manager (the folder Wazuh's packages install, /var/ossec), which
+# they read and never change. Each tree they start is a private one, laid
+# out from the given manager's files in a folder of their own.
 #
-#   manager.sh build                 builds wazuh-analysisd, wazuh-db and
-#                                    wazuh-remoted once; prints the cache folder
-#   manager.sh layout DIR [--stock]  lays out a manager tree in DIR (as the
-#                                    installer does): the tag's ruleset and
-#                                    decoders, its ossec-server.conf with our
-#                                    packaging/wazuh/ossec.conf block appended
-#                                    and our local_rules.xml (--stock: neither)
+#   manager.sh given                 prints the given manager's folder; exits
+#                                    3 when none is given, 1 when the folder
+#                                    given is not an installed manager
+#   manager.sh layout DIR [--stock]  lays out a manager tree in DIR from the
+#                                    given one: its daemons (wazuh-db,
+#                                    wazuh-analysisd, wazuh-remoted) copied,
+#                                    its lib/ linked, its ruleset, lists and
+#                                    internal options copied, its ossec.conf
+#                                    with remoted on 127.0.0.1 and
+#                                    packaging/wazuh/ossec.conf appended, our
+#                                    rules file beside its local_rules.xml
+#                                    (--stock: its own ossec.conf and
+#                                    local_rules.xml, nothing of ours)
 #   manager.sh start DIR [--remoted] lays DIR out unless it is, checks the
 #                                    configuration with each daemon's own -t,
 #                                    starts wazuh-db and wazuh-analysisd (and
-#                                    wazuh-remoted on 127.0.0.1:1514/tcp, agents
-#                                    from DIR/etc/client.keys)
-#   manager.sh check DIR             only the -t checks
+#                                    wazuh-remoted on 127.0.0.1, port
+#                                    AR_WAZUH_PORT, agents from
+#                                    DIR/etc/client.keys)
+#   manager.sh check DIR [--remoted] only the -t checks
 #   manager.sh stop DIR              ends the processes start started (by their
 #                                    pid files in DIR/var/run/ar-*.pid), no other
 #   manager.sh event DIR sca FILE [ID]    FILE: one SCA event as a 4.x agent
@@ -29,138 +38,53 @@
 #                                    (with --remoted, those go to remoted, and
 #                                    on to the agent, instead)
 #
-# Environment: WAZUH_SOURCE, the source tarball (default
-# ../shared/wazuh/wazuh-4.14.7.tar.xz beside the repository; a git clone of
-# wazuh/wazuh works too); AR_WAZUH_CACHE, the cache root (default
-# /var/cache/ar-wazuh). The cache entry is named by a hash of this folder's
-# build inputs, and built under a lock, so runs never build twice at once.
-#
-# The router stub: wazuh-db and wazuh-remoted link Wazuh's C++ router, which
-# does not build against Debian 12's cpp-httplib and flatbuffers; it only
-# forwards inventory deltas to the C++ modules, off the path tested here, so
-# router_stub.c gives its C interface as functions that do nothing.
+# Environment: WAZUH_MANAGER, the given manager's folder (default /var/ossec
+# when it holds bin/wazuh-analysisd); AR_WAZUH_PORT, the port of the private
+# tree's remoted (default 1514). Outside DIR, start creates the system user
+# and group wazuh when missing (the daemons run as them) and listens on
+# 127.0.0.1 only.
 set -euo pipefail
 
-WAZUH_VERSION=4.14.7
-WAZUH_TAG=v4.14.7
-WAZUH_COMMIT=a42268a27c555d9348d5598fb8751eaf4c8e9024
-WAZUH_TARBALL_SHA256=b4f2a01fe3895e95561e6d202ab457e62a233a75e6ac3ff906d61de30743a19c
 DAEMONS=(wazuh-db wazuh-analysisd wazuh-remoted)
-PACKAGES=(make gcc python3 xz-utils libcjson-dev libcurl4-openssl-dev libpcre2-dev
-	libmsgpack-dev libyaml-dev libsqlite3-dev libssl-dev libbz2-dev zlib1g-dev)
-LIBS="-lcjson -lyaml -lssl -lcrypto -lsqlite3 -lpcre2-8 -lz -lcurl -lmsgpackc -lbz2"
+DEFAULT_MANAGER=/var/ossec
+PORT=${AR_WAZUH_PORT:-1514}
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SOURCE=${WAZUH_SOURCE:-$ROOT/../shared/wazuh/wazuh-$WAZUH_VERSION.tar.xz}
-CACHE_ROOT=${AR_WAZUH_CACHE:-/var/cache/ar-wazuh}
-
-# The cache entry: named by what the build depends on (the functions that
-# build, the constants above them, the router stub), not by the rest of
-# this script.
-cache_key() {
-	{
-		echo "$WAZUH_COMMIT $WAZUH_TARBALL_SHA256 ${DAEMONS[*]} ${PACKAGES[*]} $LIBS"
-		declare -f extract_source prepare_source compile_source
-		cat "$HERE/router_stub.c"
-	} | sha256sum | cut -c1-12
-}
+# Our rules, in a file of their own beside the stock local_rules.xml.
+RULES=win_ms_network_client_sign_rules.xml
 
 die() {
 	echo "manager.sh: $*" >&2
 	exit 1
 }
 
-# The source tree, from the tarball (its SHA-256 checked) or a clone (at the
-# recorded commit), into $TREE.
-extract_source() {
-	local tmp=$1
-	if [ -d "$SOURCE/.git" ] || git -C "$SOURCE" rev-parse --git-dir >/dev/null 2>&1; then
-		git -C "$SOURCE" cat-file -e "$WAZUH_COMMIT^{commit}" ||
-			die "$SOURCE: no commit $WAZUH_COMMIT ($WAZUH_TAG)"
-		git -C "$SOURCE" archive --prefix="wazuh-$WAZUH_VERSION/" "$WAZUH_COMMIT" src etc ruleset |
-			tar -x -C "$tmp"
-		return
+# The given manager's folder, checked: what a layout takes from it must be
+# there. Exit status 3 when none is given.
+given_manager() {
+	local dir=${WAZUH_MANAGER:-}
+	if [ -z "$dir" ]; then
+		if [ ! -x "$DEFAULT_MANAGER/bin/wazuh-analysisd" ]; then
+			echo "manager.sh: no WAZUH_MANAGER given (and no $DEFAULT_MANAGER/bin/wazuh-analysisd)" >&2
+			exit 3
+		fi
+		dir=$DEFAULT_MANAGER
 	fi
-	[ -f "$SOURCE" ] || die "no Wazuh source at $SOURCE (set WAZUH_SOURCE)"
-	local sum
-	sum=$(sha256sum "$SOURCE" | cut -d' ' -f1)
-	[ "$sum" = "$WAZUH_TARBALL_SHA256" ] ||
-		die "$SOURCE: SHA-256 $sum, expected $WAZUH_TARBALL_SHA256 (wazuh $WAZUH_TAG)"
-	tar -xJf "$SOURCE" -C "$tmp"
-}
-
-# What `make deps` would leave in src/external, pointed at Debian's headers,
-# and the four headers CMake generates from the flatbuffers schemas (each is
-# only the schema's text in a #define).
-prepare_source() {
-	local src=$1/wazuh-$WAZUH_VERSION/src ext
-	ext=$src/external
-	mkdir -p "$ext/cJSON" "$ext/zlib" "$ext/sqlite" "$ext/libyaml/include" \
-		"$ext/libpcre2/include" "$ext/curl/include"
-	ln -sf /usr/include/cjson/cJSON.h "$ext/cJSON/cJSON.h"
-	ln -sf /usr/include/zlib.h "$ext/zlib/zlib.h"
-	ln -sf /usr/include/sqlite3.h "$ext/sqlite/sqlite3.h"
-	ln -sf /usr/include/yaml.h "$ext/libyaml/include/yaml.h"
-	ln -sf /usr/include/pcre2.h "$ext/libpcre2/include/pcre2.h"
-	ln -sfn "/usr/include/$(gcc -print-multiarch)/curl" "$ext/curl/include/curl"
-	local fb=$src/shared_modules/utils/flatbuffers
-	mkdir -p "$fb/include"
-	for s in syscollector_deltas syscheck_deltas rsync messageBuffer; do
-		python3 -c 'import json, sys
-name, text = sys.argv[1], open(sys.argv[2]).read()
-print("#ifndef %s_HEADER\n#define %s_HEADER\n#define %s_SCHEMA %s\n#endif" %
-      (name, name, name, json.dumps(text)))' "$s" "$fb/schemas/$s.fbs" >"$fb/include/${s}_schema.h"
+	[ -d "$dir" ] || die "WAZUH_MANAGER=$dir: not a folder"
+	dir=$(cd "$dir" && pwd -P)
+	local f missing=()
+	for f in "${DAEMONS[@]}"; do
+		[ -f "$dir/bin/$f" ] && [ -x "$dir/bin/$f" ] || missing+=("bin/$f")
 	done
-}
-
-compile_source() {
-	local src=$1/wazuh-$WAZUH_VERSION/src
-	mkdir -p "$src/build/shared_modules/router"
-	gcc -O2 -shared -fPIC -o "$src/build/shared_modules/router/librouter.so" "$HERE/router_stub.c"
-	# USE_AUDIT=no: audit-userspace's private header is not in Debian; only
-	# syscheck's whodata uses it. EXTERNAL_LIBS empty: Debian's shared
-	# libraries (LIBS) instead of the static ones make deps would build.
-	nice make -C "$src" -j"$(nproc)" TARGET=server USE_AUDIT=no EXTERNAL_LIBS= LIBS="$LIBS" \
-		"${DAEMONS[@]}"
-}
-
-do_build() {
-	packaging_ensure "${PACKAGES[@]}"
-	mkdir -p "$CACHE_ROOT"
-	exec 9>"$CACHE_ROOT/.lock-$KEY"
-	flock -w 3600 9 || die "timed out waiting for another build of $CACHE"
-	if [ ! -f "$CACHE/.built" ]; then
-		local tmp=$CACHE_ROOT/.tmp-$KEY-$$
-		rm -rf "$tmp" "$CACHE"
-		mkdir -p "$tmp"
-		# shellcheck disable=SC2064 # $tmp is meant to be expanded now
-		trap "rm -rf '$tmp'" EXIT
-		echo "manager.sh: building Wazuh $WAZUH_TAG ($WAZUH_COMMIT) in $CACHE" >&2
-		extract_source "$tmp"
-		prepare_source "$tmp"
-		compile_source "$tmp" >"$tmp/build.log" 2>&1 || {
-			cp "$tmp/build.log" "$CACHE_ROOT/build-failed-$KEY.log"
-			tail -n 40 "$tmp/build.log" >&2
-			die "make failed; the log is $CACHE_ROOT/build-failed-$KEY.log"
-		}
-		local src=$tmp/wazuh-$WAZUH_VERSION/src
-		mkdir -p "$tmp/bin" "$tmp/lib"
-		for d in "${DAEMONS[@]}"; do install -m 0750 "$src/$d" "$tmp/bin/$d"; done
-		install -m 0750 "$src/libwazuhext.so" "$src/build/shared_modules/router/librouter.so" \
-			"$tmp/lib/"
-		# Keep the ruleset and configuration files, not the objects.
-		find "$src" -name '*.o' -delete
-		mv "$tmp" "$CACHE"
-		trap - EXIT
-		touch "$CACHE/.built"
-	fi
-	exec 9>&-
-	echo "$CACHE"
-}
-
-packaging_ensure() {
-	"$ROOT/packaging/ensure-packages.sh" "$@"
+	for f in lib ruleset/rules ruleset/decoders etc/lists; do
+		[ -d "$dir/$f" ] || missing+=("$f/")
+	done
+	for f in etc/ossec.conf etc/internal_options.conf; do
+		[ -f "$dir/$f" ] || missing+=("$f")
+	done
+	[ "${#missing[@]}" -eq 0 ] ||
+		die "WAZUH_MANAGER=$dir is not an installed Wazuh manager: no ${missing[*]}"
+	echo "$dir"
 }
 
 # The daemons run as wazuh:wazuh and refuse to start without them.
@@ -171,48 +95,92 @@ ensure_user() {
 			--shell /usr/sbin/nologin wazuh
 }
 
-# Our block for ossec.conf is a top-level <ossec_config> of its own: it goes
-# after the stock file's, never inside it.
+# Whether one folder lies inside the other (or is it).
+nested() {
+	case "$1/" in "$2/"*) return 0 ;; esac
+	case "$2/" in "$1/"*) return 0 ;; esac
+	return 1
+}
+
+# The private tree's ossec.conf: the given one without its comments, its
+# <remote> and <cluster> blocks and our <command> and <active-response>
+# where it has them; one
+# <remote> of our own (secure, tcp, on loopback); then, unless stock, our
+# block as a top-level <ossec_config> of its own, after the stock one.
 write_ossec_conf() {
-	local dir=$1 stock=$2
-	# Remoted listens on loopback only.
-	sed 's|<protocol>tcp</protocol>|&\n    <local_ip>127.0.0.1</local_ip>|' \
-		"$TREE/etc/ossec-server.conf" >"$dir/etc/ossec.conf"
-	if [ "$stock" = no ]; then
-		{
-			echo
-			cat "$ROOT/packaging/wazuh/ossec.conf"
-		} >>"$dir/etc/ossec.conf"
-	fi
+	local given=$1 dir=$2 stock=$3 ours=
+	[ "$stock" = yes ] || ours=$ROOT/packaging/wazuh/ossec.conf
+	python3 - "$given/etc/ossec.conf" "$dir/etc/ossec.conf" "$PORT" "$ours" <<'PY'
+import re, sys
+src, dest, port, ours = sys.argv[1:]
+with open(src, encoding="utf-8") as f:
+    text = f.read()
+text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+# Our <command> and <active-response>, where the given manager has them,
+# go: the tree gets them once, from our block.
+text = re.sub(r"\s*<command>\s*<name>win-ms-network-client-sign</name>.*?</command>", "", text,
+              flags=re.S)
+text = re.sub(r"\s*<active-response>(?:(?!</active-response>).)*?"
+              r"<command>win-ms-network-client-sign</command>.*?</active-response>", "", text,
+              flags=re.S)
+text = re.sub(r"<ossec_config>\s*</ossec_config>", "", text)
+text = re.sub(r"\s*<(remote|cluster)>.*?</\1>", "", text, flags=re.S)
+remote = ("\n  <remote>\n    <connection>secure</connection>\n    <port>%s</port>\n"
+          "    <protocol>tcp</protocol>\n    <local_ip>127.0.0.1</local_ip>\n  </remote>\n"
+          % port)
+end = text.find("</ossec_config>")
+if end < 0:
+    sys.exit("%s: no </ossec_config>" % src)
+text = text[:end] + remote + text[end:]
+if ours:
+    with open(ours, encoding="utf-8") as f:
+        text = text.rstrip("\n") + "\n\n" + f.read()
+with open(dest, "w", encoding="utf-8") as f:
+    f.write(text)
+PY
+}
+
+# Copies the given manager's regular file FROM to TO when it is there.
+copy_if_there() {
+	[ ! -f "$1" ] || cp "$1" "$2"
 }
 
 do_layout() {
-	local dir=$1 stock=${2:-no}
-	ensure_user
-	do_build >/dev/null
+	local dir stock=${2:-no} given
+	given=$(given_manager)
+	# Checked before anything is made: a folder of the given manager's
+	# own is never created.
+	dir=$(realpath -m "$1")
 	case "$dir" in */bin/* | */bin) die "$dir: the daemons find their home at the first /bin" ;; esac
+	! nested "$dir" "$given" || die "$dir: the tree must lie outside the given manager $given"
+	mkdir -p "$dir"
+	ensure_user
 	local d
-	for d in bin lib etc/rules etc/decoders etc/lists etc/shared/default ruleset/rules \
-		ruleset/decoders ruleset/sca queue/alerts queue/sockets queue/db queue/rids \
-		queue/router queue/tasks queue/fts queue/diff queue/logcollector queue/cluster \
-		queue/keystore logs/alerts logs/archives logs/firewall logs/wazuh logs/api \
-		logs/cluster stats var/run var/db var/multigroups var/upgrade tmp backup/db \
-		backup/agents backup/shared active-response/bin; do
+	for d in bin lib etc/rules etc/decoders etc/lists etc/shared/default ruleset \
+		queue/alerts queue/sockets queue/db queue/rids queue/router queue/tasks queue/fts \
+		queue/diff queue/logcollector queue/cluster queue/keystore logs/alerts logs/archives \
+		logs/firewall logs/wazuh logs/api logs/cluster stats var/run var/db var/multigroups \
+		var/upgrade tmp backup/db backup/agents backup/shared active-response/bin; do
 		mkdir -p "$dir/$d"
 	done
-	install -m 0750 "$CACHE"/bin/* "$dir/bin/"
-	install -m 0750 "$CACHE"/lib/* "$dir/lib/"
-	cp "$TREE"/ruleset/rules/*.xml "$dir/ruleset/rules/"
-	cp "$TREE"/ruleset/decoders/*.xml "$dir/ruleset/decoders/"
-	cp -r "$TREE"/ruleset/lists/. "$dir/etc/lists/"
-	cp "$TREE/etc/internal_options.conf" "$dir/etc/"
-	cp "$TREE/etc/local_decoder.xml" "$dir/etc/decoders/local_decoder.xml"
-	if [ "$stock" = no ]; then
-		cp "$ROOT/packaging/wazuh/local_rules.xml" "$dir/etc/rules/local_rules.xml"
-	else
-		cp "$TREE/etc/local_rules.xml" "$dir/etc/rules/local_rules.xml"
-	fi
-	write_ossec_conf "$dir" "$stock"
+	# Copies, not links: a daemon takes its home from its own path, links
+	# resolved (w_homedir), and would work in the given folder.
+	for d in "${DAEMONS[@]}"; do install -m 0750 "$given/bin/$d" "$dir/bin/$d"; done
+	# The libraries, found through $ORIGIN/../lib: only read, so linked.
+	for d in "$given"/lib/*; do
+		[ -e "$d" ] || continue
+		ln -sfn "$d" "$dir/lib/${d##*/}"
+	done
+	cp -R "$given/ruleset/rules" "$given/ruleset/decoders" "$dir/ruleset/"
+	# analysisd compiles the lists (.cdb) where they are: copies.
+	cp -R "$given/etc/lists/." "$dir/etc/lists/"
+	cp "$given/etc/internal_options.conf" "$dir/etc/"
+	copy_if_there "$given/etc/decoders/local_decoder.xml" "$dir/etc/decoders/"
+	copy_if_there "$given/etc/shared/default/agent.conf" "$dir/etc/shared/default/"
+	copy_if_there "$given/var/db/mitre.db" "$dir/var/db/"
+	copy_if_there "$given/etc/rules/local_rules.xml" "$dir/etc/rules/"
+	[ "$stock" = yes ] || cp "$ROOT/packaging/wazuh/$RULES" "$dir/etc/rules/$RULES"
+	write_ossec_conf "$given" "$dir" "$stock"
 	# A sandbox's limit on open files is lower than the daemons' default.
 	cat >"$dir/etc/local_internal_options.conf" <<-EOF
 		analysisd.rlimit_nofile=1024
@@ -222,6 +190,8 @@ do_layout() {
 	EOF
 	write_client_keys "$dir"
 	: >"$dir/queue/agents-timestamp"
+	# Links are changed themselves, never followed (-R is -P): lib/'s
+	# targets keep their owners and modes.
 	chown -R root:wazuh "$dir"
 	chmod -R g+rX,o-rwx "$dir"
 	chown -R wazuh:wazuh "$dir/etc/lists" "$dir/etc/shared" "$dir/queue" "$dir/logs" \
@@ -230,7 +200,6 @@ do_layout() {
 	chmod 0640 "$dir/etc/client.keys"
 }
 
-# Each daemon's own configuration check; prints its output on failure.
 # Agent 001 (name win-ws01, from any address) with a key of its own, for
 # remoted; the event command finds the agent's name here.
 write_client_keys() {
@@ -239,6 +208,7 @@ write_client_keys() {
 	echo "001 win-ws01 any $(head -c 32 /dev/urandom | sha256sum | cut -c1-64)" >"$keys"
 }
 
+# Each daemon's own configuration check; prints its output on failure.
 do_check() {
 	local dir=$1 remoted=$2 d out
 	for d in wazuh-db wazuh-analysisd $([ "$remoted" = yes ] && echo wazuh-remoted); do
@@ -286,7 +256,7 @@ start_daemon() {
 do_start() {
 	local dir=$1 remoted=$2
 	[ -x "$dir/bin/wazuh-analysisd" ] || do_layout "$dir"
-	dir=$(cd "$dir" && pwd)
+	dir=$(cd "$dir" && pwd -P)
 	ensure_user
 	do_check "$dir" "$remoted"
 	start_daemon "$dir" wazuh-db queue/db/wdb
@@ -320,7 +290,7 @@ start_sink() {
 # for each, then kills it.
 do_stop() {
 	local dir f pid name i
-	dir=$(cd "$1" && pwd)
+	dir=$(cd "$1" && pwd -P)
 	for name in wazuh-remoted wazuh-analysisd wazuh-db; do
 		f=$dir/var/run/ar-$name.pid
 		[ -f "$f" ] || continue
@@ -350,28 +320,22 @@ usage() {
 	exit 2
 }
 
-KEY=$(cache_key)
-CACHE=$CACHE_ROOT/$WAZUH_VERSION-$KEY
-TREE=$CACHE/wazuh-$WAZUH_VERSION
-
 main() {
 	local cmd=${1:-}
 	[ $# -gt 0 ] && shift
 	case "$cmd" in
-	build) do_build ;;
+	given) given_manager ;;
 	layout)
 		[ $# -ge 1 ] || usage
-		mkdir -p "$1"
-		do_layout "$(cd "$1" && pwd)" "$([ "${2:-}" = --stock ] && echo yes || echo no)"
+		do_layout "$1" "$([ "${2:-}" = --stock ] && echo yes || echo no)"
 		;;
 	start)
 		[ $# -ge 1 ] || usage
-		mkdir -p "$1"
 		do_start "$1" "$([ "${2:-}" = --remoted ] && echo yes || echo no)"
 		;;
 	check)
 		[ $# -ge 1 ] || usage
-		do_check "$(cd "$1" && pwd)" "$([ "${2:-}" = --remoted ] && echo yes || echo no)"
+		do_check "$(cd "$1" && pwd -P)" "$([ "${2:-}" = --remoted ] && echo yes || echo no)"
 		;;
 	stop)
 		[ $# -ge 1 ] || usage
@@ -380,7 +344,7 @@ main() {
 	event)
 		[ $# -ge 3 ] || usage
 		local tree
-		tree=$(cd "$1" && pwd)
+		tree=$(cd "$1" && pwd -P)
 		shift
 		exec python3 "$HERE/manager_io.py" event "$tree" "$@"
 		;;

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""packaging/wazuh's rules and ossec.conf block, judged by a real Wazuh
-v4.14.7 manager (wazuh-analysisd and wazuh-db built from source by
-tests/wazuh/manager.sh):
+"""packaging/wazuh's rules and ossec.conf block, judged by a real Wazuh 4.x
+manager: the one given in WAZUH_MANAGER (an installed manager's folder;
+default /var/ossec when it holds bin/wazuh-analysisd), whose wazuh-analysisd,
+wazuh-db and wazuh-remoted run in private trees that tests/wazuh/manager.sh
+lays out from its files:
 
 - the daemons' own -t accepts the tree with our files, and they start;
 - rule 100550 fires, and our command is dispatched, for our control's check
@@ -15,11 +17,17 @@ tests/wazuh/manager.sh):
   server API, with every $(field) of their descriptions filled in;
 - the manager .deb installed into a root as dpkg installs it, with the
   README's steps, gives a tree that -t accepts and that starts;
-- stop ends the processes start started, and no other.
+- stop ends the processes start started, and no other;
+- the given manager's folder is the same after all this as before: no file
+  of it written, made, removed, or given another owner or mode; a tree asked
+  for inside it is refused before anything is made.
 
-Ends with "N passed, M failed". Environment: AR_PROGRAM (the built program,
-default build/active-response/...), AR_SWEEP (for the .deb; default: built
-by build-deb.sh), WAZUH_SOURCE and AR_WAZUH_CACHE as manager.sh reads them."""
+Without a given manager it says so in one line ("skipped: no WAZUH_MANAGER
+given ...") and ends with "0 passed, 0 failed"; with a folder that is not
+an installed manager it fails. Ends with "N passed, M failed". Environment:
+WAZUH_MANAGER and AR_WAZUH_PORT as manager.sh reads them, AR_PROGRAM (the
+built program, default build/active-response/...), AR_SWEEP (for the .deb;
+default: built by build-deb.sh)."""
 
 import json
 import os
@@ -30,7 +38,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,6 +49,7 @@ os.environ.setdefault("AR_PROGRAM", os.path.join(
     ROOT, "build", "active-response", "win_ms_network_client_sign_if_server_agrees"))
 
 import manager_io  # noqa: E402
+from fingerprint import fingerprint, live  # noqa: E402
 from arprog import PROGRAM, Workdir, data, reg_value  # noqa: E402
 from sca_table import Table, escaped_era  # noqa: E402
 
@@ -52,8 +60,9 @@ EXE = PROGRAM + ".exe"
 ESCAPING_AGENT = "Wazuh v4.2.4"
 
 
-def run(*args, check=True, timeout=1800):
-    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False)
+def run(*args, check=True, timeout=1800, env=None):
+    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False,
+                       env=None if env is None else dict(os.environ, **env))
     if check and p.returncode != 0:
         raise AssertionError("%s: exit %d\n%s%s" % (" ".join(args), p.returncode,
                                                       p.stdout[-3000:], p.stderr[-3000:]))
@@ -67,9 +76,6 @@ class Manager:
         self.base = tempfile.mkdtemp(prefix="ar-wazuh-")
         self.dir = os.path.join(self.base, "ossec")
         self.next_agent = 2
-        t0 = time.monotonic()
-        run(MANAGER, "build")
-        print("# manager.sh build: %.1f s" % (time.monotonic() - t0), flush=True)
         try:
             run(MANAGER, "start", self.dir)
         except AssertionError:
@@ -95,10 +101,30 @@ class Manager:
 
 
 MANAGER_TREE = None
+# The given manager's folder, and what it held before anything ran.
+GIVEN = None
+GIVEN_BEFORE = None
+# Where remoted listens in the trees started here.
+PORT = int(os.environ.get("AR_WAZUH_PORT", "1514"))
+
+
+def given_manager():
+    """(status, folder or reason) of manager.sh given: 0 given, 3 none."""
+    p = run(MANAGER, "given", check=False, timeout=60)
+    if p.returncode == 0:
+        return 0, p.stdout.strip()
+    return p.returncode, p.stderr.strip().replace("manager.sh: ", "", 1)
+
+
+def given_parts():
+    """What of the given folder is compared: all of it, or, while a manager
+    of its own runs there, what the trees take from it."""
+    return ["bin", "lib", "ruleset", os.path.join("etc", "lists")] if live(GIVEN) else None
 
 
 def setUpModule():
-    global MANAGER_TREE
+    global MANAGER_TREE, GIVEN_BEFORE
+    GIVEN_BEFORE = fingerprint(GIVEN, given_parts())
     MANAGER_TREE = Manager()
 
 
@@ -461,7 +487,7 @@ class Lifecycle(unittest.TestCase):
             for name in ("wazuh-db", "wazuh-analysisd", "wazuh-remoted"):
                 with open(os.path.join(tree, "var", "run", "ar-%s.pid" % name)) as f:
                     pids += [int(x) for x in f.read().split()]
-            with socket.create_connection(("127.0.0.1", 1514), timeout=5):
+            with socket.create_connection(("127.0.0.1", PORT), timeout=5):
                 pass
             with open(os.path.join(tree, "var", "run", "ar-wazuh-db.pid"), "a") as f:
                 f.write("%d\n" % other.pid)
@@ -505,6 +531,56 @@ class Lifecycle(unittest.TestCase):
             run(MANAGER, "stop", tree, check=False)
             shutil.rmtree(base, ignore_errors=True)
 
+    def test_tree_inside_the_given_refused(self):
+        inside = os.path.join(GIVEN, "ar-test-tree")
+        p = run(MANAGER, "layout", inside, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("outside the given manager", p.stderr)
+        self.assertFalse(os.path.lexists(inside))
+
+    def test_given_with_our_block_already(self):
+        """A given manager whose ossec.conf already has our block (appended
+        as the README says, or merged into the stock one) gives a tree that
+        has it once and that -t accepts. The given manager stands in a
+        folder of links to the real one's parts, with an ossec.conf of its
+        own."""
+        with open(os.path.join(ROOT, "packaging", "wazuh", "ossec.conf"), encoding="utf-8") as f:
+            block = f.read()
+        with open(os.path.join(GIVEN, "etc", "ossec.conf"), encoding="utf-8") as f:
+            stock = f.read()
+        inner = re.search(r"<ossec_config>(.*)</ossec_config>",
+                          re.sub(r"<!--.*?-->", "", block, flags=re.S), re.S).group(1)
+        merged = stock.replace("</ossec_config>", inner + "</ossec_config>", 1)
+        for name, text in (("appended", stock + "\n" + block), ("merged", merged)):
+            with self.subTest(conf=name):
+                base = tempfile.mkdtemp(prefix="ar-wazuh-ours-")
+                try:
+                    given = os.path.join(base, "given")
+                    os.makedirs(os.path.join(given, "etc"))
+                    for part in ("bin", "lib", "ruleset", "var"):
+                        os.symlink(os.path.join(GIVEN, part), os.path.join(given, part))
+                    for part in os.listdir(os.path.join(GIVEN, "etc")):
+                        if part != "ossec.conf":
+                            os.symlink(os.path.join(GIVEN, "etc", part),
+                                       os.path.join(given, "etc", part))
+                    with open(os.path.join(given, "etc", "ossec.conf"), "w",
+                              encoding="utf-8") as f:
+                        f.write(text)
+                    tree = os.path.join(base, "ossec")
+                    run(MANAGER, "layout", tree, env={"WAZUH_MANAGER": given})
+                    with open(os.path.join(tree, "etc", "ossec.conf"), encoding="utf-8") as f:
+                        got = f.read()
+                    self.assertEqual(got.count("<name>win-ms-network-client-sign</name>"), 1)
+                    self.assertEqual(got.count("<command>win-ms-network-client-sign</command>"), 1)
+                    # The rest of the given file is kept.
+                    bare = re.sub(r"<!--.*?-->", "", stock, flags=re.S)
+                    for tag in ("<global>", "<alerts>", "<ruleset>", "<command>",
+                                "<active-response>"):
+                        self.assertEqual(got.count(tag), bare.count(tag) + inner.count(tag), tag)
+                    run(MANAGER, "check", tree)
+                finally:
+                    shutil.rmtree(base, ignore_errors=True)
+
     def test_nested_block_refused(self):
         """The block must follow the stock <ossec_config>, not go inside it:
         the daemons refuse a nested one (and so would the manager)."""
@@ -526,8 +602,8 @@ class Lifecycle(unittest.TestCase):
 
 class ManagerDeb(unittest.TestCase):
     """The .deb installed by dpkg into a root holding a manager at
-    var/ossec, then the README's two steps: our rules in etc/rules and our
-    block after the stock one in etc/ossec.conf."""
+    var/ossec, then the README's step: the manager-setup.sh it ships, which
+    puts our rules in etc/rules and our block in etc/ossec.conf."""
 
     def test_installed_deb_gives_a_manager_that_starts(self):
         base = tempfile.mkdtemp(prefix="ar-wazuh-deb-")
@@ -546,12 +622,8 @@ class ManagerDeb(unittest.TestCase):
             run("dpkg", "--root=" + root, "--force-depends", "--force-not-root", "-i", deb)
             share = os.path.join(root, "usr", "share",
                                  "win-ms-network-client-sign-if-server-agrees-manager")
-            shutil.copyfile(os.path.join(share, "local_rules.xml"),
-                            os.path.join(tree, "etc", "rules", "local_rules.xml"))
-            with open(os.path.join(share, "ossec.conf"), encoding="utf-8") as f:
-                block = f.read()
-            with open(os.path.join(tree, "etc", "ossec.conf"), "a", encoding="utf-8") as f:
-                f.write("\n" + block)
+            # The README's step: the setup script the package ships.
+            run("sh", os.path.join(share, "manager-setup.sh"), "--ossec-dir", tree)
             run(MANAGER, "start", tree)
             agent = "001"
             check, policy = our_26032()
@@ -564,11 +636,44 @@ class ManagerDeb(unittest.TestCase):
             shutil.rmtree(base, ignore_errors=True)
 
 
+class GivenUntouched(unittest.TestCase):
+    """Run last: the given manager's folder after every other test."""
+
+    def test_given_folder_unchanged(self):
+        after = fingerprint(GIVEN, given_parts())
+        changed = sorted(k for k in set(GIVEN_BEFORE) | set(after)
+                         if GIVEN_BEFORE.get(k) != after.get(k))
+        self.assertGreater(len(after), 10)
+        self.assertEqual(len(changed), 0, "changed: %s" % changed[:20])
+
+
+# In this order: GivenUntouched after every test that lays out or starts.
+CLASSES = (Dispatch, ResultRules, Lifecycle, ManagerDeb, GivenUntouched)
+
+
 def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    global GIVEN
+    status, found = given_manager()
+    if status == 3:
+        print("skipped: %s" % found)
+        print("0 passed, 0 failed")
+        return 0
+    if status != 0:
+        print("not ok - the given manager: %s" % found)
+        print("0 passed, 1 failed")
+        return 1
+    GIVEN = found
+    module = sys.modules[__name__]
+    every = {v for v in vars(module).values()
+             if isinstance(v, type) and issubclass(v, unittest.TestCase)}
+    assert every == set(CLASSES), every ^ set(CLASSES)
+    print("# the given manager: %s%s" % (GIVEN, " (in use: its bin, lib, ruleset and lists "
+                                         "compared)" if live(GIVEN) else ""))
+    loader = unittest.defaultTestLoader
+    suite = unittest.TestSuite(loader.loadTestsFromTestCase(c) for c in CLASSES)
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    print("%d passed, %d failed" % (result.testsRun - failed, failed))
+    print("%d passed, %d failed" % (max(result.testsRun - failed, 0), failed))
     return 0 if failed == 0 and result.testsRun > 0 else 1
 
 
