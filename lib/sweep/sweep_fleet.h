@@ -35,8 +35,16 @@ ar_status fleet_list(api_client *api, const char *ids, size_t offset, fleet_page
                      ar_error *err);
 void fleet_page_free(fleet_page *page);
 
+/* The agents of ids (a comma-separated list, at most 500), whatever their
+ * system and status: the ids the API does not know are not in the page. */
+ar_status fleet_lookup(api_client *api, const char *ids, fleet_page *page, ar_error *err);
+
 /* Reads an agent of a page; false when it has no usable id. */
 bool fleet_agent_read(const cJSON *item, fleet_agent *a);
+
+/* Why the agent cannot be dispatched to (not Windows, not active, its
+ * version unknown or before 4.2); SKIP_REASONS when it can. */
+sweep_skip fleet_agent_skip(const fleet_agent *a);
 
 /* The alert for the agent's failed check of our control, recognised as
  * the active response recognises it, in whichever of its policies it is;
