@@ -1,8 +1,9 @@
 /* The fleet as the Wazuh server API shows it (4.x): the active Windows
  * agents, page by page (GET /agents), and for one agent its SCA policies
  * (GET /sca/{agent_id}) and their failed checks that test the client
- * signing key (GET /sca/{agent_id}/checks/{policy_id}): two requests per
- * agent with one policy, as every stock agent has. */
+ * signing key (GET /sca/{agent_id}/checks/{policy_id}): one request per
+ * agent and one per policy until one shows the control failed (two for an
+ * agent with one policy, three for a Windows 11 host, which runs two). */
 #ifndef SWEEP_FLEET_H
 #define SWEEP_FLEET_H
 

@@ -711,6 +711,36 @@ class SweepTests(ApiTestCase):
         self.assertTrue(s["error"])
         self.assertEqual((s["dispatched"], s["agents_listed"]), (0, 0))
 
+    def test_requests_per_agent_are_one_and_one_per_policy(self):
+        """An agent with two SCA policies (a Windows 11 host runs the
+        Windows 11 and the Windows 10 policy) costs three requests, one
+        with a single policy two, one without SCA results one."""
+        fleet = make_fleet(40, seed=17)
+        two = set()
+        for a in fleet["agents"]:
+            if a.get("sca") and len(two) < 10:
+                other = json.loads(json.dumps(a["sca"][0]))
+                other["policy_id"], other["name"] = "cis_other", "Another policy"
+                for c in other["checks"]:
+                    c["policy_id"], c["result"] = "cis_other", "passed"
+                a["sca"].insert(0, other)  # asked first: our check is in the second
+                two.add(a["id"])
+        self.start(fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        per_agent = {}
+        for r in self.made():
+            if r["path"].startswith("/sca/"):
+                agent = r["path"].split("?")[0].split("/")[2]
+                per_agent[agent] = per_agent.get(agent, 0) + 1
+        agents = {a["id"]: a for a in self.fleet["agents"]}
+        self.assertTrue(two & set(per_agent))
+        for agent, n in per_agent.items():
+            policies = len(agents[agent].get("sca", []))
+            self.assertEqual(n, 1 + policies, agent)
+        self.assertTrue(any(not agents[a].get("sca") for a in per_agent))
+        self.assertEqual(s["requests"], len(self.made()))
+
     def test_the_rate_as_wazuh_spells_it(self):
         self.start(make_fleet(10, seed=2))
         cfg = self.config(max_requests_per_minute=None)
