@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 packaging/ensure-packages.sh meson ninja-build pkg-config gcc libc6-dev libcjson-dev \
-	libcurl4-openssl-dev check
+	libcurl4-openssl-dev libexpat1-dev check
 
 [ -f build/build.ninja ] || meson setup build >/dev/null
 meson compile -C build >/dev/null

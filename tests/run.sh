@@ -19,7 +19,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TAP_SUMMARY_PREFIX="total: "
 
 PACKAGES=(
-	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev check
+	meson ninja-build pkg-config gcc libc6-dev libcjson-dev libcurl4-openssl-dev libexpat1-dev check
 	python3 python3-jsonschema openssl ca-certificates valgrind time
 	clang clang-format libclang-rt-14-dev git
 	mingw-w64 wine64 wine msitools wixl gcab zip unzip dpkg-dev osslsigncode

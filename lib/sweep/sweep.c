@@ -8,6 +8,8 @@
 #include "sweep/sweep_config.h"
 #include "sweep/sweep_dispatch.h"
 #include "sweep/sweep_fleet.h"
+#include "sweep/sweep_ossec_conf.h"
+#include "sweep/sweep_restore.h"
 #include "sweep/sweep_state.h"
 #include "sweep/sweep_summary.h"
 #include "util/json_strict.h"
@@ -27,16 +29,25 @@
 #define AGENT_ID_MAX     16
 
 static const char usage[] =
-        "usage: " AR_PROGRAM_NAME "_sweep --config FILE [--dry-run] [--agents ID,...] "
-        "[--state FILE]\n"
+        "usage: " AR_PROGRAM_NAME "_sweep --config FILE [--dry-run] [--agents-dry-run] "
+        "[--agents ID,...] [--state FILE]\n"
+        "       " AR_PROGRAM_NAME "_sweep --config FILE --restore --agents ID,... [--dry-run] "
+        "[--agents-dry-run]\n"
         "Dispatches the active response to the active Windows agents whose SCA results\n"
-        "show the control failed, through the Wazuh server API (see README.md).\n";
+        "show the control failed, through the Wazuh server API (see README.md), with the\n"
+        "<extra_args> the manager's ossec.conf gives it. --restore dispatches restore-last\n"
+        "to the agents named: each puts back what its last change replaced.\n"
+        "  --dry-run         dispatch nothing; name the agents it would dispatch to\n"
+        "  --agents-dry-run  dispatch with the argument dry-run alone, whatever ossec.conf\n"
+        "                    says: the agents report what they would change\n";
 
 typedef struct sweep_opts {
 	const char *config;
 	const char *state;
 	const char *agents;
 	bool dry_run;
+	bool agents_dry_run; /* dispatch ["dry-run"], whatever ossec.conf says */
+	bool restore;        /* restore-last to the agents of --agents */
 } sweep_opts;
 
 typedef struct sweep_run {
@@ -46,6 +57,7 @@ typedef struct sweep_run {
 	sweep_state *state;
 	sweep_dispatch *dispatch;
 	sweep_summary sum;
+	ossec_args args; /* what every dispatch carries */
 	FILE *err;
 	bool tty;
 	uint64_t started, last_progress;
@@ -67,6 +79,10 @@ static int parse_args(int argc, char **argv, sweep_opts *o, FILE *out, FILE *err
 			*value = argv[++i];
 		} else if (strcmp(a, "--dry-run") == 0) {
 			o->dry_run = true;
+		} else if (strcmp(a, "--agents-dry-run") == 0) {
+			o->agents_dry_run = true;
+		} else if (strcmp(a, "--restore") == 0) {
+			o->restore = true;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "--version") == 0) {
 			fputs(a[2] == 'h' ? usage : AR_PROGRAM_NAME "_sweep " AR_VERSION "\n", out);
 			return EXIT_DONE;
@@ -78,6 +94,13 @@ static int parse_args(int argc, char **argv, sweep_opts *o, FILE *out, FILE *err
 	}
 	if (o->config == NULL) {
 		fprintf(err, "--config is required\n%s", usage);
+		return EXIT_USAGE;
+	}
+	if (o->restore && (o->agents == NULL || o->state != NULL)) {
+		fprintf(err,
+		        "--restore takes the agents to restore (--agents ID,...) and no "
+		        "--state\n%s",
+		        usage);
 		return EXIT_USAGE;
 	}
 	*stop = false;
@@ -193,6 +216,7 @@ static ar_status examine(sweep_run *r, const fleet_agent *a, ar_error *err)
 	if (!r->o.dry_run)
 		return sweep_dispatch_add(r->dispatch, a->id, a->name, alert, err);
 	would_dispatch(r, a->id, a->name, alert);
+	sweep_summary_name(&r->sum, a->id, a->name);
 	r->sum.skipped[SKIP_DRY_RUN]++;
 	cJSON_Delete(alert);
 	return AR_OK;
@@ -203,18 +227,13 @@ static ar_status examine(sweep_run *r, const fleet_agent *a, ar_error *err)
 static sweep_skip skip_reason(sweep_run *r, const fleet_agent *a, bool *known)
 {
 	sweep_mark m = sweep_state_get(r->state, a->id);
+	sweep_skip why = fleet_agent_skip(a);
 
 	*known = m == SWEEP_CLEAN;
-	if (!a->windows)
-		return SKIP_NOT_WINDOWS;
-	if (!a->active)
-		return SKIP_NOT_ACTIVE;
-	r->sum.windows_active++;
-	if (a->major < 0)
-		return SKIP_VERSION_UNKNOWN;
-	/* Older agents are sent a legacy string without the alert. */
-	if (a->major < 4 || (a->major == 4 && a->minor < 2))
-		return SKIP_OLD_AGENT;
+	if (why != SKIP_NOT_WINDOWS && why != SKIP_NOT_ACTIVE)
+		r->sum.windows_active++;
+	if (why != SKIP_REASONS)
+		return why;
 	if (m == SWEEP_DISPATCHED)
 		return SKIP_ALREADY_SENT;
 	if (m == SWEEP_SENDING)
@@ -298,11 +317,57 @@ static ar_status walk_all(sweep_run *r, ar_error *err)
 	return st;
 }
 
+/* Each agent's dispatch settled: named on err and, when the API queued it,
+ * in the summary. */
+static void settled(void *ctx, const char *id, const char *name, long code)
+{
+	sweep_run *r = ctx;
+	strbuf what = {0};
+
+	if (code == 0) {
+		sweep_summary_name(&r->sum, id, name);
+		sweep_summary_say_agent(r->err, r->tty, "sweep: dispatched to", id, name,
+		                        ": queued");
+		return;
+	}
+	if (code > 0)
+		strbuf_addf(&what, " failed: %ld (%s)", code, sweep_summary_code_meaning(code));
+	else if (code < SWEEP_CODE_NOT_OURS)
+		strbuf_addf(&what, " failed: HTTP %ld", -code);
+	else
+		strbuf_addf(&what, " failed: %s", sweep_summary_code_meaning(code));
+	sweep_summary_say_agent(r->err, r->tty, "sweep: dispatch to", id, name,
+	                        what.buf != NULL ? what.buf : " failed");
+	strbuf_free(&what);
+}
+
+/* The arguments as JSON, for the requests. */
+static ar_status set_arguments(sweep_run *r, ar_error *err)
+{
+	cJSON *args = cJSON_CreateArray();
+	ar_status st = AR_OK;
+
+	for (size_t i = 0; args != NULL && i < r->args.n; i++)
+		if (!cJSON_AddItemToArray(args, cJSON_CreateString(r->args.v[i]))) {
+			cJSON_Delete(args);
+			args = NULL;
+		}
+	st = args != NULL ? sweep_dispatch_set_arguments(r->dispatch, args, err)
+	                  : ar_error_set(err, AR_E_NOMEM, "out of memory");
+
+	cJSON_Delete(args);
+	sweep_dispatch_on_settled(r->dispatch, settled, r);
+	if (r->o.restore)
+		sweep_dispatch_take_any_alert(r->dispatch);
+	return st;
+}
+
 static ar_status open_all(sweep_run *r, ar_error *err)
 {
 	api_client_opts o = {.max_per_minute = (unsigned)r->cfg->max_per_minute,
 	                     .retry_ms = RETRY_MS};
-	const char *state = r->o.state ? r->o.state : r->cfg->state_file;
+	/* A restore keeps no state: it goes to the agents named, once each. */
+	const char *state = r->o.restore ? NULL : r->o.state ? r->o.state : r->cfg->state_file;
 	ar_status st = api_client_open(&r->cfg->api, &o, &r->api, err);
 
 	if (st == AR_OK)
@@ -310,6 +375,8 @@ static ar_status open_all(sweep_run *r, ar_error *err)
 	if (st == AR_OK)
 		st = sweep_dispatch_new(r->api, r->cfg->command, r->state, &r->sum, &r->dispatch,
 		                        err);
+	if (st == AR_OK)
+		st = set_arguments(r, err);
 	if (st == AR_OK) {
 		strbuf what = {0};
 		text_add_for_terminal(&what, r->cfg->api.url);
@@ -331,6 +398,30 @@ static ar_status open_all(sweep_run *r, ar_error *err)
 	return st;
 }
 
+static ar_status restore(sweep_run *r, ar_error *err)
+{
+	sweep_restore how = {.api = r->api,
+	                     .dispatch = r->o.dry_run ? NULL : r->dispatch,
+	                     .state = r->state,
+	                     .sum = &r->sum,
+	                     .command = r->cfg->command,
+	                     .err = r->err,
+	                     .tty = r->tty};
+
+	return sweep_restore_run(&how, r->o.agents, err);
+}
+
+/* Exit status: 1 when the sweep could not go through or a dispatch
+ * failed, and for a restore when an agent named was not dispatched to. */
+static int outcome(const sweep_run *r, ar_status st)
+{
+	size_t missed = 0;
+
+	for (int i = 0; r->o.restore && i < SKIP_REASONS; i++)
+		missed += i != SKIP_DRY_RUN ? r->sum.skipped[i] : 0;
+	return st != AR_OK || r->sum.dispatch_failed > 0 || missed > 0 ? EXIT_FAILED : EXIT_DONE;
+}
+
 static int run(sweep_run *r, FILE *out)
 {
 	ar_error err = {0};
@@ -338,25 +429,99 @@ static int run(sweep_run *r, FILE *out)
 	char *json;
 
 	if (st == AR_OK)
-		st = walk_all(r, &err);
+		st = r->o.restore ? restore(r, &err) : walk_all(r, &err);
 	if (st == AR_OK && !r->o.dry_run)
 		st = sweep_dispatch_flush(r->dispatch, 0, &err);
 	/* Failed agents keep the sweep open: the next run tries them again. */
 	if (st == AR_OK && !r->o.dry_run && r->sum.dispatch_failed == 0)
 		st = sweep_state_complete(r->state, &err);
 	if (r->api != NULL) {
-		progress(r, true);
+		if (!r->o.restore)
+			progress(r, true);
 		r->sum.requests = api_client_requests(r->api);
 	}
-	if (st != AR_OK)
+	if (st != AR_OK) {
 		say_escaped(r->err, "sweep stopped: ", err.msg);
+		sweep_summary_error(&r->sum, err.msg);
+	}
 	sweep_summary_print_failures(&r->sum, r->err);
 	r->sum.seconds = (double)(platform_monotonic_ms() - r->started) / 1000.0;
 	json = sweep_summary_json(&r->sum);
 	if (json != NULL)
 		fprintf(out, "%s\n", json);
 	free(json);
-	return st != AR_OK || r->sum.dispatch_failed > 0 ? EXIT_FAILED : EXIT_DONE;
+	return outcome(r, st);
+}
+
+static ar_status push_argument(ossec_args *a, const char *word, ar_error *err)
+{
+	char **v = realloc(a->v, (a->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	a->v = v;
+	if ((a->v[a->n] = strdup(word)) == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	a->n++;
+	return AR_OK;
+}
+
+/* One line saying what every dispatch carries and why. */
+static void say_arguments(const sweep_run *r)
+{
+	strbuf line = {0};
+
+	strbuf_adds(&line, "sweep: every dispatch carries the arguments [");
+	for (size_t i = 0; i < r->args.n; i++) {
+		strbuf_adds(&line, i ? ", " : "");
+		text_add_for_terminal(&line, r->args.v[i]);
+	}
+	strbuf_adds(&line, "]: ");
+	if (r->o.agents_dry_run)
+		strbuf_adds(&line, "dry-run from --agents-dry-run");
+	else if (r->args.found)
+		strbuf_addf(&line, "from the <command> of line %lu of ", r->args.line);
+	else
+		strbuf_addf(&line, "no <command> runs %s in ", r->cfg->command);
+	if (!r->o.agents_dry_run)
+		text_add_for_terminal(&line, r->cfg->ossec_conf);
+	fprintf(r->err, "%s\n", line.buf != NULL ? line.buf : "out of memory");
+	strbuf_free(&line);
+}
+
+/* What every dispatch carries: the <extra_args> that the manager's
+ * ossec.conf gives the command (so that a manager set to dry-run makes the
+ * sweep's dispatches dry runs too), or dry-run alone with --agents-dry-run;
+ * and restore-last for --restore. A file that cannot be read or parsed
+ * stops the sweep before anything is sent: whether a dry run was asked for
+ * cannot be told. */
+static ar_status resolve_arguments(sweep_run *r, ar_error *err)
+{
+	ar_status st;
+
+	r->sum.arguments_from = r->o.agents_dry_run ? "--agents-dry-run" : "ossec.conf";
+	if (r->o.agents_dry_run)
+		st = push_argument(&r->args, "dry-run", err);
+	else
+		st = ossec_conf_read(r->cfg->ossec_conf, r->cfg->command, &r->args, err);
+	if (st != AR_OK && !r->o.agents_dry_run) {
+		char why[AR_ERROR_MSG_MAX];
+		memcpy(why, err->msg, sizeof(why));
+		ar_error_set(
+		        err, st,
+		        "%s; nothing is sent, as whether the manager asks for dry runs cannot be "
+		        "told (ossec_conf in the configuration names the file; --agents-dry-run "
+		        "dispatches dry runs without it)",
+		        why);
+	}
+	if (st == AR_OK && r->o.restore)
+		st = push_argument(&r->args, SWEEP_RESTORE_ARG, err);
+	r->sum.arguments = (const char *const *)r->args.v;
+	r->sum.arguments_n = r->args.n;
+	r->sum.dry_run = r->o.dry_run;
+	if (st == AR_OK)
+		say_arguments(r);
+	return st;
 }
 
 int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal)
@@ -378,7 +543,14 @@ int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal
 		fprintf(err, "%s\n", e.msg);
 		return EXIT_USAGE;
 	}
-	code = run(&r, out);
+	if (resolve_arguments(&r, &e) != AR_OK) {
+		say_escaped(err, "sweep: ", e.msg);
+		code = EXIT_USAGE;
+	} else {
+		code = run(&r, out);
+	}
+	ossec_args_clear(&r.args);
+	sweep_summary_clear(&r.sum);
 	sweep_dispatch_free(r.dispatch);
 	sweep_state_close(r.state);
 	api_client_close(r.api);

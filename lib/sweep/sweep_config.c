@@ -1,5 +1,7 @@
 #include "sweep/sweep_config.h"
 
+#include "sweep/sweep_ossec_conf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +25,40 @@ static ar_status check_command(const char *cmd, ar_error *err)
 	return AR_OK;
 }
 
+/* The rate, spelled as the sweep always has or as Wazuh's api.yaml spells
+ * its own limit (max_request_per_minute); not both. */
+static ar_status parse_rate(const cJSON *root, sweep_config *cfg, ar_error *err)
+{
+	const char *ours = "max_requests_per_minute", *wazuhs = "max_request_per_minute";
+	bool has_wazuhs = cJSON_GetObjectItemCaseSensitive(root, wazuhs) != NULL;
+
+	if (has_wazuhs && cJSON_GetObjectItemCaseSensitive(root, ours) != NULL)
+		return ar_error_set(err, AR_E_INVALID, "%s and %s are the same setting: give one",
+		                    ours, wazuhs);
+	return config_get_int(root, has_wazuhs ? wazuhs : ours, "", 1, SWEEP_MAX_RATE,
+	                      &cfg->max_per_minute, err);
+}
+
+/* Where the manager's ossec.conf is (the <extra_args> dispatched). */
+static ar_status parse_ossec_conf(const cJSON *root, sweep_config *cfg, ar_error *err)
+{
+	ar_status st = config_get_string(root, "ossec_conf", "", false, &cfg->ossec_conf, err);
+
+	if (st == AR_OK && cfg->ossec_conf == NULL &&
+	    (cfg->ossec_conf = strdup(OSSEC_CONF_DEFAULT)) == NULL)
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	return st;
+}
+
 static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 {
-	static const char *const keys[] = {"api", "command", "max_requests_per_minute",
-	                                   "state_file", NULL};
+	static const char *const keys[] = {"api",
+	                                   "command",
+	                                   "max_requests_per_minute",
+	                                   "max_request_per_minute",
+	                                   "ossec_conf",
+	                                   "state_file",
+	                                   NULL};
 	ar_status st = config_check_keys(root, "", keys, err);
 
 	if (st == AR_OK)
@@ -40,8 +72,9 @@ static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 	if (st == AR_OK)
 		st = check_command(cfg->command, err);
 	if (st == AR_OK)
-		st = config_get_int(root, "max_requests_per_minute", "", 1, SWEEP_MAX_RATE,
-		                    &cfg->max_per_minute, err);
+		st = parse_rate(root, cfg, err);
+	if (st == AR_OK)
+		st = parse_ossec_conf(root, cfg, err);
 	if (st == AR_OK)
 		st = config_get_string(root, "state_file", "", false, &cfg->state_file, err);
 	return st;
@@ -94,5 +127,6 @@ void sweep_config_free(sweep_config *cfg)
 	api_settings_clear(&cfg->api);
 	free(cfg->command);
 	free(cfg->state_file);
+	free(cfg->ossec_conf);
 	free(cfg);
 }

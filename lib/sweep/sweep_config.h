@@ -1,6 +1,8 @@
 /* The sweep's configuration file (schemas/sweep-config.schema.json): the
  * same "api" block as the reporter's, the command to dispatch, the request
- * rate and where the sweep keeps its progress. */
+ * rate (max_requests_per_minute, or max_request_per_minute as Wazuh spells
+ * it), where the sweep keeps its progress and where the manager's
+ * ossec.conf is. */
 #ifndef SWEEP_CONFIG_H
 #define SWEEP_CONFIG_H
 
@@ -18,6 +20,7 @@ typedef struct sweep_config {
 	char *command;       /* as PUT /active-response takes it: "!<file>" or "<name><timeout>" */
 	long max_per_minute; /* every request counts, logins included */
 	char *state_file;    /* NULL: not resumable */
+	char *ossec_conf;    /* the manager's, for the <extra_args> dispatched */
 } sweep_config;
 
 /* Parses strictly: unknown keys and wrong types are errors naming the key. */

@@ -29,6 +29,10 @@ struct sweep_dispatch {
 	sweep_summary *sum;
 	batch b[BATCHES_MAX];
 	size_t n;
+	cJSON *arguments; /* NULL: none */
+	bool any_alert;
+	sweep_settled_fn settled;
+	void *settled_ctx;
 };
 
 ar_status sweep_dispatch_new(api_client *api, const char *command, sweep_state *state,
@@ -44,6 +48,32 @@ ar_status sweep_dispatch_new(api_client *api, const char *command, sweep_state *
 	d->state = state;
 	d->sum = sum;
 	return AR_OK;
+}
+
+ar_status sweep_dispatch_set_arguments(sweep_dispatch *d, const cJSON *arguments, ar_error *err)
+{
+	cJSON_Delete(d->arguments);
+	if ((d->arguments = cJSON_Duplicate(arguments, true)) == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	return AR_OK;
+}
+
+void sweep_dispatch_take_any_alert(sweep_dispatch *d)
+{
+	d->any_alert = true;
+}
+
+void sweep_dispatch_on_settled(sweep_dispatch *d, sweep_settled_fn fn, void *ctx)
+{
+	d->settled = fn;
+	d->settled_ctx = ctx;
+}
+
+/* Tells the caller how each agent of the batch fared. */
+static void tell(const sweep_dispatch *d, const batch *b, const long *codes, long code)
+{
+	for (size_t i = 0; d->settled != NULL && i < b->n; i++)
+		d->settled(d->settled_ctx, b->ids[i], b->names[i], codes ? codes[i] : code);
 }
 
 static void batch_clear(batch *b)
@@ -83,9 +113,9 @@ void sweep_dispatch_read_answer(const char *body, size_t len, const char *const 
 	cJSON_Delete(root);
 }
 
-/* {"command": ..., "arguments": [], "alert": ...}; the alert of a batch of
- * one names its agent. What is sent is judged once more as sent: *refused
- * when the active response would not take it (never expected). */
+/* {"command": ..., "arguments": [...], "alert": ...}; the alert of a batch
+ * of one names its agent. What is sent is judged once more as sent:
+ * *refused when the active response would not take it (never expected). */
 static char *request_body(const sweep_dispatch *d, const batch *b, bool *refused)
 {
 	cJSON *body = cJSON_CreateObject();
@@ -98,13 +128,15 @@ static char *request_body(const sweep_dispatch *d, const batch *b, bool *refused
 		cJSON_Delete(alert);
 		alert = NULL;
 	}
-	if (alert != NULL && !sweep_alert_is_ours(alert, d->command, &m)) {
+	if (alert != NULL && !d->any_alert && !sweep_alert_is_ours(alert, d->command, &m)) {
 		*refused = true;
 		cJSON_Delete(alert);
 		alert = NULL;
 	}
 	if (alert != NULL && cJSON_AddStringToObject(body, "command", d->command) &&
-	    cJSON_AddArrayToObject(body, "arguments") &&
+	    cJSON_AddItemToObject(body, "arguments",
+	                          d->arguments ? cJSON_Duplicate(d->arguments, true)
+	                                       : cJSON_CreateArray()) &&
 	    cJSON_AddItemToObject(body, "alert", alert))
 		text = cJSON_PrintUnformatted(body);
 	else
@@ -142,6 +174,7 @@ static ar_status settle(sweep_dispatch *d, const batch *b, const long *codes, ar
 		}
 	}
 	d->sum->dispatched += n_ok;
+	tell(d, b, codes, 0);
 	if (st == AR_OK && n_ok > 0)
 		st = sweep_state_mark(d->state, SWEEP_DISPATCHED, ok, n_ok, err);
 	if (st == AR_OK && n_bad > 0)
@@ -197,6 +230,7 @@ static ar_status send_batch(sweep_dispatch *d, batch *b, ar_error *err)
 
 	if (refused) {
 		sweep_summary_failed(d->sum, SWEEP_CODE_NOT_OURS, b->n);
+		tell(d, b, NULL, SWEEP_CODE_NOT_OURS);
 		st = sweep_state_mark(d->state, SWEEP_FAILED, (const char *const *)b->ids, b->n,
 		                      err);
 		goto out;
@@ -206,9 +240,10 @@ static ar_status send_batch(sweep_dispatch *d, batch *b, ar_error *err)
 		                      err);
 	if (st == AR_OK)
 		st = api_client_call(d->api, "PUT", path, body, &reply, err);
-	if (st == AR_E_NETWORK)
+	if (st == AR_E_NETWORK) {
 		sweep_summary_failed(d->sum, SWEEP_CODE_NO_ANSWER, b->n);
-	else if (st == AR_OK)
+		tell(d, b, NULL, SWEEP_CODE_NO_ANSWER);
+	} else if (st == AR_OK)
 		st = answer(d, b, &reply, err);
 out:
 	api_reply_free(&reply);
@@ -313,5 +348,6 @@ void sweep_dispatch_free(sweep_dispatch *d)
 		return;
 	for (size_t i = 0; i < d->n; i++)
 		batch_clear(&d->b[i]);
+	cJSON_Delete(d->arguments);
 	free(d);
 }

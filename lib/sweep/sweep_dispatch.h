@@ -35,6 +35,20 @@ ar_status sweep_dispatch_add(sweep_dispatch *d, const char *agent_id, const char
 /* Sends the batches that have waited max_wait_ms or longer (0: all). */
 ar_status sweep_dispatch_flush(sweep_dispatch *d, uint64_t max_wait_ms, ar_error *err);
 
+/* The arguments every request carries (a JSON array of strings, copied);
+ * none unless set. */
+ar_status sweep_dispatch_set_arguments(sweep_dispatch *d, const cJSON *arguments, ar_error *err);
+
+/* Alerts are sent without being judged as the program's own (a restore
+ * names the agent and no check). */
+void sweep_dispatch_take_any_alert(sweep_dispatch *d);
+
+/* Called for each agent once its dispatch is settled: code 0 when the API
+ * queued it, else the failure code (sweep_summary.h). */
+typedef void (*sweep_settled_fn)(void *ctx, const char *agent_id, const char *agent_name,
+                                 long code);
+void sweep_dispatch_on_settled(sweep_dispatch *d, sweep_settled_fn fn, void *ctx);
+
 void sweep_dispatch_free(sweep_dispatch *d);
 
 /* Reads a PUT /active-response answer for the n ids sent: codes[i] is 0

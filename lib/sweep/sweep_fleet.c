@@ -187,3 +187,36 @@ ar_status fleet_failing_alert(api_client *api, const char *command, const char *
 	cJSON_Delete(root);
 	return st;
 }
+
+ar_status fleet_lookup(api_client *api, const char *ids, fleet_page *page, ar_error *err)
+{
+	strbuf sb = {0};
+	long code;
+	ar_status st;
+
+	memset(page, 0, sizeof(*page));
+	strbuf_addf(&sb, "/agents?agents_list=%s&select=%s&limit=%d", ids, AGENT_FIELDS,
+	            SWEEP_PAGE_MAX);
+	st = get_json(api, &sb, &page->root, &code, err);
+	if (st == AR_OK && page->root == NULL)
+		st = ar_error_set(err, AR_E_NETWORK,
+		                  "looking agents up: the API answered HTTP %ld%s", code,
+		                  code == 403 ? " (the user needs agent:read)" : "");
+	if (st == AR_OK)
+		page->items = json_get_array(json_get_object(page->root, "data"), "affected_items");
+	return st;
+}
+
+sweep_skip fleet_agent_skip(const fleet_agent *a)
+{
+	if (!a->windows)
+		return SKIP_NOT_WINDOWS;
+	if (!a->active)
+		return SKIP_NOT_ACTIVE;
+	if (a->major < 0)
+		return SKIP_VERSION_UNKNOWN;
+	/* Older agents are sent a legacy string without the alert. */
+	if (a->major < 4 || (a->major == 4 && a->minor < 2))
+		return SKIP_OLD_AGENT;
+	return SKIP_REASONS;
+}

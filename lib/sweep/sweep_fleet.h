@@ -1,8 +1,9 @@
 /* The fleet as the Wazuh server API shows it (4.x): the active Windows
  * agents, page by page (GET /agents), and for one agent its SCA policies
  * (GET /sca/{agent_id}) and their failed checks that test the client
- * signing key (GET /sca/{agent_id}/checks/{policy_id}): two requests per
- * agent with one policy, as every stock agent has. */
+ * signing key (GET /sca/{agent_id}/checks/{policy_id}): one request per
+ * agent and one per policy until one shows the control failed (two for an
+ * agent with one policy, three for a Windows 11 host, which runs two). */
 #ifndef SWEEP_FLEET_H
 #define SWEEP_FLEET_H
 
@@ -35,8 +36,16 @@ ar_status fleet_list(api_client *api, const char *ids, size_t offset, fleet_page
                      ar_error *err);
 void fleet_page_free(fleet_page *page);
 
+/* The agents of ids (a comma-separated list, at most 500), whatever their
+ * system and status: the ids the API does not know are not in the page. */
+ar_status fleet_lookup(api_client *api, const char *ids, fleet_page *page, ar_error *err);
+
 /* Reads an agent of a page; false when it has no usable id. */
 bool fleet_agent_read(const cJSON *item, fleet_agent *a);
+
+/* Why the agent cannot be dispatched to (not Windows, not active, its
+ * version unknown or before 4.2); SKIP_REASONS when it can. */
+sweep_skip fleet_agent_skip(const fleet_agent *a);
 
 /* The alert for the agent's failed check of our control, recognised as
  * the active response recognises it, in whichever of its policies it is;

@@ -1,11 +1,19 @@
 #include "sweep/sweep_summary.h"
 
+#include "util/text.h"
+
 #include <cjson/cJSON.h>
+#include <stdlib.h>
+
+struct sweep_named {
+	char *id, *name;
+};
 
 static const char *const skip_names[SKIP_REASONS] = {
         "agent_older_than_4.2", "agent_version_unknown", "not_windows",
         "not_active",           "no_sca_results",        "sca_unreadable",
         "already_dispatched",   "dispatch_unconfirmed",  "dry_run",
+        "unknown_agent",
 };
 
 void sweep_summary_failed(sweep_summary *s, long code, size_t n)
@@ -25,8 +33,7 @@ void sweep_summary_failed(sweep_summary *s, long code, size_t n)
 	s->failed_by[i].agents += n;
 }
 
-/* What a failure code means, in words ("agent not active"). */
-static const char *sweep_code_meaning(long code)
+const char *sweep_summary_code_meaning(long code)
 {
 	switch (code) {
 	case SWEEP_CODE_NO_ANSWER:
@@ -50,6 +57,76 @@ static const char *sweep_code_meaning(long code)
 	}
 }
 
+/* Text from a peer as it may be echoed: escaped for a terminal, cut. */
+static char *echoed(const char *text, size_t cap)
+{
+	strbuf sb = {0};
+	char *escaped, *cut;
+
+	text_add_for_terminal(&sb, text);
+	escaped = strbuf_take(&sb, NULL);
+	cut = text_cut(escaped, cap);
+	free(escaped);
+	return cut;
+}
+
+void sweep_summary_name(sweep_summary *s, const char *id, const char *name)
+{
+	struct sweep_named *n;
+
+	if (s->named_n == SWEEP_NAMED_MAX)
+		return;
+	if (s->named == NULL && (s->named = calloc(SWEEP_NAMED_MAX, sizeof(*n))) == NULL)
+		return;
+	n = &s->named[s->named_n];
+	n->id = echoed(id, TEXT_ECHOED_MAX);
+	n->name = name != NULL ? echoed(name, TEXT_ECHOED_MAX) : NULL;
+	if (n->id != NULL)
+		s->named_n++;
+	else
+		free(n->name);
+}
+
+void sweep_summary_error(sweep_summary *s, const char *reason)
+{
+	free(s->error);
+	s->error = echoed(reason, AR_ERROR_MSG_MAX);
+}
+
+void sweep_summary_clear(sweep_summary *s)
+{
+	for (size_t i = 0; i < s->named_n; i++) {
+		free(s->named[i].id);
+		free(s->named[i].name);
+	}
+	free(s->named);
+	free(s->error);
+	s->named = NULL;
+	s->named_n = 0;
+	s->error = NULL;
+}
+
+/* "arguments", "arguments_from" and the agents named: "dispatched_to", or
+ * "would_dispatch_to" in a dry run. */
+static void add_dispatch(cJSON *o, const sweep_summary *s)
+{
+	cJSON *args = cJSON_AddArrayToObject(o, "arguments");
+	cJSON *named =
+	        cJSON_AddArrayToObject(o, s->dry_run ? "would_dispatch_to" : "dispatched_to");
+
+	for (size_t i = 0; i < s->arguments_n; i++)
+		cJSON_AddItemToArray(args, cJSON_CreateString(s->arguments[i]));
+	if (s->arguments_from != NULL)
+		cJSON_AddStringToObject(o, "arguments_from", s->arguments_from);
+	for (size_t i = 0; i < s->named_n; i++) {
+		cJSON *agent = cJSON_CreateObject();
+		cJSON_AddStringToObject(agent, "id", s->named[i].id);
+		if (s->named[i].name != NULL)
+			cJSON_AddStringToObject(agent, "name", s->named[i].name);
+		cJSON_AddItemToArray(named, agent);
+	}
+}
+
 char *sweep_summary_json(const sweep_summary *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -67,6 +144,9 @@ char *sweep_summary_json(const sweep_summary *s)
 			cJSON_AddNumberToObject(skipped, skip_names[i], (double)s->skipped[i]);
 	cJSON_AddNumberToObject(o, "requests", (double)s->requests);
 	cJSON_AddNumberToObject(o, "seconds", (double)(long long)(s->seconds * 10 + 0.5) / 10);
+	add_dispatch(o, s);
+	if (s->error != NULL)
+		cJSON_AddStringToObject(o, "error", s->error);
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;
@@ -81,13 +161,30 @@ void sweep_summary_print_failures(const sweep_summary *s, FILE *err)
 		long code = s->failed_by[i].code;
 		if (code > 0)
 			fprintf(err, "%s %zu with %ld (%s)", i ? ";" : "", s->failed_by[i].agents,
-			        code, sweep_code_meaning(code));
+			        code, sweep_summary_code_meaning(code));
 		else if (code < SWEEP_CODE_NOT_OURS)
 			fprintf(err, "%s %zu with HTTP %ld", i ? ";" : "", s->failed_by[i].agents,
 			        -code);
 		else
 			fprintf(err, "%s %zu %s", i ? ";" : "", s->failed_by[i].agents,
-			        sweep_code_meaning(code));
+			        sweep_summary_code_meaning(code));
 	}
 	fputc('\n', err);
+}
+
+void sweep_summary_say_agent(FILE *err, bool tty, const char *prefix, const char *id,
+                             const char *name, const char *text)
+{
+	strbuf line = {0};
+
+	strbuf_addf(&line, "%s%s agent ", tty ? "\r\033[K" : "", prefix);
+	text_add_for_terminal(&line, id);
+	if (name != NULL) {
+		strbuf_adds(&line, " (");
+		text_add_for_terminal(&line, name);
+		strbuf_adds(&line, ")");
+	}
+	strbuf_adds(&line, text);
+	fprintf(err, "%s\n", line.buf != NULL ? line.buf : "out of memory");
+	strbuf_free(&line);
 }

@@ -61,7 +61,7 @@ Version: $VERSION
 Architecture: $ARCH
 Maintainer: $PKG maintainers <root@localhost>
 Installed-Size: $SIZE
-Depends: libc6 (>= 2.34), libcjson1 (>= 1.7.10), libcurl4 (>= 7.85.0)
+Depends: libc6 (>= 2.34), libcjson1 (>= 1.7.10), libcurl4 (>= 7.85.0), libexpat1 (>= 2.5.0)
 Section: admin
 Priority: optional
 Description: Wazuh manager side of the SMB client signing active response

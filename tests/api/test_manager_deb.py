@@ -62,7 +62,7 @@ class ManagerDeb(unittest.TestCase):
         self.assertEqual(self.field("Version"), version)
         self.assertEqual(os.path.basename(self.deb), "%s_%s_%s.deb" % (
             PKG, version, self.field("Architecture")))
-        for dep in ("libc6", "libcjson1", "libcurl4"):
+        for dep in ("libc6", "libcjson1", "libcurl4", "libexpat1"):
             self.assertIn(dep, self.field("Depends"))
 
     def test_exactly_these_files(self):

@@ -28,7 +28,9 @@ ROOT = os.path.join(HERE, "..", "..")
 SWEEP = os.environ.get("AR_SWEEP") or os.path.join(
     ROOT, "build", "sweep", "win_ms_network_client_sign_if_server_agrees_sweep")
 SUMMARY_KEYS = {"agents_listed", "windows_active", "failing", "dispatched", "dispatch_failed",
-                "skipped", "requests", "seconds"}
+                "skipped", "requests", "seconds", "arguments", "arguments_from"}
+OSSEC_CONF = os.path.join(ROOT, "tests", "data", "ossec_conf")
+COMMAND = "!win_ms_network_client_sign_if_server_agrees.exe"
 
 
 def schema(name):
@@ -72,7 +74,8 @@ class SweepTests(ApiTestCase):
         cfg = {"api": {"url": "https://127.0.0.1:%d" % self.server.port, "user": USER,
                        "password_file": pwfile, "ca_file": self.ca,
                        "timeout_seconds": 10},
-               "max_requests_per_minute": 100000}
+               "max_requests_per_minute": 100000,
+               "ossec_conf": os.path.join(OSSEC_CONF, "manager_shipped.conf")}
         for k, v in over.items():
             if k.startswith("api_"):
                 if v is None:
@@ -91,11 +94,13 @@ class SweepTests(ApiTestCase):
         self.outputs += [p.stdout, p.stderr]
         return p
 
-    def summary(self, p):
+    def summary(self, p, dry_run=False, error=False):
         lines = p.stdout.decode().splitlines()
         self.assertEqual(len(lines), 1, p.stdout)
         s = json.loads(lines[0])
-        self.assertEqual(set(s), SUMMARY_KEYS)
+        named = "would_dispatch_to" if dry_run else "dispatched_to"
+        self.assertEqual(set(s), SUMMARY_KEYS | {named} | ({"error"} if error else set()),
+                         p.stderr.decode())
         return s
 
     def records(self):
@@ -140,7 +145,7 @@ class SweepTests(ApiTestCase):
                 w.cleanup()
         return len(seen)
 
-    def assert_requests_well_formed(self):
+    def assert_requests_well_formed(self, arguments=()):
         for r in self.made():
             if r["method"] == "PUT":
                 self.assertIn("agents_list=", r["path"], "a PUT without agents_list "
@@ -150,7 +155,7 @@ class SweepTests(ApiTestCase):
         for d in self.dispatches():
             self.assertLessEqual(len(d["agents_list"].split(",")), 500)
             self.assertEqual(d["dropped"], [])
-            self.assertEqual(d["request"]["arguments"], [])
+            self.assertEqual(d["request"]["arguments"], list(arguments))
 
     # --- tests -------------------------------------------------------------
 
@@ -220,7 +225,7 @@ class SweepTests(ApiTestCase):
         failing, _ = expected(self.fleet)
         state = os.path.join(self.dir, "state.jsonl")
         p = self.sweep("--config", self.config(), "--dry-run", "--state", state)
-        s = self.summary(p)
+        s = self.summary(p, dry_run=True)
         self.assertEqual(p.returncode, 0)
         self.assertEqual([r for r in self.made() if r["method"] == "PUT"], [])
         self.assertEqual(s["dispatched"], 0)
@@ -359,7 +364,9 @@ class SweepTests(ApiTestCase):
             f.write("not-the-password\n")
         p = self.sweep("--config", cfg)
         self.assertEqual(p.returncode, 1)
-        self.summary(p)
+        s = self.summary(p, error=True)
+        self.assertIn("login refused (HTTP 401)", s["error"])
+        self.assertEqual(s["dispatched_to"], [])
         self.assertIn("login refused (HTTP 401)", p.stderr.decode())
         self.assertEqual(len(self.server.requests("/security/user/authenticate")), 1)
         self.assertEqual(self.server.requests("/agents"), [])
@@ -381,6 +388,9 @@ class SweepTests(ApiTestCase):
         self.assertEqual(s["dispatched"], 1200)
         self.assertEqual(p.returncode, 0)
         self.assert_requests_well_formed()
+        # Every agent named on standard error, the first 1000 in the summary.
+        self.assertEqual(p.stderr.decode().count(": queued\n"), 1200)
+        self.assertEqual(len(s["dispatched_to"]), 1000)
         # An alert sent to many agents names none of them.
         self.assertNotIn("agent", self.dispatches()[0]["request"]["alert"])
         self.assert_accepted_by_the_program([m for msgs in self.delivered().values()
@@ -459,8 +469,9 @@ class SweepTests(ApiTestCase):
         self.start(make_fleet(20, seed=1))
         self.server.set_mode("no-sca")
         p = self.sweep("--config", self.config())
-        s = self.summary(p)
+        s = self.summary(p, error=True)
         self.assertEqual(p.returncode, 1)
+        self.assertIn("no GET /sca (Wazuh 5.x removed it", s["error"])
         self.assertIn("no GET /sca (Wazuh 5.x removed it", p.stderr.decode())
         self.assertEqual(len([r for r in self.made() if r["path"].startswith("/sca")]), 1)
         self.assertEqual(s["dispatched"], 0)
@@ -471,7 +482,11 @@ class SweepTests(ApiTestCase):
                  ({"api_passwrd": "x"}, "unknown key api.passwrd"),
                  ({"max_requests_per_minute": 0}, "max_requests_per_minute"),
                  ({"command": "../x"}, "command"),
-                 ({"state_file": 3}, "state_file")]
+                 ({"state_file": 3}, "state_file"),
+                 ({"max_request_per_minute": 0}, "max_request_per_minute"),
+                 ({"max_request_per_minute": 10},
+                  "max_requests_per_minute and max_request_per_minute are the same setting"),
+                 ({"ossec_conf": ""}, "ossec_conf")]
         for over, words in cases:
             with self.subTest(over=over):
                 p = self.sweep("--config", self.config(**over))
@@ -484,14 +499,263 @@ class SweepTests(ApiTestCase):
                 self.assertEqual(self.sweep(*args).returncode, 2)
         self.assertEqual(self.server.requests(), [])
 
+    # --- what each dispatch carries (the manager's ossec.conf) -----------------
+
+    def test_dispatches_carry_the_managers_extra_args(self):
+        """A manager set to dry-run (<extra_args>dry-run</extra_args> in its
+        ossec.conf, among several blocks and a decoy in a comment): every
+        dispatch is a dry run, and the program, given what an agent
+        received, changes nothing."""
+        self.start(make_fleet(60, seed=7))
+        failing, refused = expected(self.fleet)
+        p = self.sweep("--config", self.config(
+            ossec_conf=os.path.join(OSSEC_CONF, "manager_dry_run.conf")))
+        s = self.summary(p)
+        self.assertEqual(s["arguments"], ["dry-run"])
+        self.assertEqual(s["arguments_from"], "ossec.conf")
+        self.assertIn("every dispatch carries the arguments [dry-run]: from the <command> of "
+                      "line 40 of ", p.stderr.decode())
+        self.assertEqual(set(self.delivered()), failing - refused, p.stderr.decode())
+        self.assert_requests_well_formed(["dry-run"])
+        messages = [m for msgs in self.delivered().values() for m in msgs]
+        self.assertTrue(all(m["parameters"]["extra_args"] == ["dry-run"] for m in messages))
+        w = Workdir("value_0_utf16.reg")
+        try:
+            p = w.run(json.dumps(messages[0]).encode() + b"\n")
+            self.assertEqual(p.returncode, 4, p.stderr.decode())
+            self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 0))
+            self.assertEqual(w.result()["status"], "would_remediate")
+        finally:
+            w.cleanup()
+
+    def test_a_commented_out_dry_run_is_not_configuration(self):
+        """The block the package ships, its dry-run in a comment: no
+        arguments; a manager with no <command> for the program: none
+        either, and the sweep says so."""
+        self.start(make_fleet(30, seed=7))
+        for name, words in (("manager_shipped.conf", "from the <command> of line 15 of "),
+                            ("manager_none.conf", "no <command> runs %s in " % COMMAND)):
+            with self.subTest(name=name):
+                before = len(self.dispatches())
+                p = self.sweep("--config", self.config(
+                    ossec_conf=os.path.join(OSSEC_CONF, name)))
+                s = self.summary(p)
+                self.assertEqual(s["arguments"], [])
+                self.assertIn("every dispatch carries the arguments []: " + words,
+                              p.stderr.decode())
+                sent = self.dispatches()[before:]
+                self.assertTrue(sent)
+                self.assertTrue(all(d["request"]["arguments"] == [] for d in sent))
+
+    def test_agents_dry_run_sends_dry_run_whatever_ossec_conf_says(self):
+        self.start(make_fleet(30, seed=7))
+        failing, refused = expected(self.fleet)
+        for name in ("manager_shipped.conf", "manager_unparsable.conf", "missing.conf"):
+            with self.subTest(name=name):
+                before = len(self.dispatches())
+                p = self.sweep("--config", self.config(
+                    ossec_conf=os.path.join(OSSEC_CONF, name)), "--agents-dry-run")
+                s = self.summary(p)
+                self.assertEqual((s["arguments"], s["arguments_from"]),
+                                 (["dry-run"], "--agents-dry-run"))
+                sent = self.dispatches()[before:]
+                self.assertEqual({a for d in sent for a in d["delivered"]}, failing - refused)
+                self.assertTrue(all(d["request"]["arguments"] == ["dry-run"] for d in sent))
+
+    def test_an_ossec_conf_that_cannot_be_read_stops_the_sweep_before_it_sends(self):
+        self.start(make_fleet(10, seed=1))
+        cases = (("manager_unparsable.conf", "manager_unparsable.conf: line 5, column "),
+                 ("manager_conflict.conf", "manager_conflict.conf: line 12: the <command> of "
+                                           "line 9 and the one of line 2"),
+                 ("missing.conf", "missing.conf"))
+        for name, words in cases:
+            with self.subTest(name=name):
+                p = self.sweep("--config", self.config(
+                    ossec_conf=os.path.join(OSSEC_CONF, name)))
+                self.assertEqual(p.returncode, 2)
+                self.assertEqual(p.stdout, b"")
+                err = p.stderr.decode()
+                self.assertIn(words, err)
+                self.assertIn("nothing is sent", err)
+                self.assertIn("--agents-dry-run", err)
+        self.assertEqual(self.server.requests(), [])
+
+    # --- rollback from the manager -----------------------------------------
+
+    def restore_fleet(self):
+        """A fleet and the agents of each kind a restore meets."""
+        fleet = make_fleet(60, seed=21)
+        by = {}
+        for a in fleet["agents"][1:]:
+            windows = a.get("os", {}).get("platform") == "windows"
+            if windows and a["status"] == "disconnected":
+                by.setdefault("disconnected", a["id"])
+            elif not windows and a["status"] == "active":
+                by.setdefault("linux", a["id"])
+            elif windows and a["status"] == "active" and older_than_42(a["version"]):
+                by.setdefault("old", a["id"])
+            elif windows and a["status"] == "active" and not a.get("ar_disabled") and \
+                    not a.get("disconnects_before_dispatch"):
+                by.setdefault("good", []).append(a["id"])
+        self.assertEqual(set(by), {"disconnected", "linux", "old", "good"})
+        self.start(fleet)
+        return by
+
+    def test_restore_dispatches_restore_last_to_exactly_the_agents_named(self):
+        by = self.restore_fleet()
+        good = by["good"][:3]
+        asked = good + [by["disconnected"], by["linux"], by["old"], "977", good[0]]
+        p = self.sweep("--config", self.config(), "--restore", "--agents", ",".join(asked))
+        s = self.summary(p)
+        err = p.stderr.decode()
+        (d,) = self.dispatches()
+        self.assertEqual(sorted(d["agents_list"].split(",")), sorted(good))
+        self.assertEqual(d["request"]["arguments"], ["restore-last"])
+        self.assertEqual(set(d["delivered"]), set(good))
+        for msg in d["delivered"].values():
+            self.assertEqual(msg["parameters"]["extra_args"], ["restore-last"])
+        # No SCA listing: the agents looked up, then the one dispatch.
+        self.assertEqual([r for r in self.made() if r["path"].startswith("/sca")], [])
+        self.assertEqual([r["path"].split("?")[0] for r in self.made()
+                          if not r["path"].startswith("/security")],
+                         ["/agents", "/active-response"])
+        self.assertEqual((s["arguments"], s["dispatched"]), (["restore-last"], 3))
+        self.assertEqual(s["skipped"], {"not_active": 1, "not_windows": 1,
+                                        "agent_older_than_4.2": 1, "unknown_agent": 1})
+        self.assertEqual({a["id"] for a in s["dispatched_to"]}, set(good))
+        for reason, agent in (("not active", by["disconnected"]),
+                              ("not a Windows agent", by["linux"]),
+                              ("older than 4.2", by["old"]), ("unknown to the API", "977")):
+            self.assertRegex(err, r"sweep: agent %s( \([^)]*\))?: not restored: %s"
+                             % (agent, reason))
+        # An agent named was not restored: the rollback did not go through.
+        self.assertEqual(p.returncode, 1)
+        p = self.sweep("--config", self.config(), "--restore", "--agents", ",".join(good))
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+
+    def test_restore_respects_dry_run(self):
+        by = self.restore_fleet()
+        good = by["good"][:2]
+        p = self.sweep("--config", self.config(), "--restore", "--dry-run", "--agents",
+                       ",".join(good))
+        s = self.summary(p, dry_run=True)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertEqual([r for r in self.made() if r["method"] == "PUT"], [])
+        self.assertEqual({a["id"] for a in s["would_dispatch_to"]}, set(good))
+        for agent in good:
+            self.assertRegex(p.stderr.decode(), r"would dispatch to agent %s \([^)]*\): "
+                             "restore-last" % agent)
+        # The manager set to dry-run, or --agents-dry-run: the agents are
+        # sent restore-last as a dry run.
+        for extra in ([], ["--agents-dry-run"]):
+            with self.subTest(extra=extra):
+                before = len(self.dispatches())
+                conf = "manager_dry_run.conf" if not extra else "manager_shipped.conf"
+                p = self.sweep("--config", self.config(ossec_conf=os.path.join(OSSEC_CONF, conf)),
+                               "--restore", "--agents", ",".join(good), *extra)
+                (d,) = self.dispatches()[before:]
+                self.assertEqual(d["request"]["arguments"], ["dry-run", "restore-last"])
+
+    def test_restore_needs_the_agents_named(self):
+        self.start(make_fleet(2, seed=1))
+        for args in (["--restore"], ["--restore", "--agents", "001", "--state", "x"]):
+            p = self.sweep("--config", self.config(), *args)
+            self.assertEqual(p.returncode, 2)
+            self.assertIn("--restore takes the agents", p.stderr.decode())
+        self.assertEqual(self.server.requests(), [])
+
+    # --- what the sweep says -------------------------------------------------
+
+    def test_output_names_each_agent_dispatched_to(self):
+        fleet = make_fleet(60, seed=13)
+        failing, refused = expected(fleet)
+        agent = next(a for a in fleet["agents"] if a["id"] == sorted(failing - refused)[0])
+        agent["name"] = "host\x1b[2J-\u00e9" + "n" * 300
+        self.start(fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        err = p.stderr.decode()
+        names = {a["id"]: a["name"] for a in self.fleet["agents"]}
+        self.assertEqual({a["id"] for a in s["dispatched_to"]}, failing - refused)
+        for a in s["dispatched_to"]:
+            if a["id"] != agent["id"]:
+                self.assertEqual(a["name"], names[a["id"]])
+                self.assertIn("sweep: dispatched to agent %s (%s): queued\n"
+                              % (a["id"], a["name"]), err)
+        # Names from the API: escaped and bounded, cut on a character.
+        long = next(a["name"] for a in s["dispatched_to"] if a["id"] == agent["id"])
+        self.assertTrue(long.startswith("host\\x1b[2J-\u00e9nnn"), long)
+        self.assertLessEqual(len(long.encode()), 256)
+        for agent_id in refused:
+            self.assertRegex(err, r"sweep: dispatch to agent %s \(%s\) failed: 17(07|50) \("
+                             % (agent_id, names[agent_id]))
+
+    def test_an_api_out_of_reach_exits_1_with_an_error(self):
+        self.start(make_fleet(2, seed=1))
+        cfg = self.config(api_url="https://127.0.0.1:1")
+        p = self.sweep("--config", cfg)
+        self.assertEqual(p.returncode, 1)
+        s = self.summary(p, error=True)
+        self.assertTrue(s["error"])
+        self.assertEqual((s["dispatched"], s["agents_listed"]), (0, 0))
+
+    def test_requests_per_agent_are_one_and_one_per_policy(self):
+        """An agent with two SCA policies (a Windows 11 host runs the
+        Windows 11 and the Windows 10 policy) costs three requests, one
+        with a single policy two, one without SCA results one."""
+        fleet = make_fleet(40, seed=17)
+        two = set()
+        for a in fleet["agents"]:
+            if a.get("sca") and len(two) < 10:
+                other = json.loads(json.dumps(a["sca"][0]))
+                other["policy_id"], other["name"] = "cis_other", "Another policy"
+                for c in other["checks"]:
+                    c["policy_id"], c["result"] = "cis_other", "passed"
+                a["sca"].insert(0, other)  # asked first: our check is in the second
+                two.add(a["id"])
+        self.start(fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        per_agent = {}
+        for r in self.made():
+            if r["path"].startswith("/sca/"):
+                agent = r["path"].split("?")[0].split("/")[2]
+                per_agent[agent] = per_agent.get(agent, 0) + 1
+        agents = {a["id"]: a for a in self.fleet["agents"]}
+        self.assertTrue(two & set(per_agent))
+        for agent, n in per_agent.items():
+            policies = len(agents[agent].get("sca", []))
+            self.assertEqual(n, 1 + policies, agent)
+        self.assertTrue(any(not agents[a].get("sca") for a in per_agent))
+        self.assertEqual(s["requests"], len(self.made()))
+
+    def test_the_rate_as_wazuh_spells_it(self):
+        self.start(make_fleet(10, seed=2))
+        cfg = self.config(max_requests_per_minute=None)
+        with open(cfg, encoding="utf-8") as f:
+            body = json.load(f)
+        body.pop("max_requests_per_minute")
+        body["max_request_per_minute"] = 777
+        with open(cfg, "w", encoding="utf-8") as f:
+            json.dump(body, f)
+        p = self.sweep("--config", cfg, "--dry-run")
+        self.summary(p, dry_run=True)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertIn("at most 777 requests a minute", p.stderr.decode())
+
     def test_example_configuration_matches_the_schema(self):
         v = schema("sweep-config.schema.json")
         with open(os.path.join(ROOT, "packaging", "wazuh", "sweep-config.example.json"),
                   encoding="utf-8") as f:
             example = json.load(f)
         self.assertTrue(v.is_valid(example))
-        for bad in ({"max_requests_per_minute": 0}, {"extra": 1}, {"command": ""}):
+        for bad in ({"max_requests_per_minute": 0}, {"extra": 1}, {"command": ""},
+                    {"ossec_conf": ""}, {"max_request_per_minute": 0},
+                    {"max_request_per_minute": 100, "max_requests_per_minute": 100}):
             self.assertFalse(v.is_valid(dict(example, **bad)), bad)
+        good = {k: v for k, v in example.items() if k != "max_requests_per_minute"}
+        self.assertTrue(v.is_valid(dict(good, max_request_per_minute=300,
+                                        ossec_conf="/var/ossec/etc/ossec.conf")))
 
 
 if __name__ == "__main__":

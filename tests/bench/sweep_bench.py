@@ -51,7 +51,9 @@ def main():
                   encoding="utf-8") as f:
             json.dump({"api": {"url": "https://127.0.0.1:%d" % server.port, "user": USER,
                                "password": PASSWORD, "ca_file": os.path.join(pki, "ca.pem")},
-                       "max_requests_per_minute": rate}, f)
+                       "max_requests_per_minute": rate,
+                       "ossec_conf": os.path.join(HERE, "..", "data", "ossec_conf",
+                                                  "manager_shipped.conf")}, f)
         try:
             start = time.monotonic()
             # Measured by time(1): a child forked from this process would
@@ -82,10 +84,10 @@ def main():
         print("outcome          %d failing, %d dispatched in %d requests, %d refused by "
               "the API (1707/1750)" % (summary["failing"], summary["dispatched"], puts,
                                        summary["dispatch_failed"]))
-        print("requests         %d (%.2f per examined agent: 2 per agent, the pages, "
-              "the batches, %d login)" % (len(made), len(made) / max(examined, 1),
-                                          sum(1 for r in records if r.get("path", "")
-                                              .startswith("/security"))))
+        logins = sum(1 for r in records if r.get("path", "").startswith("/security"))
+        print("requests         %d (%.2f per examined agent: 1 and 1 per SCA policy of each "
+              "agent, the pages, the batches, %d login)"
+              % (len(made), len(made) / max(examined, 1), logins))
         print("rate             configured %d a minute, achieved %.0f a minute (%.0f%%)"
               % (rate, len(made) / minutes, 100.0 * len(made) / minutes / rate))
         print("busiest minute   %d requests as the server counted them; 429 answers: %d"

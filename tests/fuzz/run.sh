@@ -2,7 +2,7 @@
 # Runs every libFuzzer harness for a bounded time, after replaying the
 # inputs of earlier finds; fails on any crash, leak or sanitizer report.
 #
-#   tests/fuzz/run.sh          # 60 s in all, shared between the 8 harnesses
+#   tests/fuzz/run.sh          # 60 s in all, shared between the 9 harnesses
 #   tests/fuzz/run.sh 3600     # the longer run: an hour in all
 #
 # Builds in its own folder (AR_FUZZ_BUILD, default build-fuzz) with
@@ -20,11 +20,12 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${AR_FUZZ_BUILD:-$ROOT/build-fuzz}
 HARNESSES=(fuzz_message fuzz_regfile fuzz_report_config fuzz_api_response
-	fuzz_history fuzz_token_cache fuzz_sweep_state fuzz_gpo)
+	fuzz_history fuzz_token_cache fuzz_sweep_state fuzz_gpo fuzz_ossec_conf)
 # Each harness's share of the time, in parts: two for the inputs that come
 # from others (the message, .reg files, the configuration, API answers), one
-# for the small files read back from disk. 60 s: 10 s and 5 s.
-SHARES=(2 2 2 2 1 1 1 1)
+# for the small files read back from disk and the manager's ossec.conf
+# (written by its administrator). 60 s: 8 s and 4 s.
+SHARES=(2 2 2 2 1 1 1 1 1)
 PARTS=0
 for s in "${SHARES[@]}"; do PARTS=$((PARTS + s)); done
 PART=$((TOTAL / PARTS))
@@ -92,6 +93,9 @@ seeds() { # seeds HARNESS DIR
 		f=$ROOT/packaging/wazuh/report-config.example.json
 		[ -f "$f" ] && cp "$f" "$2/"
 		printf '{"api":{"url":"https://h:1","user":"u","password":"p","timeout_seconds":5},"spool_dir":"/s","spool_max_events":10,"spool_max_bytes":8192,"allow_plain_http":false}' >"$2/full.json"
+		;;
+	fuzz_ossec_conf)
+		cp "$ROOT"/tests/data/ossec_conf/*.conf "$ROOT/packaging/wazuh/ossec.conf" "$2/"
 		;;
 	fuzz_api_response)
 		printf '{"data":{"affected_items":["{\\"status\\":\\"remediated\\"}"],"total_affected_items":1,"total_failed_items":2,"failed_items":[{"error":{"code":1014},"id":["{\\"status\\":\\"compliant\\"}"]}]},"message":"Some events were forwarded","error":1}' >"$2/events.json"

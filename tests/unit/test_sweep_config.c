@@ -27,6 +27,7 @@ START_TEST(defaults)
 	ck_assert_str_eq(cfg->command, "!win_ms_network_client_sign_if_server_agrees.exe");
 	ck_assert_int_eq(cfg->max_per_minute, 150);
 	ck_assert_ptr_null(cfg->state_file);
+	ck_assert_str_eq(cfg->ossec_conf, "/var/ossec/etc/ossec.conf");
 	ck_assert_int_eq(cfg->api.timeout_seconds, 10);
 	sweep_config_free(cfg);
 }
@@ -38,12 +39,18 @@ START_TEST(all_keys)
 	char msg[AR_ERROR_MSG_MAX];
 
 	ck_assert_int_eq(parse("{" API ",\"command\":\"win-ms-network-client-sign0\","
-	                       "\"max_requests_per_minute\":300,\"state_file\":\"/var/s\"}",
+	                       "\"max_requests_per_minute\":300,\"state_file\":\"/var/s\","
+	                       "\"ossec_conf\":\"/etc/o.conf\"}",
 	                       &cfg, msg),
 	                 AR_OK);
 	ck_assert_str_eq(cfg->command, "win-ms-network-client-sign0");
 	ck_assert_int_eq(cfg->max_per_minute, 300);
 	ck_assert_str_eq(cfg->state_file, "/var/s");
+	ck_assert_str_eq(cfg->ossec_conf, "/etc/o.conf");
+	sweep_config_free(cfg);
+	/* The rate as Wazuh's api.yaml spells its own. */
+	ck_assert_int_eq(parse("{" API ",\"max_request_per_minute\":240}", &cfg, msg), AR_OK);
+	ck_assert_int_eq(cfg->max_per_minute, 240);
 	sweep_config_free(cfg);
 }
 END_TEST
@@ -61,6 +68,11 @@ START_TEST(errors_name_the_key)
 	        {"{" API ",\"max_requests_per_minute\":0}", "max_requests_per_minute"},
 	        {"{" API ",\"max_requests_per_minute\":100001}", "max_requests_per_minute"},
 	        {"{" API ",\"max_requests_per_minute\":1.5}", "max_requests_per_minute"},
+	        {"{" API ",\"max_request_per_minute\":0}", "max_request_per_minute must"},
+	        {"{" API ",\"max_request_per_minute\":100,\"max_requests_per_minute\":100}",
+	         "max_requests_per_minute and max_request_per_minute are the same setting"},
+	        {"{" API ",\"ossec_conf\":\"\"}", "ossec_conf must be a non-empty string"},
+	        {"{" API ",\"ossec_conf\":1}", "ossec_conf must be a non-empty string"},
 	        {"{" API ",\"command\":\"\"}", "command must be a non-empty string"},
 	        {"{" API ",\"command\":\"!\"}", "command must name a program"},
 	        {"{" API ",\"command\":\"!a b.exe\"}", "command may hold only"},

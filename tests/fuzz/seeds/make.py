@@ -126,7 +126,9 @@ def sweep_state(pki):
     try:
         cfg = os.path.join(d, "sweep.json")
         with open(cfg, "w", encoding="utf-8") as f:
-            json.dump({"api": api(server, pki, d), "max_requests_per_minute": 100000}, f)
+            json.dump({"api": api(server, pki, d), "max_requests_per_minute": 100000,
+                       "ossec_conf": os.path.join(TESTS, "data", "ossec_conf",
+                                                  "manager_shipped.conf")}, f)
         state = os.path.join(d, "state.jsonl")
         ran(subprocess.run([os.environ["AR_SWEEP"], "--config", cfg, "--state", state],
                            capture_output=True, timeout=300, check=False), (0, 1))
