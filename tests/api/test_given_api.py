@@ -16,7 +16,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
-from arprog import Workdir, message  # noqa: E402
+from arprog import Workdir, data, message  # noqa: E402
 from given_api import given, say_skipped  # noqa: E402
 from test_api_user import NEW_PASSWORD, SWEEP, run_script, write_secret  # noqa: E402
 
@@ -50,8 +50,11 @@ class GivenApiTests(unittest.TestCase):
     def test_sweep_dry_run_lists_agents_and_reads_their_checks(self):
         cfg = os.path.join(self.dir, "sweep.json")
         with open(cfg, "w", encoding="utf-8") as f:
+            # The machine running the tests need not be the manager: the
+            # block we ship stands for its ossec.conf.
             json.dump({"api": self.api_block(self.api_user("sweep")),
-                       "max_requests_per_minute": 60}, f)
+                       "max_requests_per_minute": 60,
+                       "ossec_conf": data("ossec_conf", "manager_shipped.conf")}, f)
         p = subprocess.run([SWEEP, "--config", cfg, "--dry-run"], capture_output=True,
                            timeout=1800, check=False)
         output = (p.stdout + p.stderr).decode("utf-8", "replace")
