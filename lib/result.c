@@ -372,7 +372,9 @@ char *result_to_text(const ar_result *r)
 	if (r->backup != NULL)
 		strbuf_addf(&sb, "; backup %s", r->backup);
 	if (r->restored_from != NULL)
-		strbuf_addf(&sb, "; restored from %s", r->restored_from);
+		strbuf_addf(&sb, "; %s from %s",
+		            r->status == RESULT_WOULD_RESTORE ? "would restore" : "restored",
+		            r->restored_from);
 	if (r->reason != NULL)
 		strbuf_addf(&sb, "; %s", r->reason);
 	if (r->error != NULL)

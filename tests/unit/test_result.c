@@ -125,10 +125,13 @@ START_TEST(restore_and_several_messages)
 	cJSON_Delete(o);
 	text = result_to_text(&r);
 	ck_assert_ptr_nonnull(strstr(text, "would_restore (message 3 of the 4 on standard input)"));
-	ck_assert_ptr_nonnull(strstr(text, "; restored from C:"));
+	ck_assert_ptr_nonnull(strstr(text, "; would restore from C:"));
 	free(text);
 	r.status = RESULT_RESTORED;
 	r.messages.read = 1;
+	text = result_to_text(&r);
+	ck_assert_ptr_nonnull(strstr(text, "; restored from C:"));
+	free(text);
 	o = render(&r);
 	ck_assert_str_eq(cJSON_GetObjectItem(o, "status")->valuestring, "restored");
 	ck_assert_ptr_null(cJSON_GetObjectItem(o, "messages"));

@@ -370,8 +370,8 @@ class ResultRules(unittest.TestCase):
         with open(msg, "rb") as f:
             msg = f.read()
 
-        def last_line():
-            with open(w.log, encoding="utf-8") as f:
+        def last_line(wd=w):
+            with open(wd.log, encoding="utf-8") as f:
                 results = [ln.rstrip("\n") for ln in f
                            if '"status"' in ln and '{"status":"warning"' not in ln]
             return results[-1]
@@ -399,10 +399,30 @@ class ResultRules(unittest.TestCase):
         cls.lines["invalid_input"] = last_line()
         converse(w, msg, "abort")
         cls.lines["aborted"] = last_line()
+        cls.produce_restores(msg, last_line)
         with open(w.reg, "wb") as f:
             f.write(b"\x00\x01binary\xff")
         w.run(msg)
         cls.lines["failed"] = last_line()
+
+    @classmethod
+    def produce_restores(cls, msg, last_line_of):
+        """A rollback, its dry run and a warning line, as the program writes
+        them, in a workdir of their own (the history above stays as it is)."""
+        w = Workdir("value_0_utf16.reg")
+        try:
+            w.run(msg)
+            backup = w.result()["backup"]
+            w.run(b"", "--dry-run", "--restore", backup)
+            cls.lines["would_restore"] = last_line_of(w)
+            w.run(b"", "--restore", backup)
+            cls.lines["restored"] = last_line_of(w)
+            w.run(msg, "--config", os.path.join(w.dir, "missing.json"))
+            with open(w.log, encoding="utf-8") as f:
+                cls.lines["warning"] = [ln.rstrip("\n") for ln in f
+                                        if '{"status":"warning"' in ln][-1]
+        finally:
+            w.cleanup()
 
     @staticmethod
     def as_on_windows(line):
@@ -446,7 +466,8 @@ class ResultRules(unittest.TestCase):
                   "reverted": "100554", "reverted2": "100554", "contested": "100555",
                   "contested_gpo": "100555",
                   "not_applicable": "100553", "invalid_input": "100553", "aborted": "100553",
-                  "failed": "100552"}
+                  "failed": "100552", "restored": "100557", "would_restore": "100558",
+                  "warning": "100559"}
         for name, rule_id in expect.items():
             with self.subTest(line=name):
                 self.check_rule(self.arlog[name], rule_id)
@@ -456,7 +477,8 @@ class ResultRules(unittest.TestCase):
 
     def test_api_event_rules(self):
         expect = {"remediated": "100560", "compliant": "100560", "reverted": "100562",
-                  "contested": "100563", "failed": "100561", "not_applicable": "100560"}
+                  "contested": "100563", "failed": "100561", "not_applicable": "100560",
+                  "restored": "100564"}
         for name, rule_id in expect.items():
             with self.subTest(event=name):
                 self.check_rule(self.api[name], rule_id)
