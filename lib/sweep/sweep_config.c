@@ -23,10 +23,18 @@ static ar_status check_command(const char *cmd, ar_error *err)
 	return AR_OK;
 }
 
+/* How long a whole sweep may take. */
+static ar_status parse_limits(const cJSON *root, sweep_config *cfg, ar_error *err)
+{
+	return config_get_int(root, "time_limit_seconds", "", 1, SWEEP_MAX_SECONDS,
+	                      &cfg->time_limit_seconds, err);
+}
+
 static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 {
-	static const char *const keys[] = {"api", "command", "max_requests_per_minute",
-	                                   "state_file", NULL};
+	static const char *const keys[] = {
+	        "api", "command", "max_requests_per_minute", "state_file", "time_limit_seconds",
+	        NULL};
 	ar_status st = config_check_keys(root, "", keys, err);
 
 	if (st == AR_OK)
@@ -44,6 +52,8 @@ static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 		                    &cfg->max_per_minute, err);
 	if (st == AR_OK)
 		st = config_get_string(root, "state_file", "", false, &cfg->state_file, err);
+	if (st == AR_OK)
+		st = parse_limits(root, cfg, err);
 	return st;
 }
 
@@ -57,6 +67,7 @@ ar_status sweep_config_parse(const char *text, size_t len, sweep_config **out, a
 	if (cfg == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	cfg->max_per_minute = SWEEP_DEFAULT_RATE;
+	cfg->time_limit_seconds = SWEEP_DEFAULT_SECONDS;
 	st = config_parse_object(text, len, &root, err);
 	if (st == AR_OK)
 		st = parse_root(root, cfg, err);

@@ -6,6 +6,7 @@ static const char *const skip_names[SKIP_REASONS] = {
         "agent_older_than_4.2", "agent_version_unknown", "not_windows",
         "not_active",           "no_sca_results",        "sca_unreadable",
         "already_dispatched",   "dispatch_unconfirmed",  "dry_run",
+        "too_many_policies",
 };
 
 void sweep_summary_failed(sweep_summary *s, long code, size_t n)
