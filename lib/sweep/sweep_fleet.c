@@ -236,6 +236,7 @@ cJSON *fleet_policies_read(long code, const char *body, size_t len, const cJSON 
 		*policies = NULL;
 		*why = SKIP_TOO_MANY_POLICIES;
 	} else if (cJSON_GetArraySize(*policies) == 0) {
+		*policies = NULL;
 		*why = SKIP_NO_SCA;
 	}
 	return root;
