@@ -2,7 +2,9 @@
  * sweep: HTTPS through libcurl with peer and host verification always on,
  * the login (POST /security/user/authenticate, basic auth) and its token,
  * renewed before it runs out and once more after a 401, and the API's rate
- * limit kept on the client side. No secret ever reaches a message. */
+ * limit kept on the client side. The token kept between runs is bound to
+ * the server and user it was issued for; no proxy but api.proxy; every
+ * answer capped by its call. No secret ever reaches a message. */
 #ifndef API_CLIENT_H
 #define API_CLIENT_H
 
