@@ -18,7 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#define RESPONSE_MAX     (16u * 1024u * 1024u)
+#define LOGIN_ANSWER_MAX 8192u /* a JWT: a few hundred bytes */
+#define TOKEN_CACHE_MAX  32768u
 #define TOKEN_LIFETIME_S 900 /* the API's default auth_token_exp_timeout */
 #define TOKEN_MARGIN_S   60  /* renew this long before it runs out, at most */
 #define WINDOW_MS        60000u
@@ -31,7 +32,8 @@ struct api_client {
 	api_client_opts o;
 	curl_fns curl;
 	CURL *h;
-	char *token; /* secret */
+	char *token;   /* secret */
+	char *binding; /* the server and user a token is good for */
 	long long token_exp;
 	long long token_margin;
 	uint64_t *stamps; /* when each of the last max_per_minute requests ended */
@@ -45,6 +47,7 @@ typedef struct api_request {
 	const char *path;
 	const char *body; /* NULL: none */
 	bool basic_auth;  /* the login: user and password instead of the token */
+	size_t max_answer;
 } api_request;
 
 static size_t on_body(char *data, size_t size, size_t n, void *ctx)
@@ -136,10 +139,54 @@ static void set_token(api_client *c, char *token, long long exp, long long margi
 	c->token_margin = margin;
 }
 
-ar_status api_token_cache_parse(const char *text, char **token, long long *exp, ar_error *err)
+char *api_token_binding(const api_settings *s)
 {
-	const char *nl = strchr(text, '\n');
-	size_t digits = strspn(text, "0123456789"), n = nl != NULL ? strcspn(nl + 1, "\r\n") : 0;
+	char *url = api_escape(s->url), *user = api_escape(s->user);
+	strbuf sb = {0};
+
+	if (url != NULL && user != NULL)
+		strbuf_addf(&sb, "%s %s", url, user);
+	else
+		sb.failed = true;
+	free(url);
+	free(user);
+	return strbuf_take(&sb, NULL);
+}
+
+char *api_token_cache_text(const char *token, long long exp, const char *binding)
+{
+	strbuf sb = {0};
+
+	strbuf_addf(&sb, "%lld\n%s\n%s\n", exp, token, binding);
+	return strbuf_take(&sb, NULL);
+}
+
+/* p past one line break (LF, CR LF or CR). */
+static const char *past_break(const char *p)
+{
+	if (*p == '\r')
+		p++;
+	return *p == '\n' ? p + 1 : p;
+}
+
+/* The line at *p (up to the first CR or LF), *p moved past it and its
+ * break; NULL when no line break ends it. */
+static const char *cache_line(const char **p, size_t *len)
+{
+	const char *line = *p;
+
+	*len = strcspn(line, "\r\n");
+	if (line[*len] == '\0')
+		return NULL;
+	*p = past_break(line + *len);
+	return line;
+}
+
+ar_status api_token_cache_parse(const char *text, const char *binding, char **token, long long *exp,
+                                ar_error *err)
+{
+	const char *p = text, *tok, *bound;
+	size_t digits = strspn(text, "0123456789"), n = 0, m = 0;
 	long long when = 0;
 
 	*token = NULL;
@@ -151,10 +198,19 @@ ar_status api_token_cache_parse(const char *text, char **token, long long *exp, 
 	if (when == 0 || (text[digits] != '\n' && text[digits] != '\r'))
 		return ar_error_set(err, AR_E_INVALID,
 		                    "token cache: no expiry time on the first line");
-	if (n == 0)
+	p = past_break(text + digits);
+	tok = cache_line(&p, &n);
+	if (tok == NULL || n == 0)
 		return ar_error_set(err, AR_E_INVALID,
 		                    "token cache: no token after the expiry line");
-	if ((*token = text_dup_n(nl + 1, n)) == NULL)
+	/* A token is used only with the server (its URL: scheme, host, port)
+	 * and the user it was issued for: not over http when it came over
+	 * https, not to another server, not as another user. */
+	bound = cache_line(&p, &m);
+	if (bound == NULL || m != strlen(binding) || memcmp(bound, binding, m) != 0)
+		return ar_error_set(err, AR_E_INVALID,
+		                    "token cache: issued for another server or user");
+	if ((*token = text_dup_n(tok, n)) == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	*exp = when;
 	return AR_OK;
@@ -168,9 +224,9 @@ static void load_cached_token(api_client *c)
 	long long exp;
 
 	if (c->o.token_file == NULL ||
-	    platform_read_file(c->o.token_file, 8192, &data, &len, NULL) != AR_OK)
+	    platform_read_file(c->o.token_file, TOKEN_CACHE_MAX, &data, &len, NULL) != AR_OK)
 		return;
-	if (api_token_cache_parse((const char *)data, &token, &exp, NULL) == AR_OK)
+	if (api_token_cache_parse((const char *)data, c->binding, &token, &exp, NULL) == AR_OK)
 		set_token(c, token, exp, TOKEN_MARGIN_S);
 	secret_wipe(data, len);
 	free(data);
@@ -178,13 +234,11 @@ static void load_cached_token(api_client *c)
 
 static void store_token(const api_client *c)
 {
-	strbuf sb = {0};
 	char *text;
 
 	if (c->o.token_file == NULL)
 		return;
-	strbuf_addf(&sb, "%lld\n%s\n", c->token_exp, c->token);
-	text = strbuf_take(&sb, NULL);
+	text = api_token_cache_text(c->token, c->token_exp, c->binding);
 	/* Owner-only: the token is a credential for its lifetime. */
 	if (text != NULL)
 		(void)platform_write_file_atomic(c->o.token_file, text, strlen(text), true, NULL);
@@ -299,8 +353,31 @@ static void set_method(api_client *c, const api_request *rq)
 	}
 }
 
-static void set_options(api_client *c, const char *url, long timeout_ms, struct curl_slist *hdrs,
-                        strbuf *sink, char *errbuf)
+/* No proxy unless the configuration names one: libcurl would otherwise
+ * take one from the environment (https_proxy, ALL_PROXY, ...), where
+ * whoever sets it sees and can block every request. A configured proxy
+ * only carries a tunnel (CONNECT), never the requests themselves, and
+ * no_proxy in the environment does not go around it. */
+static void set_proxy(api_client *c)
+{
+	const curl_fns *f = &c->curl;
+
+	f->easy_setopt(c->h, CURLOPT_PROXY, c->s->proxy != NULL ? c->s->proxy : "");
+	if (c->s->proxy == NULL)
+		return;
+	f->easy_setopt(c->h, CURLOPT_NOPROXY, "");
+	f->easy_setopt(c->h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+}
+
+/* An answer over max bytes is refused as it comes: at once when its
+ * Content-Length says so, else by the sink (capped) mid-way. */
+static void set_answer_cap(api_client *c, size_t max)
+{
+	c->curl.easy_setopt(c->h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
+}
+
+static void set_options(api_client *c, const char *url, long timeout_ms, size_t max_answer,
+                        struct curl_slist *hdrs, strbuf *sink, char *errbuf)
 {
 	const curl_fns *f = &c->curl;
 
@@ -319,6 +396,8 @@ static void set_options(api_client *c, const char *url, long timeout_ms, struct 
 		f->easy_setopt(c->h, CURLOPT_CAINFO, c->s->ca_file);
 		f->easy_setopt(c->h, CURLOPT_CAPATH, (char *)NULL);
 	}
+	set_proxy(c);
+	set_answer_cap(c, max_answer);
 	f->easy_setopt(c->h, CURLOPT_TIMEOUT_MS, timeout_ms);
 	f->easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	f->easy_setopt(c->h, CURLOPT_HTTPHEADER, hdrs);
@@ -335,9 +414,13 @@ static ar_status collect(api_client *c, CURLcode rc, strbuf *sink, const char *e
 {
 	ar_status st = AR_OK;
 
-	if (rc != CURLE_OK)
-		st = ar_error_set(err, AR_E_NETWORK, "%s%s%s",
-		                  sink->over_max ? "answer too large" : c->curl.easy_strerror(rc),
+	if (sink->over_max || rc == CURLE_FILESIZE_EXCEEDED)
+		st = ar_error_set(err, AR_E_NETWORK,
+		                  "the answer is over its limit of %zu bytes: "
+		                  "refused unread",
+		                  sink->max);
+	else if (rc != CURLE_OK)
+		st = ar_error_set(err, AR_E_NETWORK, "%s%s%s", c->curl.easy_strerror(rc),
 		                  errbuf[0] ? ": " : "", errbuf);
 	else
 		c->curl.easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &reply->code);
@@ -354,7 +437,7 @@ static ar_status perform(api_client *c, const api_request *rq, api_reply *reply,
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	long timeout_ms = time_left_ms(c);
-	strbuf sink = STRBUF_CAPPED(RESPONSE_MAX);
+	strbuf sink = STRBUF_CAPPED(rq->max_answer);
 	char *auth_line = NULL, *url = NULL;
 	struct curl_slist *hdrs = NULL;
 	strbuf u = {0};
@@ -371,7 +454,7 @@ static ar_status perform(api_client *c, const api_request *rq, api_reply *reply,
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 		goto out;
 	}
-	set_options(c, url, timeout_ms, hdrs, &sink, errbuf);
+	set_options(c, url, timeout_ms, rq->max_answer, hdrs, &sink, errbuf);
 	set_method(c, rq);
 	rc = c->curl.easy_perform(c->h);
 	stamp(c);
@@ -406,11 +489,44 @@ static ar_status send_paced(api_client *c, const api_request *rq, api_reply *rep
 	}
 }
 
+ar_status api_login_read(const char *body, size_t len, long long now, char **token, long long *exp,
+                         long long *margin, ar_error *err)
+{
+	size_t n = strcspn(body, "\r\n");
+	long long m;
+
+	*token = NULL;
+	*exp = *margin = 0;
+	/* A JWT: base64url parts and dots, nothing an HTTP header or the
+	 * token cache would take for more than a token. */
+	if (n == 0 ||
+	    strspn(body, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                 "0123456789-_.") != n ||
+	    n + strspn(body + n, "\r\n") != len)
+		return ar_error_set(err, AR_E_NETWORK, "login: the answer is not a token");
+	if ((*token = text_dup_n(body, n)) == NULL)
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	*exp = api_jwt_exp(*token);
+	if (*exp <= now)
+		*exp = now + TOKEN_LIFETIME_S;
+	/* Renewed a little before it runs out: a fifth of its life, from a
+	 * second (its expiry is in whole seconds) to a minute, so that a
+	 * short-lived token is still used more than once. */
+	m = (*exp - now) / 5;
+	*margin = m < 1 ? 1 : m > TOKEN_MARGIN_S ? TOKEN_MARGIN_S : m;
+	return AR_OK;
+}
+
 static ar_status login(api_client *c, ar_error *err)
 {
-	api_request rq = {.method = "POST", .path = LOGIN_PATH, .body = NULL, .basic_auth = true};
+	api_request rq = {.method = "POST",
+	                  .path = LOGIN_PATH,
+	                  .body = NULL,
+	                  .basic_auth = true,
+	                  .max_answer = LOGIN_ANSWER_MAX};
 	api_reply reply;
-	long long now = (long long)time(NULL), exp, margin;
+	char *token = NULL;
+	long long exp, margin;
 	ar_status st = send_paced(c, &rq, &reply, err);
 
 	if (st != AR_OK)
@@ -421,26 +537,24 @@ static ar_status login(api_client *c, ar_error *err)
 		secret_free(reply.body);
 		return st;
 	}
-	reply.body[strcspn(reply.body, "\r\n")] = '\0';
-	exp = api_jwt_exp(reply.body);
-	if (exp <= now)
-		exp = now + TOKEN_LIFETIME_S;
-	/* Renewed a little before it runs out: a fifth of its life, from a
-	 * second (its expiry is in whole seconds) to a minute, so that a
-	 * short-lived token is still used more than once. */
-	margin = (exp - now) / 5;
-	set_token(c, reply.body, exp,
-	          margin < 1                ? 1
-	          : margin > TOKEN_MARGIN_S ? TOKEN_MARGIN_S
-	                                    : margin);
+	st = api_login_read(reply.body, reply.len, (long long)time(NULL), &token, &exp, &margin,
+	                    err);
+	secret_free(reply.body);
+	if (st != AR_OK)
+		return st;
+	set_token(c, token, exp, margin);
 	store_token(c);
 	return AR_OK;
 }
 
 ar_status api_client_call(api_client *c, const char *method, const char *path, const char *body,
-                          api_reply *reply, ar_error *err)
+                          size_t max_answer, api_reply *reply, ar_error *err)
 {
-	api_request rq = {.method = method, .path = path, .body = body, .basic_auth = false};
+	api_request rq = {.method = method,
+	                  .path = path,
+	                  .body = body,
+	                  .basic_auth = false,
+	                  .max_answer = max_answer};
 	bool renewed = false;
 	ar_status st;
 
@@ -486,6 +600,10 @@ ar_status api_client_open(const api_settings *s, const api_client_opts *o, api_c
 		api_client_close(c);
 		return ar_error_set(err, AR_E_NETWORK, "libcurl failed to start");
 	}
+	if ((c->binding = api_token_binding(s)) == NULL) {
+		api_client_close(c);
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	}
 	load_cached_token(c);
 	*out = c;
 	return AR_OK;
@@ -514,5 +632,6 @@ void api_client_close(api_client *c)
 		curl_loader_close(&c->curl);
 	}
 	free(c->stamps);
+	free(c->binding);
 	free(c);
 }

@@ -175,14 +175,26 @@ static ar_status check_url(api_settings *s, ar_error *err)
 	return AR_OK;
 }
 
+/* A proxy is named in the configuration or not used at all: http:// or
+ * https://, host and port, nothing the proxy's own login would need (a
+ * secret no file rule guards). */
+static ar_status check_proxy(const char *proxy, ar_error *err)
+{
+	if (proxy == NULL)
+		return AR_OK;
+	if (strncmp(proxy, "http://", 7) != 0 && strncmp(proxy, "https://", 8) != 0)
+		return ar_error_set(err, AR_E_INVALID,
+		                    "api.proxy must start with http:// or https://");
+	if (strpbrk(proxy, " \t\r\n?#@") != NULL)
+		return ar_error_set(err, AR_E_INVALID,
+		                    "api.proxy must be a plain URL (scheme, host, port), without "
+		                    "credentials");
+	return AR_OK;
+}
+
 /* The members of the api block. */
-static const char *const api_keys[] = {"url",
-                                       "user",
-                                       "password",
-                                       "password_file",
-                                       "ca_file",
-                                       "timeout_seconds",
-                                       "allow_plain_http",
+static const char *const api_keys[] = {"url",     "user",  "password",        "password_file",
+                                       "ca_file", "proxy", "timeout_seconds", "allow_plain_http",
                                        NULL};
 
 ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err)
@@ -204,6 +216,10 @@ ar_status api_settings_parse(const cJSON *api, api_settings *s, ar_error *err)
 		st = config_get_string(api, "password_file", "api.", false, &password_file, err);
 	if (st == AR_OK)
 		st = config_get_string(api, "ca_file", "api.", false, &s->ca_file, err);
+	if (st == AR_OK)
+		st = config_get_string(api, "proxy", "api.", false, &s->proxy, err);
+	if (st == AR_OK)
+		st = check_proxy(s->proxy, err);
 	if (st == AR_OK)
 		st = config_get_int(api, "timeout_seconds", "api.", 1, 60, &s->timeout_seconds,
 		                    err);
@@ -227,5 +243,6 @@ void api_settings_clear(api_settings *s)
 	free(s->user);
 	secret_free(s->password);
 	free(s->ca_file);
+	free(s->proxy);
 	memset(s, 0, sizeof(*s));
 }

@@ -18,12 +18,13 @@ typedef struct api_settings {
 	char *user;
 	char *password; /* secret: never printed; wiped when freed */
 	char *ca_file;  /* NULL: the system's trust store */
+	char *proxy;    /* NULL: no proxy, whatever the environment says */
 	long timeout_seconds;
 	bool allow_plain_http;
 	bool password_inline; /* api.password: its file is the configuration */
 } api_settings;
 
-/* Reads the block (url, user, password or password_file, ca_file,
+/* Reads the block (url, user, password or password_file, ca_file, proxy,
  * timeout_seconds, allow_plain_http) into s. s->allow_plain_http may be set
  * by the caller beforehand (a top-level switch); the block can only turn it
  * on. Errors name the key as "api.<key>". */

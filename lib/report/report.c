@@ -28,6 +28,12 @@
 #define BUDGET_MS     4000u
 #define JITTER_MAX_MS 300u
 #define LOCK_POLL_MS  50u
+/* The answer to POST /events lists back the events it took, as JSON
+ * strings the API may write with \u escapes (up to three times the bytes
+ * sent), beside a few counts; nothing more is read. */
+#define EVENTS_ANSWER_SLACK (64u * 1024u)
+#define EVENTS_ANSWER_MAX   (8u * 1024u * 1024u)
+static const json_limits events_answer_limits = {.max_values = 4096, .max_depth = 16};
 /* After a 404 on POST /events, a day before trying that server again. */
 #define NO_EVENTS_RECHECK_S (24 * 3600)
 #define NO_EVENTS_WARNING                                                                          \
@@ -158,7 +164,8 @@ size_t report_events_taken(const char *body, size_t len, const char *const *even
 	size_t count = 0;
 
 	memset(taken, 0, n * sizeof(*taken));
-	if (body == NULL || json_parse_strict(body, len, &root, NULL) != AR_OK)
+	if (body == NULL ||
+	    json_parse_limited(body, len, &events_answer_limits, &root, NULL) != AR_OK)
 		goto out;
 	data = json_get_object(root, "data");
 	items = cJSON_GetObjectItemCaseSensitive(data, "affected_items");
@@ -199,7 +206,8 @@ static ar_status not_taken(const api_reply *reply, size_t took, size_t n, ar_err
 	char why[sizeof(f.message) + 32] = "no reason given";
 
 	if (reply->body != NULL &&
-	    json_parse_strict(reply->body, reply->len, &root, NULL) == AR_OK &&
+	    json_parse_limited(reply->body, reply->len, &events_answer_limits, &root, NULL) ==
+	            AR_OK &&
 	    api_items_failed(root, &f))
 		api_failure_text(&f, why, sizeof(why));
 	cJSON_Delete(root);
@@ -207,6 +215,13 @@ static ar_status not_taken(const api_reply *reply, size_t took, size_t n, ar_err
 	                    "the API took %zu of %zu events (%s): the other %zu kept for a later "
 	                    "run",
 	                    took, n, why, n - took);
+}
+
+static size_t events_answer_max(size_t sent)
+{
+	return sent > (EVENTS_ANSWER_MAX - EVENTS_ANSWER_SLACK) / 3
+	               ? EVENTS_ANSWER_MAX
+	               : sent * 3 + EVENTS_ANSWER_SLACK;
 }
 
 /* Sends one batch and removes from the spool what the API took; AR_OK
@@ -225,7 +240,8 @@ static ar_status send_batch(session *s, spool_entry *e, size_t n, report_outcome
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 		goto out;
 	}
-	st = api_client_call(s->api, "POST", "/events", body, &reply, err);
+	st = api_client_call(s->api, "POST", "/events", body, events_answer_max(strlen(body)),
+	                     &reply, err);
 	if (st == AR_OK)
 		st = answer_status(s, reply.code, err);
 	if (st != AR_OK)

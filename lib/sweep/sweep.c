@@ -27,6 +27,7 @@
 #define PROGRESS_TTY_MS  250u
 #define PROGRESS_LINE_MS 5000u
 #define AGENT_ID_MAX     16
+#define PAGES_MAX        400 /* 200,000 agents: more than any Wazuh cluster holds */
 
 static const char usage[] =
         "usage: " AR_PROGRAM_NAME "_sweep --config FILE [--dry-run] [--agents-dry-run] "
@@ -55,12 +56,14 @@ typedef struct sweep_run {
 	sweep_config *cfg;
 	api_client *api;
 	sweep_state *state;
+	sweep_state *listed; /* the agents this run has listed (memory only) */
 	sweep_dispatch *dispatch;
 	sweep_summary sum;
 	ossec_args args; /* what every dispatch carries */
 	FILE *err;
 	bool tty;
 	uint64_t started, last_progress;
+	uint64_t deadline; /* the configured time limit, from the start */
 	size_t examined, total;
 } sweep_run;
 
@@ -265,29 +268,89 @@ static ar_status agent(sweep_run *r, const cJSON *item, ar_error *err)
 	return st;
 }
 
-/* Every page of the listing, for the agents of ids (NULL: all). */
+/* The whole sweep has a time limit of its own, whatever the API does. */
+static ar_status within_time(const sweep_run *r, ar_error *err)
+{
+	if (platform_monotonic_ms() < r->deadline)
+		return AR_OK;
+	return ar_error_set(err, AR_E_TIMEOUT,
+	                    "the time limit of %ld s (time_limit_seconds) is up: run the "
+	                    "sweep again with the same state file to go on",
+	                    r->cfg->time_limit_seconds);
+}
+
+/* The pages a listing may take: what its first page announced, one more
+ * for agents added while it is paged, never more than PAGES_MAX. */
+static size_t pages_allowed(size_t first_total)
+{
+	size_t pages = first_total / SWEEP_PAGE_MAX + 2;
+
+	return pages > PAGES_MAX ? PAGES_MAX : pages;
+}
+
+/* Whether this run had listed the agent of item before; if not, it is
+ * noted now and *fresh counts it. An item without a usable id is not
+ * noted (it is judged, and found wanting, each time). */
+static bool listed_before(sweep_run *r, const cJSON *item, size_t *fresh)
+{
+	const char *id = json_get_string(item, "id");
+
+	if (id == NULL || strlen(id) > AGENT_ID_MAX)
+		return false;
+	if (sweep_state_get(r->listed, id) != SWEEP_UNSEEN)
+		return true;
+	sweep_state_note(r->listed, id, SWEEP_CLEAN);
+	(*fresh)++;
+	return false;
+}
+
+/* One page from offset: its agents judged; *went on says whether the
+ * listing goes on after it (it brought agents not listed before, and its
+ * total announces more). */
+static ar_status walk_page(sweep_run *r, const char *ids, size_t *offset, size_t *total,
+                           bool *went_on, ar_error *err)
+{
+	fleet_page page;
+	const cJSON *item;
+	size_t n, fresh = 0;
+	ar_status st = fleet_list(r->api, ids, *offset, &page, err);
+
+	*went_on = false;
+	if (st != AR_OK)
+		return st;
+	if (*offset == 0) {
+		*total = page.total;
+		r->total += page.total;
+	}
+	n = (size_t)cJSON_GetArraySize(page.items);
+	cJSON_ArrayForEach (item, page.items) {
+		if (st != AR_OK || listed_before(r, item, &fresh))
+			continue;
+		st = within_time(r, err);
+		if (st == AR_OK)
+			st = agent(r, item, err);
+	}
+	fleet_page_free(&page);
+	*offset += n;
+	*went_on = fresh > 0 && *offset < *total;
+	return st;
+}
+
+/* Every page of the listing, for the agents of ids (NULL: all): until a
+ * page brings no agent not listed before, or the pages the first total
+ * allows are done, or the time limit is up. */
 static ar_status walk(sweep_run *r, const char *ids, ar_error *err)
 {
-	size_t offset = 0, total, n;
-	const cJSON *item;
-	ar_status st;
+	size_t offset = 0, total = 0, pages = 0;
+	bool more = true;
+	ar_status st = AR_OK;
 
-	do {
-		fleet_page page;
-		st = fleet_list(r->api, ids, offset, &page, err);
-		if (st != AR_OK)
-			return st;
-		total = page.total;
-		if (offset == 0)
-			r->total += total;
-		n = (size_t)cJSON_GetArraySize(page.items);
-		cJSON_ArrayForEach (item, page.items) {
-			if (st == AR_OK)
-				st = agent(r, item, err);
-		}
-		fleet_page_free(&page);
-		offset += n;
-	} while (st == AR_OK && n > 0 && offset < total);
+	while (st == AR_OK && more && (pages == 0 || pages < pages_allowed(total))) {
+		st = within_time(r, err);
+		if (st == AR_OK)
+			st = walk_page(r, ids, &offset, &total, &more, err);
+		pages++;
+	}
 	return st;
 }
 
@@ -365,13 +428,16 @@ static ar_status set_arguments(sweep_run *r, ar_error *err)
 static ar_status open_all(sweep_run *r, ar_error *err)
 {
 	api_client_opts o = {.max_per_minute = (unsigned)r->cfg->max_per_minute,
-	                     .retry_ms = RETRY_MS};
+	                     .retry_ms = RETRY_MS,
+	                     .deadline_ms = r->deadline};
 	/* A restore keeps no state: it goes to the agents named, once each. */
 	const char *state = r->o.restore ? NULL : r->o.state ? r->o.state : r->cfg->state_file;
 	ar_status st = api_client_open(&r->cfg->api, &o, &r->api, err);
 
 	if (st == AR_OK)
 		st = sweep_state_open(state, r->o.dry_run, &r->state, err);
+	if (st == AR_OK)
+		st = sweep_state_open(NULL, true, &r->listed, err);
 	if (st == AR_OK)
 		st = sweep_dispatch_new(r->api, r->cfg->command, r->state, &r->sum, &r->dispatch,
 		                        err);
@@ -430,6 +496,9 @@ static int run(sweep_run *r, FILE *out)
 
 	if (st == AR_OK)
 		st = r->o.restore ? restore(r, &err) : walk_all(r, &err);
+	/* A request cut short by the time limit: the limit is the reason. */
+	if (st != AR_OK && st != AR_E_TIMEOUT && r->api != NULL)
+		(void)within_time(r, &err);
 	if (st == AR_OK && !r->o.dry_run)
 		st = sweep_dispatch_flush(r->dispatch, 0, &err);
 	/* Failed agents keep the sweep open: the next run tries them again. */
@@ -543,6 +612,7 @@ int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal
 		fprintf(err, "%s\n", e.msg);
 		return EXIT_USAGE;
 	}
+	r.deadline = r.started + (uint64_t)r.cfg->time_limit_seconds * 1000u;
 	if (resolve_arguments(&r, &e) != AR_OK) {
 		say_escaped(err, "sweep: ", e.msg);
 		code = EXIT_USAGE;
@@ -552,6 +622,7 @@ int sweep_main(int argc, char **argv, FILE *out, FILE *err, bool err_is_terminal
 	ossec_args_clear(&r.args);
 	sweep_summary_clear(&r.sum);
 	sweep_dispatch_free(r.dispatch);
+	sweep_state_close(r.listed);
 	sweep_state_close(r.state);
 	api_client_close(r.api);
 	sweep_config_free(r.cfg);

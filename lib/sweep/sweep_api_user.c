@@ -31,6 +31,11 @@
 #define STDIN_WAIT_MS 60000u
 #define RETRY_MS      60000u
 #define TIMEOUT_S     30
+/* An answer of the security endpoints: a page of 500 users, roles or
+ * policies is some 200 KiB; more is refused unread. */
+#define ANSWER_MAX (2u * 1024u * 1024u)
+
+static const json_limits answer_limits = {.max_values = 200000, .max_depth = 16};
 
 static const char usage[] =
         "usage: " AR_PROGRAM_NAME "_sweep --setup-api-user --url URL [--ca-file FILE]\n"
@@ -99,13 +104,13 @@ static ar_status call(setup *s, const char *step, const char *method, const char
 	api_reply r = {0};
 	api_failure f;
 	char why[sizeof(f.message) + 64];
-	ar_status st = api_client_call(s->client, method, path, body, &r, err);
+	ar_status st = api_client_call(s->client, method, path, body, ANSWER_MAX, &r, err);
 
 	*root = NULL;
 	if (st != AR_OK)
 		return ar_error_prefix(err, st, "%s", step);
 	s->logged_in = true;
-	if (json_parse_strict(r.body, r.len, root, NULL) != AR_OK) {
+	if (json_parse_limited(r.body, r.len, &answer_limits, root, NULL) != AR_OK) {
 		*root = NULL;
 		http_reason(NULL, r.code, why, sizeof(why));
 	} else if (r.code != 200) {
@@ -583,8 +588,8 @@ static bool logout(setup *s)
 
 	if (!s->logged_in)
 		return true;
-	ok = api_client_call(s->client, "DELETE", "/security/user/authenticate", NULL, &r, &e) ==
-	             AR_OK &&
+	ok = api_client_call(s->client, "DELETE", "/security/user/authenticate", NULL, ANSWER_MAX,
+	                     &r, &e) == AR_OK &&
 	     r.code == 200;
 	api_reply_free(&r);
 	if (!ok)

@@ -50,15 +50,18 @@ static ar_status parse_ossec_conf(const cJSON *root, sweep_config *cfg, ar_error
 	return st;
 }
 
+/* How long a whole sweep may take. */
+static ar_status parse_limits(const cJSON *root, sweep_config *cfg, ar_error *err)
+{
+	return config_get_int(root, "time_limit_seconds", "", 1, SWEEP_MAX_SECONDS,
+	                      &cfg->time_limit_seconds, err);
+}
+
 static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 {
-	static const char *const keys[] = {"api",
-	                                   "command",
-	                                   "max_requests_per_minute",
-	                                   "max_request_per_minute",
-	                                   "ossec_conf",
-	                                   "state_file",
-	                                   NULL};
+	static const char *const keys[] = {
+	        "api",        "command",    "max_requests_per_minute", "max_request_per_minute",
+	        "ossec_conf", "state_file", "time_limit_seconds",      NULL};
 	ar_status st = config_check_keys(root, "", keys, err);
 
 	if (st == AR_OK)
@@ -77,6 +80,8 @@ static ar_status parse_root(const cJSON *root, sweep_config *cfg, ar_error *err)
 		st = parse_ossec_conf(root, cfg, err);
 	if (st == AR_OK)
 		st = config_get_string(root, "state_file", "", false, &cfg->state_file, err);
+	if (st == AR_OK)
+		st = parse_limits(root, cfg, err);
 	return st;
 }
 
@@ -90,6 +95,7 @@ ar_status sweep_config_parse(const char *text, size_t len, sweep_config **out, a
 	if (cfg == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	cfg->max_per_minute = SWEEP_DEFAULT_RATE;
+	cfg->time_limit_seconds = SWEEP_DEFAULT_SECONDS;
 	st = config_parse_object(text, len, &root, err);
 	if (st == AR_OK)
 		st = parse_root(root, cfg, err);

@@ -14,6 +14,8 @@
 #define SWEEP_DEFAULT_COMMAND "!win_ms_network_client_sign_if_server_agrees.exe"
 #define SWEEP_DEFAULT_RATE    150 /* half the API's limit: the dashboard shares it */
 #define SWEEP_MAX_RATE        100000
+#define SWEEP_DEFAULT_SECONDS 86400  /* a day: 100,000 agents at the default rate */
+#define SWEEP_MAX_SECONDS     604800 /* a week */
 
 typedef struct sweep_config {
 	api_settings api;
@@ -21,6 +23,7 @@ typedef struct sweep_config {
 	long max_per_minute; /* every request counts, logins included */
 	char *state_file;    /* NULL: not resumable */
 	char *ossec_conf;    /* the manager's, for the <extra_args> dispatched */
+	long time_limit_seconds; /* the whole sweep stops past it, resumable */
 } sweep_config;
 
 /* Parses strictly: unknown keys and wrong types are errors naming the key. */

@@ -12,6 +12,10 @@
 #define BATCHES_MAX 64
 #define PATH_HEAD   "/active-response?agents_list="
 #define PATH_TAIL   "&wait_for_complete=true" /* else calls over 10 s answer 500 */
+/* The answer to a PUT: the ids it reached and those it did not, by code,
+ * for at most 500 ids; a refusal's title and detail. Nothing more is read. */
+#define AR_ANSWER_MAX (1024u * 1024u)
+static const json_limits ar_answer_limits = {.max_values = 8192, .max_depth = 16};
 
 typedef struct batch {
 	char *key; /* the alert as text: batches gather equal alerts */
@@ -97,7 +101,7 @@ void sweep_dispatch_read_answer(const char *body, size_t len, const char *const 
 
 	for (size_t i = 0; i < n; i++)
 		codes[i] = SWEEP_CODE_UNLISTED;
-	if (body == NULL || json_parse_strict(body, len, &root, NULL) != AR_OK)
+	if (body == NULL || json_parse_limited(body, len, &ar_answer_limits, &root, NULL) != AR_OK)
 		return;
 	data = json_get_object(root, "data");
 	for (size_t i = 0; i < n; i++) {
@@ -191,7 +195,8 @@ static long refusal_code(const api_reply *r)
 	cJSON *root = NULL;
 	long long c = 0;
 	bool coded =
-	        r->body != NULL && json_parse_strict(r->body, r->len, &root, NULL) == AR_OK &&
+	        r->body != NULL &&
+	        json_parse_limited(r->body, r->len, &ar_answer_limits, &root, NULL) == AR_OK &&
 	        (json_whole_number(cJSON_GetObjectItemCaseSensitive(root, "code"), 1000, 1e9, &c) ||
 	         json_whole_number(cJSON_GetObjectItemCaseSensitive(root, "error"), 1000, 1e9, &c));
 
@@ -239,7 +244,7 @@ static ar_status send_batch(sweep_dispatch *d, batch *b, ar_error *err)
 		st = sweep_state_mark(d->state, SWEEP_SENDING, (const char *const *)b->ids, b->n,
 		                      err);
 	if (st == AR_OK)
-		st = api_client_call(d->api, "PUT", path, body, &reply, err);
+		st = api_client_call(d->api, "PUT", path, body, AR_ANSWER_MAX, &reply, err);
 	if (st == AR_E_NETWORK) {
 		sweep_summary_failed(d->sum, SWEEP_CODE_NO_ANSWER, b->n);
 		tell(d, b, NULL, SWEEP_CODE_NO_ANSWER);

@@ -18,29 +18,80 @@
 	"this Wazuh server API has no GET /sca (Wazuh 5.x removed it, and PUT /active-response): " \
 	"in 5.x an Alerting monitor over the SCA states does the sweep's work (docs/wazuh5.md)"
 
-/* GET the path built in sb (taken); the answer's JSON when it is a 200 with
- * a data object. *code has the HTTP status (0 when there was none to read);
- * a refusal leaves *root NULL. */
-static ar_status get_json(api_client *api, strbuf *sb, cJSON **root, long *code, ar_error *err)
+/* What each answer may hold, refused past it before it is read: a page
+ * of 500 agents of five fields each; an agent's policies (two fields
+ * each); a page of checks on the key (each with its texts, compliance and
+ * rules). Far above what a Wazuh server sends, far below what would cost
+ * the sweep more than some tens of MiB. */
+#define AGENTS_ANSWER_MAX   (2u * 1024u * 1024u)
+#define POLICIES_ANSWER_MAX (256u * 1024u)
+#define CHECKS_ANSWER_MAX   (4u * 1024u * 1024u)
+static const json_limits agents_limits = {.max_values = 20000, .max_depth = 16};
+static const json_limits policies_limits = {.max_values = 4096, .max_depth = 16};
+static const json_limits checks_limits = {.max_values = 100000, .max_depth = 16};
+
+/* GET the path built in sb (taken), the answer within max bytes. *code has
+ * the HTTP status (0 when there was none to read). */
+static ar_status get(api_client *api, strbuf *sb, size_t max, api_reply *r, ar_error *err)
 {
 	char *path = strbuf_take(sb, NULL);
-	api_reply r = {0};
 	ar_status st;
 
-	*root = NULL;
-	*code = 0;
+	memset(r, 0, sizeof(*r));
 	if (path == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	st = api_client_call(api, "GET", path, NULL, &r, err);
+	st = api_client_call(api, "GET", path, NULL, max, r, err);
 	free(path);
-	*code = r.code;
-	if (st == AR_OK && r.code == 200 &&
-	    (json_parse_strict(r.body, r.len, root, NULL) != AR_OK ||
-	     json_get_object(*root, "data") == NULL)) {
-		cJSON_Delete(*root);
-		*root = NULL;
-		*code = 0; /* a 200 that does not read */
+	return st;
+}
+
+/* The answer's JSON when it is a 200 with a data object within lim; NULL
+ * otherwise (a 200 that does not read). */
+static cJSON *answer_json(long code, const char *body, size_t len, const json_limits *lim)
+{
+	cJSON *root = NULL;
+
+	if (code != 200 || body == NULL ||
+	    json_parse_limited(body, len, lim, &root, NULL) != AR_OK ||
+	    json_get_object(root, "data") == NULL) {
+		cJSON_Delete(root);
+		return NULL;
 	}
+	return root;
+}
+
+bool fleet_page_read(const char *body, size_t len, fleet_page *page)
+{
+	const cJSON *data, *total;
+	long long n = 0;
+
+	memset(page, 0, sizeof(*page));
+	page->root = answer_json(200, body, len, &agents_limits);
+	if (page->root == NULL)
+		return false;
+	data = json_get_object(page->root, "data");
+	page->items = json_get_array(data, "affected_items");
+	total = cJSON_GetObjectItemCaseSensitive(data, "total_affected_items");
+	page->total = json_whole_number(total, 0, 1e12, &n) ? (size_t)n : 0;
+	return true;
+}
+
+/* GETs a page of agents (the path in sb, taken) into page; what names the
+ * step in an error. */
+static ar_status get_page(api_client *api, strbuf *sb, const char *what, fleet_page *page,
+                          ar_error *err)
+{
+	api_reply r;
+	ar_status st;
+
+	memset(page, 0, sizeof(*page));
+	st = get(api, sb, AGENTS_ANSWER_MAX, &r, err);
+	if (st != AR_OK)
+		ar_error_prefix(err, st, "%s", what);
+	else if (r.code != 200 || !fleet_page_read(r.body, r.len, page))
+		st = ar_error_set(err, AR_E_NETWORK, "%s: the API answered HTTP %ld%s", what,
+		                  r.code == 200 ? 0 : r.code,
+		                  r.code == 403 ? " (the user needs agent:read)" : "");
 	api_reply_free(&r);
 	return st;
 }
@@ -49,27 +100,12 @@ ar_status fleet_list(api_client *api, const char *ids, size_t offset, fleet_page
                      ar_error *err)
 {
 	strbuf sb = {0};
-	long code;
-	ar_status st;
-	const cJSON *data, *total;
-	long long n = 0;
 
-	memset(page, 0, sizeof(*page));
 	strbuf_addf(&sb, "/agents?os.platform=windows&status=active&select=%s&limit=%d&offset=%zu",
 	            AGENT_FIELDS, SWEEP_PAGE_MAX, offset);
 	if (ids != NULL)
 		strbuf_addf(&sb, "&agents_list=%s", ids);
-	st = get_json(api, &sb, &page->root, &code, err);
-	if (st == AR_OK && page->root == NULL)
-		st = ar_error_set(err, AR_E_NETWORK, "listing agents: the API answered HTTP %ld%s",
-		                  code, code == 403 ? " (the user needs agent:read)" : "");
-	if (st != AR_OK)
-		return st;
-	data = json_get_object(page->root, "data");
-	page->items = json_get_array(data, "affected_items");
-	total = cJSON_GetObjectItemCaseSensitive(data, "total_affected_items");
-	page->total = json_whole_number(total, 0, 1e12, &n) ? (size_t)n : 0;
-	return AR_OK;
+	return get_page(api, &sb, "listing agents", page, err);
 }
 
 void fleet_page_free(fleet_page *page)
@@ -87,9 +123,37 @@ static bool id_valid(const char *id)
 	return strspn(id, "0123456789") == n;
 }
 
+/* A part of a version: 1 to 4 digits (no overflow), else -1. */
+static int version_part(const char *s, const char **end)
+{
+	size_t n = strspn(s, "0123456789");
+	int v = 0;
+
+	*end = s + n;
+	if (n == 0 || n > 4)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+void fleet_version_read(const char *version, int *major, int *minor)
+{
+	const char *p;
+
+	*major = *minor = -1;
+	if (version == NULL)
+		return;
+	/* "Wazuh v4.14.7": the first number, a dot, the second. */
+	p = version + strcspn(version, "0123456789");
+	*major = version_part(p, &p);
+	*minor = *major >= 0 && *p == '.' ? version_part(p + 1, &p) : -1;
+	if (*minor < 0)
+		*major = -1;
+}
+
 bool fleet_agent_read(const cJSON *item, fleet_agent *a)
 {
-	const char *version = json_get_string(item, "version");
 	const char *status = json_get_string(item, "status");
 	const char *platform = json_get_string(json_get_object(item, "os"), "platform");
 
@@ -99,11 +163,7 @@ bool fleet_agent_read(const cJSON *item, fleet_agent *a)
 	/* Fields left out are taken from the filter the list was asked with. */
 	a->windows = platform == NULL || strcmp(platform, "windows") == 0;
 	a->active = status == NULL || strcmp(status, "active") == 0;
-	a->major = a->minor = -1;
-	/* "Wazuh v4.14.7" */
-	if (version != NULL &&
-	    sscanf(version + strcspn(version, "0123456789"), "%d.%d", &a->major, &a->minor) != 2)
-		a->major = a->minor = -1;
+	fleet_version_read(json_get_string(item, "version"), &a->major, &a->minor);
 	return id_valid(a->id);
 }
 
@@ -122,6 +182,22 @@ static cJSON *ours_among(const cJSON *checks, const char *policy_name, const cha
 	return NULL;
 }
 
+cJSON *fleet_checks_read(const char *body, size_t len, const char *policy_name, const char *command,
+                         bool *readable)
+{
+	cJSON *root = answer_json(200, body, len, &checks_limits), *alert;
+
+	/* An agent removed since its policies were read comes back in
+	 * failed_items of a 200: not read, so not judged compliant. */
+	*readable = root != NULL && !api_items_failed(root, NULL);
+	alert = !*readable ? NULL
+	                   : ours_among(json_get_array(json_get_object(root, "data"),
+	                                               "affected_items"),
+	                                policy_name, command);
+	cJSON_Delete(root);
+	return alert;
+}
+
 static ar_status policy_alert(api_client *api, const char *command, const char *agent_id,
                               const cJSON *policy, cJSON **alert, sweep_skip *why, ar_error *err)
 {
@@ -129,8 +205,8 @@ static ar_status policy_alert(api_client *api, const char *command, const char *
 	const char *name = json_get_string(policy, "name");
 	char *escaped = pid ? api_escape(pid) : NULL;
 	strbuf sb = {0};
-	cJSON *root = NULL;
-	long code;
+	api_reply r;
+	bool readable = false;
 	ar_status st;
 
 	if (escaped == NULL || name == NULL) {
@@ -139,17 +215,45 @@ static ar_status policy_alert(api_client *api, const char *command, const char *
 	}
 	strbuf_addf(&sb, "/sca/%s/checks/%s?result=failed&q=%s&limit=%d", agent_id, escaped,
 	            CHECK_QUERY, SWEEP_PAGE_MAX);
-	st = get_json(api, &sb, &root, &code, err);
-	/* An agent removed since its policies were read comes back in
-	 * failed_items of a 200: not read, so not judged compliant. */
-	if (st == AR_OK && (root == NULL || api_items_failed(root, NULL)))
+	st = get(api, &sb, CHECKS_ANSWER_MAX, &r, err);
+	if (st == AR_OK && r.code == 200)
+		*alert = fleet_checks_read(r.body, r.len, name, command, &readable);
+	if (st == AR_OK && !readable)
 		*why = SKIP_SCA_UNREADABLE;
-	else if (st == AR_OK)
-		*alert = ours_among(json_get_array(json_get_object(root, "data"), "affected_items"),
-		                    name, command);
-	cJSON_Delete(root);
+	api_reply_free(&r);
 	free(escaped);
 	return st;
+}
+
+cJSON *fleet_policies_read(long code, const char *body, size_t len, const cJSON **policies,
+                           sweep_skip *why)
+{
+	cJSON *root = answer_json(code, body, len, &policies_limits);
+	const cJSON *data = json_get_object(root, "data");
+	long long total = 0;
+
+	*policies = json_get_array(data, "affected_items");
+	*why = SKIP_REASONS;
+	/* An agent the API does not know (removed since the listing) comes
+	 * back in failed_items. */
+	if (api_items_failed(root, NULL))
+		*policies = NULL;
+	if (*policies == NULL) {
+		*why = SKIP_SCA_UNREADABLE;
+	} else if (cJSON_GetArraySize(*policies) > SWEEP_POLICIES_MAX ||
+	           (json_whole_number(
+	                    cJSON_GetObjectItemCaseSensitive(data, "total_affected_items"), 0, 1e12,
+	                    &total) &&
+	            total > SWEEP_POLICIES_MAX)) {
+		/* One agent holds up the fleet no longer than this many
+		 * requests; a stock agent has one policy. */
+		*policies = NULL;
+		*why = SKIP_TOO_MANY_POLICIES;
+	} else if (cJSON_GetArraySize(*policies) == 0) {
+		*policies = NULL;
+		*why = SKIP_NO_SCA;
+	}
+	return root;
 }
 
 ar_status fleet_failing_alert(api_client *api, const char *command, const char *agent_id,
@@ -157,25 +261,21 @@ ar_status fleet_failing_alert(api_client *api, const char *command, const char *
 {
 	strbuf sb = {0};
 	cJSON *root = NULL;
-	const cJSON *policies, *p;
-	long code;
+	const cJSON *policies = NULL, *p;
+	api_reply r;
 	ar_status st;
 
 	*alert = NULL;
 	*why = SKIP_REASONS;
-	strbuf_addf(&sb, "/sca/%s?select=policy_id,name&limit=%d", agent_id, SWEEP_PAGE_MAX);
-	st = get_json(api, &sb, &root, &code, err);
-	if (st == AR_OK && code == 404)
+	/* One more than examined: an agent with more is told apart. */
+	strbuf_addf(&sb, "/sca/%s?select=policy_id,name&limit=%d", agent_id,
+	            SWEEP_POLICIES_MAX + 1);
+	st = get(api, &sb, POLICIES_ANSWER_MAX, &r, err);
+	if (st == AR_OK && r.code == 404)
 		st = ar_error_set(err, AR_E_UNSUPPORTED, "%s", NO_SCA_ENDPOINT);
-	policies = json_get_array(json_get_object(root, "data"), "affected_items");
-	/* An agent the API does not know (removed since the listing) comes
-	 * back in failed_items. */
-	if (api_items_failed(root, NULL))
-		policies = NULL;
-	if (st == AR_OK && policies == NULL)
-		*why = SKIP_SCA_UNREADABLE;
-	else if (st == AR_OK && cJSON_GetArraySize(policies) == 0)
-		*why = SKIP_NO_SCA;
+	if (st == AR_OK)
+		root = fleet_policies_read(r.code, r.body, r.len, &policies, why);
+	api_reply_free(&r);
 	cJSON_ArrayForEach (p, policies) {
 		if (st != AR_OK || *alert != NULL)
 			break;
@@ -191,20 +291,10 @@ ar_status fleet_failing_alert(api_client *api, const char *command, const char *
 ar_status fleet_lookup(api_client *api, const char *ids, fleet_page *page, ar_error *err)
 {
 	strbuf sb = {0};
-	long code;
-	ar_status st;
 
-	memset(page, 0, sizeof(*page));
 	strbuf_addf(&sb, "/agents?agents_list=%s&select=%s&limit=%d", ids, AGENT_FIELDS,
 	            SWEEP_PAGE_MAX);
-	st = get_json(api, &sb, &page->root, &code, err);
-	if (st == AR_OK && page->root == NULL)
-		st = ar_error_set(err, AR_E_NETWORK,
-		                  "looking agents up: the API answered HTTP %ld%s", code,
-		                  code == 403 ? " (the user needs agent:read)" : "");
-	if (st == AR_OK)
-		page->items = json_get_array(json_get_object(page->root, "data"), "affected_items");
-	return st;
+	return get_page(api, &sb, "looking agents up", page, err);
 }
 
 sweep_skip fleet_agent_skip(const fleet_agent *a)

@@ -9,11 +9,19 @@ struct sweep_named {
 	char *id, *name;
 };
 
+/* Named by their enumerators, so that the order of either cannot slip. */
 static const char *const skip_names[SKIP_REASONS] = {
-        "agent_older_than_4.2", "agent_version_unknown", "not_windows",
-        "not_active",           "no_sca_results",        "sca_unreadable",
-        "already_dispatched",   "dispatch_unconfirmed",  "dry_run",
-        "unknown_agent",
+        [SKIP_OLD_AGENT] = "agent_older_than_4.2",
+        [SKIP_VERSION_UNKNOWN] = "agent_version_unknown",
+        [SKIP_NOT_WINDOWS] = "not_windows",
+        [SKIP_NOT_ACTIVE] = "not_active",
+        [SKIP_NO_SCA] = "no_sca_results",
+        [SKIP_SCA_UNREADABLE] = "sca_unreadable",
+        [SKIP_ALREADY_SENT] = "already_dispatched",
+        [SKIP_UNCONFIRMED] = "dispatch_unconfirmed",
+        [SKIP_DRY_RUN] = "dry_run",
+        [SKIP_TOO_MANY_POLICIES] = "too_many_policies",
+        [SKIP_UNKNOWN_AGENT] = "unknown_agent",
 };
 
 void sweep_summary_failed(sweep_summary *s, long code, size_t n)

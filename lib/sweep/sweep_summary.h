@@ -14,16 +14,17 @@
 #include <stdio.h>
 
 typedef enum sweep_skip {
-	SKIP_OLD_AGENT,       /* before 4.2: sent a legacy string, no alert */
-	SKIP_VERSION_UNKNOWN, /* the API gave no readable version */
-	SKIP_NOT_WINDOWS,     /* listed despite the filter */
-	SKIP_NOT_ACTIVE,      /* listed despite the filter */
-	SKIP_NO_SCA,          /* no SCA scan results for the agent */
-	SKIP_SCA_UNREADABLE,  /* the API refused its SCA results */
-	SKIP_ALREADY_SENT,    /* an earlier run of this sweep dispatched it */
-	SKIP_UNCONFIRMED,     /* an earlier run sent it and was cut off before the answer */
-	SKIP_DRY_RUN,         /* failing; --dry-run dispatches nothing */
-	SKIP_UNKNOWN_AGENT,   /* named with --agents, unknown to the API */
+	SKIP_OLD_AGENT,         /* before 4.2: sent a legacy string, no alert */
+	SKIP_VERSION_UNKNOWN,   /* the API gave no readable version */
+	SKIP_NOT_WINDOWS,       /* listed despite the filter */
+	SKIP_NOT_ACTIVE,        /* listed despite the filter */
+	SKIP_NO_SCA,            /* no SCA scan results for the agent */
+	SKIP_SCA_UNREADABLE,    /* the API refused its SCA results */
+	SKIP_ALREADY_SENT,      /* an earlier run of this sweep dispatched it */
+	SKIP_UNCONFIRMED,       /* an earlier run sent it and was cut off before the answer */
+	SKIP_DRY_RUN,           /* failing; --dry-run dispatches nothing */
+	SKIP_TOO_MANY_POLICIES, /* more SCA policies than the sweep examines an agent for */
+	SKIP_UNKNOWN_AGENT,     /* named with --agents, unknown to the API */
 	SKIP_REASONS
 } sweep_skip;
 

@@ -131,6 +131,46 @@ ar_status json_parse_strict(const char *text, size_t len, cJSON **out, ar_error 
 	return AR_OK;
 }
 
+/* An upper bound of the values (a value follows each ',' and may follow
+ * each '[' and '{'), and the deepest nesting, outside strings. */
+static ar_status check_counts(const char *text, size_t len, const json_limits *lim, ar_error *err)
+{
+	size_t values = 1;
+	unsigned depth = 0;
+	bool in_string = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (c == '"')
+			in_string = true;
+		else if ((c == '[' || c == '{') && ++depth > lim->max_depth)
+			return ar_error_set(err, AR_E_TOO_LARGE, "JSON nested deeper than %u",
+			                    lim->max_depth);
+		else if ((c == ']' || c == '}') && depth > 0)
+			depth--;
+		if ((c == ',' || c == '[' || c == '{') && ++values > lim->max_values)
+			return ar_error_set(err, AR_E_TOO_LARGE, "JSON with more than %zu values",
+			                    lim->max_values);
+	}
+	return AR_OK;
+}
+
+ar_status json_parse_limited(const char *text, size_t len, const json_limits *lim, cJSON **out,
+                             ar_error *err)
+{
+	ar_status st = check_counts(text, len, lim, err);
+
+	*out = NULL;
+	return st != AR_OK ? st : json_parse_strict(text, len, out, err);
+}
+
 const cJSON *json_get_object(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);

@@ -12,6 +12,20 @@
 
 ar_status json_parse_strict(const char *text, size_t len, cJSON **out, ar_error *err);
 
+/* What a text from a server may cost once parsed: cJSON allocates a node
+ * (some 80 bytes) per value, so 16 MiB of "[0,0,..." would take 700 MB. */
+typedef struct json_limits {
+	size_t max_values;  /* members, items and the root together */
+	unsigned max_depth; /* arrays and objects within each other */
+} json_limits;
+
+/* json_parse_strict, after a count of the text's values and nesting (a
+ * scan that allocates nothing) within lim: more is refused before cJSON
+ * allocates anything (AR_E_TOO_LARGE, saying which limit). The tree then
+ * costs at most len bytes of text plus max_values nodes. */
+ar_status json_parse_limited(const char *text, size_t len, const json_limits *lim, cJSON **out,
+                             ar_error *err);
+
 /* True when buf[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool utf8_valid(const unsigned char *buf, size_t len);
 

@@ -21,12 +21,19 @@ no-events, no-sca (no /sca nor /active-response, as in 5.x), 429xN / 503xN
 /active-response answers after S seconds, once it has dispatched),
 delay=S (every answer waits S seconds first), fail=PATH (requests to
 PATH answer 500), refuse=METHOD PATH CODE (a security request answers 200
-with CODE in failed_items, changing nothing).
+with CODE in failed_items, changing nothing). Hostile answers, to the login (huge-login=N) or to
+every other request: huge=N (N bytes of "[0,0,...", Content-Length
+given), huge-chunked=N (the same without a length, chunked), deep=N
+([[[... N deep), each with "@TEXT" after N only for paths holding TEXT;
+with --fleet also repeat-pages (GET /agents claims a billion agents and
+serves the first page whatever the offset) and endless-agents=TOTAL
+(every page brings 500 agents never listed before; the first page says
+TOTAL, the others a billion: a listing that grows as it is paged).
 
 usage: fake_wazuh_api.py --cert C --key K --port-file F --record R
                          [--user U --password P] [--token-ttl S]
                          [--rate N --window S] [--mode MODE_FILE]
-                         [--fleet FLEET.json] [--api-rate N]"""
+                         [--fleet FLEET.json] [--api-rate N] [--plain]"""
 
 import argparse
 import base64
@@ -62,6 +69,12 @@ def make_jwt(user, ttl):
 
 
 REVOKED = set()
+
+
+def token_digest(token):
+    """What the record keeps of a Bearer token: enough to tell tokens apart,
+    nothing to use."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 def jwt_valid(token):
@@ -176,13 +189,17 @@ def handler_for(state):
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length) if length else b""
             headers = {k: v for k, v in self.headers.items()}
+            bearer = None
             if "Authorization" in headers:
-                scheme = headers["Authorization"].split(" ", 1)[0]
+                scheme, _, value = headers["Authorization"].partition(" ")
                 headers["Authorization"] = scheme + " <masked>"
+                if scheme == "Bearer":
+                    bearer = token_digest(value)
             mode = state.mode()
             head_len = len(self.requestline) + sum(len(k) + len(v) + 4
                                                    for k, v in self.headers.items())
             state.record({"method": method, "path": self.path, "headers": headers,
+                          "bearer": bearer,
                           "body": body.decode("utf-8", "replace"), "mode": mode,
                           "head_bytes": head_len, "time": time.time()})
             if mode == "drop":
@@ -208,7 +225,10 @@ def handler_for(state):
             path = self.path.split("?", 1)[0]
             if "fail=" + path in mode.splitlines():
                 return self.error(500, "Internal Server Error", "failed for the test")
-            if method == "POST" and path == "/security/user/authenticate":
+            login = method == "POST" and path == "/security/user/authenticate"
+            if self.hostile(mode, login):
+                return None
+            if login:
                 return self.authenticate()
             if path.startswith("/security/"):
                 return self.security(method, path, body)
@@ -220,12 +240,66 @@ def handler_for(state):
                 return self.fleet(method, body, mode)
             return self.error(404, "Not Found", "no such endpoint")
 
+        def hostile(self, mode, login):
+            """Answers the way a hostile server would, when the mode says so
+            for this request: True when it did."""
+            for line in mode.splitlines():
+                kind, _, arg = line.partition("=")
+                n, _, where = arg.partition("@")
+                if not n.isdigit() or (kind == "huge-login") != login or where not in self.path:
+                    continue
+                if kind in ("huge", "huge-login"):
+                    self.send_huge(int(n), chunked=False)
+                    return True
+                if kind == "huge-chunked":
+                    self.send_huge(int(n), chunked=True)
+                    return True
+                if kind == "deep":
+                    self.send_body(b"[" * int(n) + b"]" * int(n))
+                    return True
+            return False
+
+        def send_body(self, body):
+            state.record({"answered": 200, "method": self.command, "to": self.path,
+                          "bytes": len(body), "time": time.time()})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def send_huge(self, size, chunked):
+            """About size bytes of "[0,0,...,0]", written 1 MiB at a time; how
+            much went out before the client hung up is recorded."""
+            pairs = max(0, (size - 3) // 2)
+            parts = [b"["] + [b"0," * min(512 * 1024, pairs - i)
+                              for i in range(0, pairs, 512 * 1024)] + [b"0]"]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            else:
+                self.send_header("Content-Length", str(2 * pairs + 3))
+            self.end_headers()
+            sent = 0
+            try:
+                for part in parts:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+                    sent += len(part)
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                self.close_connection = True
+            state.record({"answered": 200, "method": self.command, "to": self.path,
+                          "huge": 2 * pairs + 3, "sent": sent, "time": time.time()})
+
         def fleet(self, method, body, mode):
             auth = self.headers.get("Authorization", "")
             if not auth.startswith("Bearer ") or not jwt_valid(auth[7:]):
                 return self.error(401, "Unauthorized", "Invalid token")
             status, answer, dispatch = state.fleet.handle(method, self.path,
-                                                          body.decode("utf-8", "replace"))
+                                                          body.decode("utf-8", "replace"),
+                                                          mode.splitlines())
             if dispatch is not None:
                 state.record({"dispatch": dispatch, "time": time.time()})
                 for line in mode.splitlines():
@@ -347,12 +421,14 @@ def main():
     ap.add_argument("--mode")
     ap.add_argument("--fleet")
     ap.add_argument("--api-rate", type=int, default=0)
+    ap.add_argument("--plain", action="store_true", help="plain http, no TLS")
     args = ap.parse_args()
     state = State(args)
     server = QuietServer(("127.0.0.1", 0), handler_for(state))
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    if not args.plain:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.cert, args.key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     with open(args.port_file + ".tmp", "w", encoding="utf-8") as f:
         f.write(str(server.server_address[1]))

@@ -141,14 +141,15 @@ class Fleet:
         self.agents = {a["id"]: a for a in data["agents"]}
         self.ar_commands = data.get("ar_commands", {})
 
-    def handle(self, method, path, body):
-        """(status, answer object, what was delivered or None)."""
+    def handle(self, method, path, body, modes=()):
+        """(status, answer object, what was delivered or None); modes are
+        the stand-in's hostile switches (repeat-pages, endless-agents=N)."""
         url = urlsplit(path)
         raw = parse_qs(url.query, keep_blank_values=True)
         params = {k: v[-1] for k, v in raw.items()}
         parts = [p for p in url.path.split("/") if p]
         if method == "GET" and parts == ["agents"]:
-            return self.list_agents(params) + (None,)
+            return self.hostile_agents(params, modes) or self.list_agents(params) + (None,)
         if method == "GET" and len(parts) == 2 and parts[0] == "sca":
             return self.policies(parts[1], params) + (None,)
         if method == "GET" and len(parts) == 4 and parts[0] == "sca" and parts[2] == "checks":
@@ -182,6 +183,24 @@ class Fleet:
                   for a in page]
         return items([select_fields(a, params.get("select"), {"id"}) for a in public],
                      total=len(found))
+
+    def hostile_agents(self, params, modes):
+        """A listing that never ends: the first page again and again under
+        a total of a billion (repeat-pages), or 500 agents never listed
+        before on every page under the total given (endless-agents=N)."""
+        for mode in modes:
+            if mode == "repeat-pages":
+                status, answer = self.list_agents(dict(params, offset="0"))
+                answer["data"]["total_affected_items"] = 10 ** 9
+                return status, answer, None
+            if mode.startswith("endless-agents="):
+                offset = int(params.get("offset", "0"))
+                page = [{"id": "%09d" % (10 ** 6 + offset + i), "name": "ghost-%d" % (offset + i),
+                         "version": "Wazuh v4.14.7", "status": "active",
+                         "os": {"platform": "windows"}} for i in range(500)]
+                total = int(mode.split("=", 1)[1]) if offset == 0 else 10 ** 9
+                return items(page, total=total) + (None,)
+        return None
 
     def policies(self, agent_id, params):
         bad = self.unknown(params, SCA_PARAMS)

@@ -5,6 +5,7 @@ status, and that no secret is written anywhere."""
 
 import fcntl
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -18,10 +19,32 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 from arprog import Workdir, message, read_log, skip_without  # noqa: E402
+from recording_proxy import RecordingProxy  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PASSWORD = "S3cret-Pa55word!"
 USER = "ar-reporter"
+MEMORY_CAP = 64 * 1024 * 1024  # what any answer may cost a run, at its peak
+
+
+def digest(token):
+    """As the stand-in records a Bearer token (fake_wazuh_api.token_digest)."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def run_measured(args, stdin=b"", env=None, timeout=120):
+    """Runs args to the end under GNU time: (status, stdout, stderr, peak
+    resident bytes, seconds). time forks the program from its own small
+    process: the kernel's peak (ru_maxrss) is then the program's alone, not
+    this test's, which a child started straight from Python inherits."""
+    with tempfile.NamedTemporaryFile(prefix="ar-rss-") as rss:
+        start = time.monotonic()
+        p = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *args],
+                           input=stdin, capture_output=True, env=env, timeout=timeout,
+                           check=False)
+        took = time.monotonic() - start
+        peak = int(rss.read().split()[-1]) * 1024
+    return p.returncode, p.stdout, p.stderr, peak, took
 
 
 def openssl(*args, cwd):
@@ -49,7 +72,7 @@ def make_pki(d, ca_name="test CA"):
 
 class Server:
     def __init__(self, pki, cert="server", token_ttl=900, rate=30, window=60.0, fleet=None,
-                 api_rate=0, user=USER):
+                 api_rate=0, user=USER, plain=False):
         self.dir = tempfile.mkdtemp(prefix="ar-api-")
         self.record = os.path.join(self.dir, "requests.jsonl")
         self.mode_file = os.path.join(self.dir, "mode")
@@ -62,7 +85,8 @@ class Server:
                  "--port-file", port_file, "--record", self.record, "--user", user,
                  "--password", PASSWORD, "--token-ttl", str(token_ttl), "--rate", str(rate),
                  "--window", str(window), "--mode", self.mode_file, "--api-rate",
-                 str(api_rate)] + (["--fleet", fleet] if fleet else []),
+                 str(api_rate)] + (["--fleet", fleet] if fleet else []) +
+                (["--plain"] if plain else []),
                 stderr=err)
         self.port = self.wait_for_port(port_file)
 
@@ -103,6 +127,10 @@ class Server:
         with open(self.record, encoding="utf-8") as f:
             entries = [json.loads(line) for line in f]
         return [e for entry in entries for e in entry.get("accepted", [])]
+
+    def bearers(self):
+        """The digests of the Bearer tokens the server received, in order."""
+        return [r["bearer"] for r in self.requests() if r.get("bearer")]
 
     def tokens(self):
         path = self.record + ".tokens"
@@ -507,6 +535,95 @@ class ReportTests(ApiTestCase):
         self.assertEqual(len(self.server.events()), 4)
         self.assertEqual(self.spooled(), [])
         self.assertFalse(os.path.exists(marker))
+
+    def test_token_used_only_with_its_server_and_user(self):
+        """The cached token goes only to the server (scheme, host, port) and
+        as the user it was issued for: after api.url or api.user change it
+        is not sent, not even once, and never over plain http."""
+        cfg = self.config()
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        issued = {digest(t) for t in self.server.tokens()}
+        self.assertEqual(len(issued), 1)
+        other = self.serve(plain=True)
+        p = self.run_prog(self.config(api_url="http://127.0.0.1:%d" % other.port,
+                                      api_allow_plain_http=True))
+        self.secrets.update(other.tokens())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(set(other.bearers()) & issued, set(),
+                         "the https server's token went to another server, over http")
+        self.assertEqual(len(other.events()), 1, p.stderr)
+        self.assertEqual(len(other.requests("/security/user/authenticate")), 1)
+        # Back to the first server as its user: a token of its own again.
+        self.assertEqual(self.run_prog(self.config()).returncode, 0)
+        issued = {digest(t) for t in self.server.tokens()}
+        self.assertEqual(len(issued), 2)
+        sent = len(self.server.bearers())
+        p = self.run_prog(self.config(api_user="someone-else"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(self.server.bearers()[sent:], [],
+                         "a token of %s was sent for someone-else" % USER)
+        self.assertIn("login refused", p.stderr.decode())
+        self.assertEqual(len(self.spooled()), 1)
+
+    def test_no_proxy_from_the_environment(self):
+        """https_proxy, ALL_PROXY, ... name a listening proxy: nothing
+        reaches it, the report goes straight to the API."""
+        proxy = RecordingProxy()
+        self.addCleanup(proxy.close)
+        env = dict(os.environ, **proxy.env())
+        p = subprocess.run(self.w.args("--config", self.config()),
+                           input=message("ours_26032_failed.json"), env=env,
+                           capture_output=True, timeout=60, check=False)
+        self.outputs.append(p.stdout + p.stderr)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.server.events()), 1, p.stderr)
+        self.assertEqual(proxy.seen(), [])
+
+    def test_configured_proxy_carries_a_tunnel(self):
+        """api.proxy is used, as a tunnel (CONNECT) that sees no request,
+        whatever no_proxy says in the environment."""
+        proxy = RecordingProxy()
+        self.addCleanup(proxy.close)
+        env = dict(os.environ, no_proxy="*", NO_PROXY="*")
+        p = subprocess.run(self.w.args("--config", self.config(api_proxy=proxy.url)),
+                           input=message("ours_26032_failed.json"), env=env,
+                           capture_output=True, timeout=60, check=False)
+        self.outputs.append(p.stdout + p.stderr)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.server.events()), 1, p.stderr)
+        want = b"CONNECT 127.0.0.1:%d HTTP/1.1" % self.server.port
+        self.assertTrue(proxy.seen(), p.stderr)
+        self.assertEqual(set(proxy.seen()), {want})
+
+    def test_hostile_answers_cost_bounded_memory(self):
+        """16 MiB of [0,0,...] (with its length, and chunked without), an
+        answer nested a million deep, a 16 MiB login answer: each refused
+        before it is read whole; the run's peak memory stays under 64 MiB
+        and its time within the 4 s budget, the report kept."""
+        cfg = self.config()
+        self.assertEqual(self.run_prog(cfg).returncode, 0)  # a token cached
+        big = 16 * 1024 * 1024
+        for mode in ("huge=%d" % big, "huge-chunked=%d" % big, "deep=1000000",
+                     "huge-login=%d" % big):
+            with self.subTest(mode=mode):
+                if mode.startswith("huge-login"):
+                    os.remove(os.path.join(self.spool, "token"))
+                self.server.set_mode(mode)
+                status, out, err, peak, secs = run_measured(
+                    self.w.args("--config", cfg), message("ours_26032_failed.json"))
+                self.outputs.append(out + err)
+                print("%s: peak %.1f MiB, %.2f s" % (mode, peak / 2 ** 20, secs),
+                      file=sys.stderr)
+                self.assertEqual(status, 0, err)
+                self.assertIn(b"kept in", err)
+                self.assertLess(peak, MEMORY_CAP, err)
+                # Not a benchmark: catches a run that reads the answer whole
+                # (the budget, the jitter of a backlog, the start).
+                self.assertLess(secs, 4 + 2, err)
+        self.assertEqual(len(self.spooled()), 4)
+        self.server.set_mode("")
+        self.assertEqual(self.run_prog(cfg).returncode, 0)
+        self.assertEqual(self.spooled(), [])
 
     def test_batches_of_at_most_100(self):
         cfg = self.config()

@@ -22,7 +22,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from arprog import Workdir, allow_cores, core_limit, reg_value  # noqa: E402
 from fleet import expected, make_fleet, older_than_42  # noqa: E402
-from test_report import PASSWORD, USER, ApiTestCase  # noqa: E402
+from recording_proxy import RecordingProxy  # noqa: E402
+from test_report import MEMORY_CAP, PASSWORD, USER, ApiTestCase, run_measured  # noqa: E402
 
 ROOT = os.path.join(HERE, "..", "..")
 SWEEP = os.environ.get("AR_SWEEP") or os.path.join(
@@ -486,7 +487,10 @@ class SweepTests(ApiTestCase):
                  ({"max_request_per_minute": 0}, "max_request_per_minute"),
                  ({"max_request_per_minute": 10},
                   "max_requests_per_minute and max_request_per_minute are the same setting"),
-                 ({"ossec_conf": ""}, "ossec_conf")]
+                 ({"ossec_conf": ""}, "ossec_conf"),
+                 ({"time_limit_seconds": 0}, "time_limit_seconds"),
+                 ({"api_proxy": "socks5://127.0.0.1:1080"}, "api.proxy"),
+                 ({"api_proxy": "http://u:p@127.0.0.1:3128"}, "api.proxy")]
         for over, words in cases:
             with self.subTest(over=over):
                 p = self.sweep("--config", self.config(**over))
@@ -742,6 +746,102 @@ class SweepTests(ApiTestCase):
         self.summary(p, dry_run=True)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
         self.assertIn("at most 777 requests a minute", p.stderr.decode())
+
+    def listings(self):
+        return [r for r in self.made() if r["method"] == "GET" and
+                r["path"].startswith("/agents")]
+
+    def test_repeated_pages_under_a_huge_total_end(self):
+        """A billion agents announced, the same page served whatever the
+        offset: the second page brings nothing new and the listing ends."""
+        self.start(make_fleet(30, seed=4))
+        self.server.set_mode("repeat-pages")
+        p = self.sweep("--config", self.config(), "--dry-run", timeout=120)
+        s = self.summary(p)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(self.listings()), 2)
+        listed = [a for a in self.fleet["agents"] if a["status"] == "active" and
+                  a.get("os", {}).get("platform") == "windows"]
+        self.assertEqual(s["agents_listed"], len(listed))
+
+    def test_pages_bounded_by_the_first_total(self):
+        """The first page says 600 agents, the later ones a billion, each
+        bringing 500 agents never seen: two pages, as the first total says."""
+        self.start(make_fleet(2, seed=4))
+        self.server.set_mode("endless-agents=600")
+        p = self.sweep("--config", self.config(), "--dry-run", timeout=240)
+        s = self.summary(p)
+        self.assertEqual(len(self.listings()), 2, p.stderr)
+        self.assertEqual(s["agents_listed"], 1000)
+
+    def test_a_sweep_stops_at_its_time_limit(self):
+        """An API that never stops listing new agents: the sweep stops at
+        time_limit_seconds, says so, and exits 1 (resumable)."""
+        self.start(make_fleet(2, seed=4))
+        self.server.set_mode("endless-agents=1000000000")
+        start = time.monotonic()
+        p = self.sweep("--config", self.config(time_limit_seconds=4), timeout=120)
+        took = time.monotonic() - start
+        self.summary(p)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("time limit of 4 s (time_limit_seconds) is up", p.stderr.decode())
+        # Not a benchmark: the limit and one request's timeout, not more.
+        self.assertLess(took, 4 + 10 + 5)
+        last = max(r["time"] for r in self.made())
+        self.assertLess(last - min(r["time"] for r in self.made()), 4 + 10)
+
+    def test_an_agent_with_hundreds_of_policies_is_not_walked(self):
+        """One agent reporting 300 policies costs one request: it is
+        skipped (too_many_policies) and the others are swept as usual."""
+        fleet = make_fleet(30, seed=12)
+        failing, refused = expected(fleet)
+        hog = next(a for a in fleet["agents"] if a["id"] == sorted(failing - refused)[0])
+        for i in range(299):
+            hog["sca"].append({"policy_id": "extra_%03d" % i, "name": "Extra %d" % i,
+                               "checks": []})
+        self.start(fleet)
+        p = self.sweep("--config", self.config())
+        s = self.summary(p)
+        asked = [r for r in self.made() if r["path"].startswith("/sca/%s" % hog["id"])]
+        self.assertEqual(len(asked), 1, [r["path"] for r in asked])
+        self.assertEqual(s["skipped"].get("too_many_policies"), 1)
+        self.assertEqual(set(self.delivered()), failing - refused - {hog["id"]})
+
+    def test_hostile_answers_cost_bounded_memory(self):
+        """16 MiB of [0,0,...] for the listing (with a length, and chunked),
+        a listing nested a million deep, and a checks page under its byte
+        cap but of two million values: each refused before it is parsed,
+        the sweep's peak memory under 64 MiB."""
+        self.start(make_fleet(5, seed=3))
+        cfg = self.config()
+        big = 16 * 1024 * 1024
+        for mode, status in (("huge=%d" % big, 1), ("huge-chunked=%d" % big, 1),
+                             ("deep=1000000", 1), ("huge=4000000@/checks/", 0)):
+            with self.subTest(mode=mode):
+                self.server.set_mode(mode)
+                code, out, err, peak, secs = run_measured([SWEEP, "--config", cfg, "--dry-run"])
+                self.outputs += [out, err]
+                print("%s: peak %.1f MiB, %.2f s" % (mode, peak / 2 ** 20, secs),
+                      file=sys.stderr)
+                self.assertEqual(code, status, err)
+                self.assertLess(peak, MEMORY_CAP, err)
+                if status:
+                    self.assertIn(b"listing agents", err)
+
+    def test_no_proxy_but_the_configured_one(self):
+        """https_proxy and ALL_PROXY point at a listening proxy: unused; with
+        api.proxy naming it, a tunnel through it."""
+        self.start(make_fleet(5, seed=1))
+        proxy = RecordingProxy()
+        self.addCleanup(proxy.close)
+        env = dict(os.environ, **proxy.env())
+        for proxied in (False, True):
+            want = [b"CONNECT 127.0.0.1:%d HTTP/1.1" % self.server.port] if proxied else []
+            cfg = self.config(api_proxy=proxy.url) if proxied else self.config()
+            code, out, err, _, _ = run_measured([SWEEP, "--config", cfg, "--dry-run"], env=env)
+            self.outputs += [out, err]
+            self.assertEqual(code, 0, err)
+            self.assertEqual(sorted(set(proxy.seen())), want)
 
     def test_example_configuration_matches_the_schema(self):
         v = schema("sweep-config.schema.json")

@@ -1,6 +1,8 @@
 /* What the API sends back: the /events answer, matched against a batch,
- * the login token; for the sweep, a PUT /active-response answer and a check
- * of GET /sca/{agent_id}/checks/{policy_id} made into an alert and judged. */
+ * the login's answer and the token in it; for the sweep, a PUT
+ * /active-response answer and a check of GET /sca/{agent_id}/checks/
+ * {policy_id} made into an alert and judged (the sweep's other answers:
+ * fuzz_sweep_answers.c). */
 #include "report/api_client.h"
 #include "report/report.h"
 #include "sweep/sweep_alert.h"
@@ -13,6 +15,27 @@
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A token taken is one line of a JWT's characters, headed for an
+ * Authorization header and the token cache; its renewal time is in range. */
+static void login_answer(const char *text, size_t size)
+{
+	const long long now = 1700000000LL;
+	char *token = NULL;
+	long long exp = 0, margin = 0;
+
+	if (api_login_read(text, size, now, &token, &exp, &margin, NULL) != AR_OK) {
+		if (token != NULL)
+			abort();
+		return;
+	}
+	if (token[0] == '\0' || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                                      "0123456789-_.") != strlen(token))
+		abort();
+	if (exp <= now || exp >= 1000000000000000LL || margin < 1 || margin > 60)
+		abort();
+	free(token);
+}
 
 static void sweep_answers(const char *text, size_t size)
 {
@@ -53,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (took != marked)
 		abort(); /* the count is the number of events marked */
 	(void)api_jwt_exp(text);
+	login_answer(text, size);
 	sweep_answers(text, size);
 	free(text);
 	return 0;

@@ -20,12 +20,12 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${AR_FUZZ_BUILD:-$ROOT/build-fuzz}
 HARNESSES=(fuzz_message fuzz_regfile fuzz_report_config fuzz_api_response
-	fuzz_history fuzz_token_cache fuzz_sweep_state fuzz_gpo fuzz_ossec_conf)
+	fuzz_history fuzz_token_cache fuzz_sweep_state fuzz_gpo fuzz_ossec_conf fuzz_sweep_answers)
 # Each harness's share of the time, in parts: two for the inputs that come
 # from others (the message, .reg files, the configuration, API answers), one
 # for the small files read back from disk and the manager's ossec.conf
 # (written by its administrator). 60 s: 8 s and 4 s.
-SHARES=(2 2 2 2 1 1 1 1 1)
+SHARES=(2 2 2 2 1 1 1 1 1 2)
 PARTS=0
 for s in "${SHARES[@]}"; do PARTS=$((PARTS + s)); done
 PART=$((TOTAL / PARTS))
@@ -100,6 +100,12 @@ seeds() { # seeds HARNESS DIR
 	fuzz_api_response)
 		printf '{"data":{"affected_items":["{\\"status\\":\\"remediated\\"}"],"total_affected_items":1,"total_failed_items":2,"failed_items":[{"error":{"code":1014},"id":["{\\"status\\":\\"compliant\\"}"]}]},"message":"Some events were forwarded","error":1}' >"$2/events.json"
 		printf 'eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.c2ln' >"$2/jwt.txt"
+		;;
+	fuzz_sweep_answers)
+		printf '{"data":{"affected_items":[{"id":"001","name":"ws-1","version":"Wazuh v4.14.7","status":"active","os":{"platform":"windows"}},{"id":"002","version":"Wazuh v4.1.5"}],"total_affected_items":2,"total_failed_items":0,"failed_items":[]},"error":0}' >"$2/agents.json"
+		printf '{"data":{"affected_items":[{"policy_id":"cis_win11_enterprise","name":"CIS Microsoft Windows 11 Enterprise"}],"total_affected_items":1,"failed_items":[]},"error":0}' >"$2/policies.json"
+		printf '{"data":{"affected_items":[],"failed_items":[{"error":{"code":1701},"id":["009"]}]},"error":1}' >"$2/unknown-agent.json"
+		printf '{"data":{"affected_items":[{"id":26032,"policy_id":"cis_win11_enterprise","title":"Ensure '"'"'Microsoft network client: Digitally sign communications (if server agrees)'"'"' is set to '"'"'Enabled'"'"'.","result":"failed","registry":"HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters","rules":[{"type":"registry","rule":"r:HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\LanmanWorkstation\\Parameters -> EnableSecuritySignature -> 1"}],"compliance":[{"key":"cis","value":"2.3.8.2"}]}],"total_affected_items":1},"error":0}' >"$2/checks.json"
 		;;
 	esac
 	if [ -d "$HERE/seeds/$1" ]; then

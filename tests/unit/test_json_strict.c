@@ -95,6 +95,38 @@ START_TEST(many_keys_stay_fast)
 }
 END_TEST
 
+/* Input from a server: counted before cJSON allocates anything. */
+START_TEST(limited_values_and_depth)
+{
+	static const json_limits lim = {.max_values = 8, .max_depth = 3};
+	static const char *const fits[] = {"[1,2,3,4,5,6,7]", "{\"a\":[[1]],\"b\":\"[,,,,{{{{\"}",
+	                                   "[]", "0"};
+	static const char *const over[] = {"[1,2,3,4,5,6,7,8]", "[[[[1]]]]", "[{},{},{},{}]",
+	                                   "[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0"};
+	cJSON *root = NULL;
+	ar_error err = {0};
+
+	for (size_t i = 0; i < sizeof(fits) / sizeof(fits[0]); i++) {
+		ck_assert_msg(json_parse_limited(fits[i], strlen(fits[i]), &lim, &root, &err) ==
+		                      AR_OK,
+		              "%s: %s", fits[i], err.msg);
+		cJSON_Delete(root);
+	}
+	for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+		ck_assert_msg(json_parse_limited(over[i], strlen(over[i]), &lim, &root, &err) ==
+		                      AR_E_TOO_LARGE,
+		              "%s", over[i]);
+		ck_assert_ptr_null(root);
+	}
+	ck_assert_str_eq(err.msg, "JSON with more than 8 values");
+	/* The strict checks still apply within the limits. */
+	ck_assert(json_parse_limited("{\"a\":1,\"a\":2}", 13, &lim, &root, &err) == AR_E_INVALID);
+	/* An escaped quote does not end a string. */
+	ck_assert(json_parse_limited("[\"\\\",,,,,,,,,,,\"]", 17, &lim, &root, &err) == AR_OK);
+	cJSON_Delete(root);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("json_strict");
@@ -105,6 +137,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, refuses_what_cjson_allows);
 	tcase_add_test(tc, utf8_validation);
 	tcase_add_test(tc, many_keys_stay_fast);
+	tcase_add_test(tc, limited_values_and_depth);
 	suite_add_tcase(s, tc);
 	return s;
 }

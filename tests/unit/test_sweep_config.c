@@ -29,6 +29,8 @@ START_TEST(defaults)
 	ck_assert_ptr_null(cfg->state_file);
 	ck_assert_str_eq(cfg->ossec_conf, "/var/ossec/etc/ossec.conf");
 	ck_assert_int_eq(cfg->api.timeout_seconds, 10);
+	ck_assert_int_eq(cfg->time_limit_seconds, 86400);
+	ck_assert_ptr_null(cfg->api.proxy);
 	sweep_config_free(cfg);
 }
 END_TEST
@@ -40,17 +42,24 @@ START_TEST(all_keys)
 
 	ck_assert_int_eq(parse("{" API ",\"command\":\"win-ms-network-client-sign0\","
 	                       "\"max_requests_per_minute\":300,\"state_file\":\"/var/s\","
-	                       "\"ossec_conf\":\"/etc/o.conf\"}",
+	                       "\"ossec_conf\":\"/etc/o.conf\",\"time_limit_seconds\":600}",
 	                       &cfg, msg),
 	                 AR_OK);
 	ck_assert_str_eq(cfg->command, "win-ms-network-client-sign0");
 	ck_assert_int_eq(cfg->max_per_minute, 300);
 	ck_assert_str_eq(cfg->state_file, "/var/s");
+	ck_assert_int_eq(cfg->time_limit_seconds, 600);
 	ck_assert_str_eq(cfg->ossec_conf, "/etc/o.conf");
 	sweep_config_free(cfg);
 	/* The rate as Wazuh's api.yaml spells its own. */
 	ck_assert_int_eq(parse("{" API ",\"max_request_per_minute\":240}", &cfg, msg), AR_OK);
 	ck_assert_int_eq(cfg->max_per_minute, 240);
+	sweep_config_free(cfg);
+	ck_assert_int_eq(parse("{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password\":"
+	                       "\"p\",\"proxy\":\"http://proxy.example:3128\"}}",
+	                       &cfg, msg),
+	                 AR_OK);
+	ck_assert_str_eq(cfg->api.proxy, "http://proxy.example:3128");
 	sweep_config_free(cfg);
 }
 END_TEST
@@ -79,6 +88,17 @@ START_TEST(errors_name_the_key)
 	        {"{" API ",\"command\":\"!..\\\\x.exe\"}", "command may hold only"},
 	        {"{" API ",\"state_file\":true}", "state_file must be a non-empty string"},
 	        {"{\"api\":{\"url\":\"http://m\",\"user\":\"u\",\"password\":\"p\"}}", "https://"},
+	        {"{" API ",\"time_limit_seconds\":0}", "time_limit_seconds"},
+	        {"{" API ",\"time_limit_seconds\":604801}", "time_limit_seconds"},
+	        {"{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password\":\"p\",\"proxy\":"
+	         "\"socks5://h:1\"}}",
+	         "api.proxy must start with http:// or https://"},
+	        {"{\"api\":{\"url\":\"https://m\",\"user\":\"u\",\"password\":\"p\",\"proxy\":"
+	         "\"http://a:b@h:1\"}}",
+	         "api.proxy must be a plain URL"},
+	        {"{\"api\":{\"url\":\"https://"
+	         "m\",\"user\":\"u\",\"password\":\"p\",\"proxy\":\"\"}}",
+	         "api.proxy must be a non-empty string"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
