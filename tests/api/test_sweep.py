@@ -757,7 +757,7 @@ class SweepTests(ApiTestCase):
         self.start(make_fleet(30, seed=4))
         self.server.set_mode("repeat-pages")
         p = self.sweep("--config", self.config(), "--dry-run", timeout=120)
-        s = self.summary(p)
+        s = self.summary(p, dry_run=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(len(self.listings()), 2)
         listed = [a for a in self.fleet["agents"] if a["status"] == "active" and
@@ -770,7 +770,7 @@ class SweepTests(ApiTestCase):
         self.start(make_fleet(2, seed=4))
         self.server.set_mode("endless-agents=600")
         p = self.sweep("--config", self.config(), "--dry-run", timeout=240)
-        s = self.summary(p)
+        s = self.summary(p, dry_run=True)
         self.assertEqual(len(self.listings()), 2, p.stderr)
         self.assertEqual(s["agents_listed"], 1000)
 
@@ -782,7 +782,8 @@ class SweepTests(ApiTestCase):
         start = time.monotonic()
         p = self.sweep("--config", self.config(time_limit_seconds=4), timeout=120)
         took = time.monotonic() - start
-        self.summary(p)
+        s = self.summary(p, error=True)
+        self.assertIn("time_limit_seconds", s["error"])
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn("time limit of 4 s (time_limit_seconds) is up", p.stderr.decode())
         # Not a benchmark: the limit and one request's timeout, not more.

@@ -407,15 +407,21 @@ class ResultRules(unittest.TestCase):
 
     @classmethod
     def produce_restores(cls, msg, last_line_of):
-        """A rollback, its dry run and a warning line, as the program writes
-        them, in a workdir of their own (the history above stays as it is)."""
+        """A rollback as the sweep's --restore has it made (restore-last in
+        execd's message, which names the agent), its dry run, and a warning
+        line, as the program writes them, in a workdir of their own (the
+        history above stays as it is)."""
+        def with_args(*args):
+            m = json.loads(msg)
+            m["parameters"]["extra_args"] = list(args)
+            return json.dumps(m).encode() + b"\n"
+
         w = Workdir("value_0_utf16.reg")
         try:
             w.run(msg)
-            backup = w.result()["backup"]
-            w.run(b"", "--dry-run", "--restore", backup)
+            w.run(with_args("dry-run", "restore-last"))
             cls.lines["would_restore"] = last_line_of(w)
-            w.run(b"", "--restore", backup)
+            w.run(with_args("restore-last"))
             cls.lines["restored"] = last_line_of(w)
             w.run(msg, "--config", os.path.join(w.dir, "missing.json"))
             with open(w.log, encoding="utf-8") as f:
