@@ -116,6 +116,8 @@ static bool take_value(int argc, char **argv, int *i, const char *name, const ch
 
 static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err)
 {
+	char shown[65];
+
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc && err->status == AR_OK; i++) {
 		const char *a = argv[i];
@@ -129,7 +131,8 @@ static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err
 		         !take_value(argc, argv, &i, "--log-file", &o->log_file, err) &&
 		         !take_value(argc, argv, &i, "--config", &o->config, err) &&
 		         !take_value(argc, argv, &i, "--restore", &o->restore, err))
-			ar_error_set(err, AR_E_INVALID, "unknown option \"%.64s\" (see --help)", a);
+			ar_error_set(err, AR_E_INVALID, "unknown option \"%s\" (see --help)",
+			             text_shown(shown, sizeof(shown), a));
 	}
 	return err->status;
 }
