@@ -443,6 +443,12 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 	 * backup, which needs the same ACL). */
 	if (platform_exists(p.backup_dir))
 		(void)platform_private_dir(p.backup_dir, NULL);
+	/* A log that cannot take the result (a FIFO, a device, a link) stops
+	 * the run before anything is changed. */
+	if (ar_log_check(p.log_file, &where) != AR_OK) {
+		code = say_unlogged(&r, &where, errf);
+		goto out;
+	}
 	load_config(&o, &p, &r);
 	if (r.error == NULL && o.restore != NULL)
 		run_restore(&o, &p, &r);

@@ -86,10 +86,14 @@ class Links(unittest.TestCase):
         with open(victim, "w", encoding="utf-8") as f:
             f.write("theirs\n")
         os.symlink(victim, self.w.log)
-        self.assertEqual(self.run_once(), 0, self.stderr)
-        self.assertIn("log not written", self.stderr)
+        before = self.w.reg_bytes()
+        # Refused before anything is changed: the result could not be logged.
+        self.assertEqual(self.run_once(), 1, self.stderr)
+        self.assertIn("log: %s is a link the program did not make" % self.w.log, self.stderr)
         with open(victim, encoding="utf-8") as f:
             self.assertEqual(f.read(), "theirs\n")
+        self.assertEqual(self.w.reg_bytes(), before)
+        self.assertFalse(os.path.exists(self.w.backups))
 
     def test_registry_file_that_is_a_link_is_replaced_not_written_through(self):
         # The .reg registry is replaced by rename: a link there is replaced,
