@@ -443,6 +443,10 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 	 * backup, which needs the same ACL). */
 	if (platform_exists(p.backup_dir))
 		(void)platform_private_dir(p.backup_dir, NULL);
+	/* So is the spool (reports and the API's token), whether this run
+	 * reports or not. */
+	if (platform_exists(p.spool_dir))
+		(void)platform_private_dir(p.spool_dir, NULL);
 	/* A log that cannot take the result (a FIFO, a device, a link) stops
 	 * the run before anything is changed. */
 	if (ar_log_check(p.log_file, &where) != AR_OK) {

@@ -126,6 +126,14 @@ class Links(unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(self.w.backups, PROGRAM + "-history.json")))
         self.assertTrue(os.path.exists(os.path.join(self.w.backups, PROGRAM + "-history.lock")))
 
+    def test_spool_is_made_private_again_by_a_run_that_does_not_report(self):
+        # The spool holds the reports and the API's token: a run without a
+        # configuration (nothing to report) closes it again all the same.
+        os.makedirs(self.spool(), 0o755)
+        os.chmod(self.spool(), 0o755)
+        self.assertEqual(self.run_once(), 0, self.stderr)
+        self.assertEqual(self.mode(self.spool()), 0o700)
+
     def test_a_lock_held_where_anyone_can_write_changes_nothing(self):
         # Another user holds a lock file of the history's name in the folder
         # beside the log (writable by others): the history is still used.
