@@ -251,32 +251,35 @@ static ar_status at_open(const char *path, at_path *at, ar_error *err)
 	return st;
 }
 
-ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
-                             ar_error *err)
+/* Closes at's folder; st passed on. */
+static ar_status at_done(at_path *at, ar_status st)
+{
+	platform_dir_close(at->dir);
+	return st;
+}
+
+static ar_status read_path(const char *path, sys_how how, size_t cap, unsigned char **data,
+                           size_t *len, ar_error *err)
 {
 	at_path at;
 	ar_status st = at_open(path, &at, err);
 
 	*data = NULL;
 	*len = 0;
-	if (st == AR_OK)
-		st = platform_dir_read(at.dir, at.name, cap, data, len, err);
-	platform_dir_close(at.dir);
-	return st;
+	return at_done(&at,
+	               st == AR_OK ? read_capped(at.dir, at.name, how, cap, data, len, err) : st);
+}
+
+ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
+                             ar_error *err)
+{
+	return read_path(path, SYS_READ, cap, data, len, err);
 }
 
 ar_status platform_read_own_file(const char *path, size_t cap, unsigned char **data, size_t *len,
                                  ar_error *err)
 {
-	at_path at;
-	ar_status st = at_open(path, &at, err);
-
-	*data = NULL;
-	*len = 0;
-	if (st == AR_OK)
-		st = platform_dir_read_own(at.dir, at.name, cap, data, len, err);
-	platform_dir_close(at.dir);
-	return st;
+	return read_path(path, SYS_READ_OWN, cap, data, len, err);
 }
 
 ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,
@@ -285,10 +288,9 @@ ar_status platform_write_file_atomic(const char *path, const void *data, size_t 
 	at_path at;
 	ar_status st = at_open(path, &at, err);
 
-	if (st == AR_OK)
-		st = platform_dir_write(at.dir, at.name, data, len, private_file, err);
-	platform_dir_close(at.dir);
-	return st;
+	return at_done(
+	        &at, st == AR_OK ? platform_dir_write(at.dir, at.name, data, len, private_file, err)
+	                         : st);
 }
 
 ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
@@ -296,20 +298,17 @@ ar_status platform_append_line(const char *path, const char *line, size_t len, a
 	at_path at;
 	ar_status st = at_open(path, &at, err);
 
-	if (st == AR_OK)
-		st = platform_dir_append(at.dir, at.name, line, len, err);
-	platform_dir_close(at.dir);
-	return st;
+	return at_done(&at,
+	               st == AR_OK ? platform_dir_append(at.dir, at.name, line, len, err) : st);
 }
 
+/* A missing folder or file is fine for these two. */
 ar_status platform_check_file(const char *path, ar_error *err)
 {
 	at_path at;
 	ar_status st = at_open(path, &at, err);
 
-	if (st == AR_OK)
-		st = platform_dir_check(at.dir, at.name, err);
-	platform_dir_close(at.dir);
+	st = at_done(&at, st == AR_OK ? platform_dir_check(at.dir, at.name, err) : st);
 	return st == AR_E_NOT_FOUND ? AR_OK : st;
 }
 
@@ -318,9 +317,7 @@ ar_status platform_remove(const char *path, ar_error *err)
 	at_path at;
 	ar_status st = at_open(path, &at, err);
 
-	if (st == AR_OK)
-		st = platform_dir_remove(at.dir, at.name, err);
-	platform_dir_close(at.dir);
+	st = at_done(&at, st == AR_OK ? platform_dir_remove(at.dir, at.name, err) : st);
 	return st == AR_E_NOT_FOUND ? AR_OK : st;
 }
 
@@ -404,14 +401,7 @@ ar_status platform_dir_lock_wait(platform_dir *d, const char *name, uint64_t dea
 
 ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
 {
-	at_path at;
-	ar_status st = at_open(path, &at, err);
-
-	*out = NULL;
-	if (st == AR_OK)
-		st = platform_dir_lock_try(at.dir, at.name, out, err);
-	platform_dir_close(at.dir);
-	return st;
+	return platform_lock_wait(path, 0, 0, out, err);
 }
 
 ar_status platform_lock_wait(const char *path, uint64_t deadline, unsigned poll_ms,
@@ -421,10 +411,9 @@ ar_status platform_lock_wait(const char *path, uint64_t deadline, unsigned poll_
 	ar_status st = at_open(path, &at, err);
 
 	*out = NULL;
-	if (st == AR_OK)
-		st = platform_dir_lock_wait(at.dir, at.name, deadline, poll_ms, out, err);
-	platform_dir_close(at.dir);
-	return st;
+	return at_done(&at, st == AR_OK ? platform_dir_lock_wait(at.dir, at.name, deadline, poll_ms,
+	                                                         out, err)
+	                                : st);
 }
 
 void platform_lock_release(platform_lock *lock)

@@ -13,7 +13,6 @@
   could lead elsewhere once the folder is swapped: shown by the system
   calls themselves (strace)."""
 
-import json
 import os
 import re
 import shutil
@@ -22,7 +21,7 @@ import subprocess
 import tempfile
 import unittest
 
-from arprog import PROGRAM, Workdir, message, reg_value
+from arprog import PROGRAM, Workdir, message, reg_value, unreachable_config
 
 LIMIT = 10  # seconds: a run waiting on a FIFO never ends by itself
 
@@ -47,12 +46,7 @@ class Fifos(unittest.TestCase):
         return p.returncode
 
     def config(self):
-        path = os.path.join(self.w.dir, "report.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump({"api": {"url": "http://127.0.0.1:9", "user": "u", "password": "p",
-                               "allow_plain_http": True, "timeout_seconds": 1}}, f)
-        os.chmod(path, 0o600)
-        return path
+        return unreachable_config(self.w.dir)
 
     def assert_unchanged(self):
         self.assertEqual(self.w.reg_bytes(), self.before)
@@ -164,12 +158,7 @@ class RelativeToCheckedFolders(unittest.TestCase):
         self.w.cleanup()
 
     def config(self):
-        path = os.path.join(self.w.dir, "report.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump({"api": {"url": "http://127.0.0.1:9", "user": "u", "password": "p",
-                               "allow_plain_http": True, "timeout_seconds": 1}}, f)
-        os.chmod(path, 0o600)
-        return path
+        return unreachable_config(self.w.dir)
 
     def by_name_inside(self, trace):
         """The calls that reach a file inside the folders by its path."""

@@ -9,13 +9,12 @@ lock someone else holds where the history's lock used to be changes
 nothing."""
 
 import fcntl
-import json
 import os
 import shutil
 import stat
 import unittest
 
-from arprog import PROGRAM, Workdir, message, reg_value
+from arprog import PROGRAM, Workdir, message, reg_value, unreachable_config
 
 
 class Links(unittest.TestCase):
@@ -34,15 +33,7 @@ class Links(unittest.TestCase):
         return p.returncode
 
     def config(self):
-        """Reporting to a port where nothing listens: the spool is used, the
-        sending lock taken, nothing sent."""
-        path = os.path.join(self.w.dir, "report.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump({"api": {"url": "http://127.0.0.1:9", "user": "u",
-                               "password": "p", "allow_plain_http": True,
-                               "timeout_seconds": 1}}, f)
-        os.chmod(path, 0o600)
-        return path
+        return unreachable_config(self.w.dir)
 
     def spool(self):
         return os.path.join(self.w.dir, PROGRAM + "-spool")
