@@ -3,7 +3,8 @@
 # deletes every folder under the agent folder but "backup" and "upgrade",
 # and an upgrade resets the ACLs of the whole tree (icacls /reset /t, then
 # read access for Authenticated Users). So backups live in
-# <agent>\backup\<program>, and every run makes that folder private again.
+# <agent>\backup\<program>, and every run makes that folder private again,
+# and the spool beside the log too, whether the run reports or not.
 # Here: an agent folder of its own in the prefix, a backup written by a run
 # started as execd starts it, a simulated uninstall and upgrade, then the
 # old backup restored with reg import and with --restore.
@@ -72,10 +73,14 @@ check "agent uninstall: the backup is still there" test -f "$OLD"
 check "agent uninstall: the rest is gone" test ! -e "$A/active-response" -a ! -e "$A/ossec.conf"
 
 install_agent
+# The spool beside the log, from a run that reported before the upgrade.
+mkdir -p "$A/active-response/$NAME-spool"
 chmod -R a+rX "$A"
 run_as_execd "$DATA/ours_26032_failed.json"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
 	protected_dacl_set "$LC\\backup\\$NAME"
+check "... and the spool's, though the run reports nothing (no configuration)" \
+	protected_dacl_set "$LC\\active-response\\$NAME-spool"
 
 wine_step "reg import the backup from before the upgrade" wine reg import "$(wine_path -w "$OLD")"
 check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"
