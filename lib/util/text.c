@@ -107,7 +107,8 @@ const char *text_shown(char *buf, size_t size, const char *s)
 	if (size == 0)
 		return buf;
 	text_add_echoed(&sb, s, size - 1);
-	snprintf(buf, size, "%s", sb.buf != NULL && !sb.failed ? sb.buf : "?");
+	/* An empty field is shown empty; only no memory shows "?". */
+	snprintf(buf, size, "%s", sb.failed ? "?" : sb.buf != NULL ? sb.buf : "");
 	strbuf_free(&sb);
 	return buf;
 }

@@ -144,6 +144,19 @@ START_TEST(cut_fields_are_escaped_and_cut_whole)
 }
 END_TEST
 
+/* A field quoted in a message, in a buffer of the caller's: cut and
+ * escaped alike; an empty field stays empty. */
+START_TEST(shown_in_a_buffer)
+{
+	char buf[11];
+
+	ck_assert_str_eq(text_shown(buf, sizeof(buf), ""), "");
+	ck_assert_str_eq(text_shown(buf, sizeof(buf), "a\x1b"), "a\\x1b");
+	ck_assert_str_eq(text_shown(buf, sizeof(buf), "abc\xe2\x82\xacxxxxxxxx"),
+	                 "abc" TEXT_CUT_MARK);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("text");
@@ -156,6 +169,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, escaped_for_a_terminal);
 	tcase_add_test(tc, what_is_not_utf8_is_escaped);
 	tcase_add_test(tc, cut_fields_are_escaped_and_cut_whole);
+	tcase_add_test(tc, shown_in_a_buffer);
 	suite_add_tcase(s, tc);
 	return s;
 }
