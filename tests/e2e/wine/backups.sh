@@ -36,7 +36,8 @@ A=$(wine_path -u "$LC")
 [ -n "$A" ] || exit 1
 BK=$A/backup/$NAME
 install_agent() {
-	mkdir -p "$A/active-response/bin" "$A/upgrade" "$A/logs"
+	# The spool beside the log too, as a run that reported leaves it.
+	mkdir -p "$A/active-response/bin" "$A/active-response/$NAME-spool" "$A/upgrade" "$A/logs"
 	cp "$SOURCE_EXE" "$A/active-response/bin/$NAME.exe"
 	echo "<ossec_config/>" >"$A/ossec.conf"
 }
@@ -73,14 +74,12 @@ check "agent uninstall: the backup is still there" test -f "$OLD"
 check "agent uninstall: the rest is gone" test ! -e "$A/active-response" -a ! -e "$A/ossec.conf"
 
 install_agent
-# The spool beside the log, from a run that reported before the upgrade.
-mkdir -p "$A/active-response/$NAME-spool"
 chmod -R a+rX "$A"
 run_as_execd "$DATA/ours_26032_failed.json"
+check "after the upgrade, a run that reports nothing sets the spool's again" \
+	protected_dacl_set "$LC\\active-response\\$NAME-spool"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
 	protected_dacl_set "$LC\\backup\\$NAME"
-check "... and the spool's, though the run reports nothing (no configuration)" \
-	protected_dacl_set "$LC\\active-response\\$NAME-spool"
 
 wine_step "reg import the backup from before the upgrade" wine reg import "$(wine_path -w "$OLD")"
 check "the backup from before the upgrade restores with reg import" test "$(value)" = "REG_DWORD 0x0"
