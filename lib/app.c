@@ -119,6 +119,8 @@ static bool take_value(int argc, char **argv, int *i, const char *name, const ch
 
 static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err)
 {
+	char shown[65];
+
 	memset(o, 0, sizeof(*o));
 	for (int i = 1; i < argc && err->status == AR_OK; i++) {
 		const char *a = argv[i];
@@ -132,7 +134,8 @@ static ar_status parse_options(int argc, char **argv, app_opts *o, ar_error *err
 		         !take_value(argc, argv, &i, "--log-file", &o->log_file, err) &&
 		         !take_value(argc, argv, &i, "--config", &o->config, err) &&
 		         !take_value(argc, argv, &i, "--restore", &o->restore, err))
-			ar_error_set(err, AR_E_INVALID, "unknown option \"%.64s\" (see --help)", a);
+			ar_error_set(err, AR_E_INVALID, "unknown option \"%s\" (see --help)",
+			             text_shown(shown, sizeof(shown), a));
 	}
 	return err->status;
 }
@@ -528,6 +531,16 @@ int app_main(int argc, char **argv, FILE *in, FILE *out, FILE *errf)
 	 * backup, which needs the same ACL). */
 	if (platform_exists(p.backup_dir))
 		(void)platform_private_dir(p.backup_dir, NULL);
+	/* So is the spool (reports and the API's token), whether this run
+	 * reports or not. */
+	if (platform_exists(p.spool_dir))
+		(void)platform_private_dir(p.spool_dir, NULL);
+	/* A log that cannot take the result (a FIFO, a device, a link) stops
+	 * the run before anything is changed. */
+	if (ar_log_check(p.log_file, &where) != AR_OK) {
+		code = say_unlogged(&r, &where, errf);
+		goto out;
+	}
 	load_config(&o, &p, &r);
 	if (r.error == NULL && o.restore != NULL)
 		run_restore(&o, &p, &r);

@@ -28,6 +28,13 @@ char *ar_log_format(const char *program, const char *text, time_t when)
 	return strbuf_take(&sb, NULL);
 }
 
+ar_status ar_log_check(const char *path, ar_error *err)
+{
+	ar_status st = platform_check_file(path, err);
+
+	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "log");
+}
+
 ar_status ar_log_append(const char *path, const char *program, const char *text, ar_error *err)
 {
 	char *line = ar_log_format(program, text, time(NULL));

@@ -102,6 +102,7 @@ static ar_status parse_v4(ar_message *msg, ar_error *err)
 	const cJSON *root = msg->root;
 	const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "parameters");
 	const cJSON *alert, *program;
+	char shown[65];
 
 	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(root, "version")))
 		return ar_error_set(err, AR_E_INVALID, "message: \"version\" must be a number");
@@ -115,8 +116,8 @@ static ar_status parse_v4(ar_message *msg, ar_error *err)
 		msg->command = AR_CMD_DELETE;
 	else
 		return ar_error_set(err, AR_E_INVALID,
-		                    "message: unknown command \"%.64s\" (expected add or delete)",
-		                    msg->command_name);
+		                    "message: unknown command \"%s\" (expected add or delete)",
+		                    text_shown(shown, sizeof(shown), msg->command_name));
 	alert = cJSON_GetObjectItemCaseSensitive(params, "alert");
 	if (!cJSON_IsObject(alert))
 		return ar_error_set(err, AR_E_INVALID,
@@ -245,6 +246,7 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 {
 	const cJSON *ar = cJSON_GetObjectItemCaseSensitive(wazuh, "active_response");
 	const cJSON *extra, *agent;
+	char shown[65];
 	ar_status st;
 
 	if (!cJSON_IsObject(ar))
@@ -259,10 +261,9 @@ static ar_status parse_v5(ar_message *msg, const cJSON *wazuh, ar_error *err)
 	else if (strcmp(msg->command_name, "disable") == 0)
 		msg->command = AR_CMD_DELETE;
 	else
-		return ar_error_set(
-		        err, AR_E_INVALID,
-		        "message: unknown command \"%.64s\" (expected enable or disable)",
-		        msg->command_name);
+		return ar_error_set(err, AR_E_INVALID,
+		                    "message: unknown command \"%s\" (expected enable or disable)",
+		                    text_shown(shown, sizeof(shown), msg->command_name));
 	st = check_active_response(ar, err);
 	if (st != AR_OK)
 		return st;

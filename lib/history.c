@@ -21,6 +21,7 @@ static const char *const kind_names[] = {
 
 struct history {
 	char *path;
+	platform_dir *dir; /* the backups folder, checked once; NULL when missing */
 	platform_lock *lock;
 	history_event events[HISTORY_MAX_EVENTS];
 	size_t count;
@@ -73,29 +74,27 @@ ar_status history_settings_parse(const char *text, size_t len, history_settings 
 #define HISTORY_NAME AR_PROGRAM_NAME "-history.json"
 #define LOCK_NAME    AR_PROGRAM_NAME "-history.lock"
 
-/* Waits for the lock at path, within HISTORY_LOCK_WAIT_MS. */
-static ar_status wait_lock(const char *path, platform_lock **out, ar_error *err)
+/* Waits for the lock name in dir, within HISTORY_LOCK_WAIT_MS. */
+static ar_status wait_lock(platform_dir *dir, const char *name, platform_lock **out, ar_error *err)
 {
 	uint64_t deadline = platform_monotonic_ms() + HISTORY_LOCK_WAIT_MS;
-	ar_status st = platform_lock_wait(path, deadline, LOCK_POLL_MS, out, err);
+	ar_status st = platform_dir_lock_wait(dir, name, deadline, LOCK_POLL_MS, out, err);
 
 	if (st == AR_OK && *out == NULL)
-		st = ar_error_set(err, AR_E_IO, "another run held %s for %u ms", path,
-		                  HISTORY_LOCK_WAIT_MS);
+		st = ar_error_set(err, AR_E_IO, "another run held %s in %s for %u ms", name,
+		                  platform_dir_path(dir), HISTORY_LOCK_WAIT_MS);
 	return st;
 }
 
 /* The backups folder holds the history and its lock: private, so that no
- * one but this program's runs can hold the lock or read the history. */
-static ar_status take_lock(const char *folder, platform_lock **out, ar_error *err)
+ * one but this program's runs can hold the lock or read the history. It is
+ * opened once, checked, and every file in it reached through it. */
+static ar_status take_lock(history *h, const char *folder, ar_error *err)
 {
-	char *path = path_join(folder, LOCK_NAME);
-	ar_status st = path != NULL ? platform_private_dir(folder, err)
-	                            : ar_error_set(err, AR_E_NOMEM, "out of memory");
+	ar_status st = platform_dir_open_private(folder, &h->dir, err);
 
 	if (st == AR_OK)
-		st = wait_lock(path, out, err);
-	free(path);
+		st = wait_lock(h->dir, LOCK_NAME, &h->lock, err);
 	return st;
 }
 
@@ -155,16 +154,16 @@ out:
 	return ok;
 }
 
-/* platform_read_file, or platform_read_own_file where a link may stand. */
-typedef ar_status (*file_reader)(const char *path, size_t cap, unsigned char **data, size_t *len,
-                                 ar_error *err);
+/* platform_dir_read, or platform_dir_read_own where a link may stand. */
+typedef ar_status (*file_reader)(platform_dir *d, const char *name, size_t cap,
+                                 unsigned char **data, size_t *len, ar_error *err);
 
-/* Fills h from the file at path, capped; h is left empty when it cannot. */
-static ar_status read_events(history *h, const char *path, file_reader reader, ar_error *err)
+/* Fills h from the history in dir, capped; h is left empty when it cannot. */
+static ar_status read_events(history *h, platform_dir *dir, file_reader reader, ar_error *err)
 {
 	unsigned char *text = NULL;
 	size_t len = 0;
-	ar_status st = reader(path, HISTORY_FILE_MAX, &text, &len, err);
+	ar_status st = reader(dir, HISTORY_NAME, HISTORY_FILE_MAX, &text, &len, err);
 
 	if (st == AR_OK && !parse_history((const char *)text, len, h, err))
 		st = AR_E_INVALID;
@@ -185,33 +184,34 @@ static void warn(char **warning, const char *path, const char *what, const char 
 static void load(history *h, char **warning)
 {
 	ar_error err = {0};
-	ar_status st = read_events(h, h->path, platform_read_file, &err);
+	ar_status st =
+	        h->dir != NULL ? read_events(h, h->dir, platform_dir_read, &err) : AR_E_NOT_FOUND;
 
 	if (st != AR_OK && st != AR_E_NOT_FOUND)
 		warn(warning, h->path, "ignored and started anew", err.msg);
 }
 
-/* The history of an older version, at old (its lock old_lock): read
- * without following a link, saved in the new place, then removed. Under
- * the old lock, so that a run of that version still going cannot change it
+/* The history of an older version, in the folder old_dir: read without
+ * following a link, saved in the new place, then removed. Under the old
+ * lock, so that a run of that version still going cannot change it
  * meanwhile. */
-static void move_old(history *h, const char *old, const char *old_lock, char **warning)
+static void move_old(history *h, platform_dir *old_dir, const char *old, char **warning)
 {
 	platform_lock *lock = NULL;
 	ar_error err = {0};
-	ar_status st = wait_lock(old_lock, &lock, &err);
+	ar_status st = wait_lock(old_dir, LOCK_NAME, &lock, &err);
 
 	if (st == AR_OK)
-		st = read_events(h, old, platform_read_own_file, &err);
+		st = read_events(h, old_dir, platform_dir_read_own, &err);
 	if (st == AR_OK && (st = history_save(h, &err)) != AR_OK)
 		h->count = 0;
 	if (st != AR_OK)
 		warn(warning, old, "of an older version left where it is (the history starts anew)",
 		     err.msg);
-	else if (platform_remove(old, &err) != AR_OK)
+	else if (platform_dir_remove(old_dir, HISTORY_NAME, &err) != AR_OK)
 		warn(warning, old, "of an older version taken over but not removed", err.msg);
 	if (lock != NULL)
-		(void)platform_remove(old_lock, NULL); /* no run uses it any more */
+		(void)platform_dir_remove(old_dir, LOCK_NAME, NULL); /* no run uses it any more */
 	platform_lock_release(lock);
 }
 
@@ -222,13 +222,14 @@ static bool take_over(history *h, const char *backup_dir, char **warning)
 {
 	char *dir = path_dir(backup_dir);
 	char *old = dir != NULL ? path_join(dir, HISTORY_NAME) : NULL;
-	char *old_lock = dir != NULL ? path_join(dir, LOCK_NAME) : NULL;
-	bool found = old != NULL && old_lock != NULL && !platform_exists(h->path) &&
-	             platform_exists(old);
+	platform_dir *old_dir = NULL;
+	bool found = old != NULL && !platform_dir_has(h->dir, HISTORY_NAME) &&
+	             platform_dir_open(dir, &old_dir, NULL) == AR_OK &&
+	             platform_dir_has(old_dir, HISTORY_NAME);
 
 	if (found)
-		move_old(h, old, old_lock, warning);
-	free(old_lock);
+		move_old(h, old_dir, old, warning);
+	platform_dir_close(old_dir);
 	free(old);
 	free(dir);
 	return found;
@@ -247,7 +248,9 @@ ar_status history_open(const char *backup_dir, bool lock, history **out, char **
 	if (h == NULL || folder == NULL || (h->path = path_join(folder, HISTORY_NAME)) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 	if (st == AR_OK && lock)
-		st = take_lock(folder, &h->lock, err);
+		st = take_lock(h, folder, err);
+	else if (st == AR_OK)
+		(void)platform_dir_open(folder, &h->dir, NULL); /* a look: missing is empty */
 	free(folder);
 	if (st != AR_OK) {
 		history_close(h);
@@ -320,7 +323,8 @@ ar_status history_save(history *h, ar_error *err)
 	strbuf_adds(&sb, "]}\n");
 	if ((text = strbuf_take(&sb, &len)) == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	st = platform_write_file_atomic(h->path, text, len, true, err);
+	st = h->dir != NULL ? platform_dir_write(h->dir, HISTORY_NAME, text, len, true, err)
+	                    : ar_error_set(err, AR_E_NOT_FOUND, "%s is missing", h->path);
 	free(text);
 	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "history");
 }
@@ -330,6 +334,7 @@ void history_close(history *h)
 	if (h == NULL)
 		return;
 	platform_lock_release(h->lock);
+	platform_dir_close(h->dir);
 	free(h->path);
 	free(h);
 }

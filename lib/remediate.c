@@ -26,14 +26,16 @@ static bool reg_value_equal(const reg_value *a, const reg_value *b)
 	       (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
-static char *backup_name(const char *dir, const char *value_name, ar_error *err)
+/* The backup's file name, unique: the value, the time, the process and
+ * random bytes. Caller frees. */
+static char *backup_name(const char *value_name, ar_error *err)
 {
 	unsigned char rnd[4] = {0};
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	strbuf sb = {0};
-	char *name, *path = NULL;
+	char *name;
 
 	/* gmtime keeps names sortable across time zone changes. */
 	tm = *gmtime(&now);
@@ -41,12 +43,9 @@ static char *backup_name(const char *dir, const char *value_name, ar_error *err)
 	(void)platform_random(rnd, sizeof(rnd), NULL);
 	strbuf_addf(&sb, "%s-%s-%lu-%02x%02x%02x%02x.reg", value_name, stamp, platform_pid(),
 	            rnd[0], rnd[1], rnd[2], rnd[3]);
-	if ((name = strbuf_take(&sb, NULL)) != NULL)
-		path = path_join(dir, name);
-	free(name);
-	if (path == NULL)
+	if ((name = strbuf_take(&sb, NULL)) == NULL)
 		ar_error_set(err, AR_E_NOMEM, "out of memory");
-	return path;
+	return name;
 }
 
 /* The backup's bytes: a .reg file in UTF-16LE, as regedit exports, that
@@ -78,6 +77,29 @@ static ar_status backup_bytes(const sca_control *t, const reg_value *state, unsi
 	return st;
 }
 
+/* Writes the backup into the backups folder, checked once and then used
+ * through what was checked; *path receives the file's name, in a form
+ * valid from any folder (the log names it). */
+static ar_status write_in_private_dir(const char *backup_dir, const char *name,
+                                      const unsigned char *bytes, size_t len, char **path,
+                                      ar_error *err)
+{
+	platform_dir *d = NULL;
+	char *joined;
+	ar_status st = platform_dir_open_private(backup_dir, &d, err);
+
+	if (st == AR_OK)
+		st = platform_dir_write(d, name, bytes, len, true, err);
+	platform_dir_close(d);
+	if (st == AR_OK && (joined = path_join(backup_dir, name)) != NULL) {
+		*path = platform_abspath(joined);
+		free(joined);
+	}
+	if (st == AR_OK && *path == NULL)
+		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
+	return st;
+}
+
 /* Writes a .reg file (UTF-16LE, as Windows exports) that restores `state`
  * exactly; *path receives the file's name. */
 static ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
@@ -85,28 +107,20 @@ static ar_status remediate_write_backup(const sca_control *t, const reg_value *s
 {
 	unsigned char *bytes = NULL;
 	size_t len = 0;
+	char *name = NULL;
 	ar_status st;
 
 	*path = NULL;
 	st = backup_bytes(t, state, &bytes, &len, err);
-	if (st == AR_OK)
-		st = platform_private_dir(backup_dir, err);
-	if (st == AR_OK && (*path = backup_name(backup_dir, t->value_name, err)) == NULL)
+	if (st == AR_OK && (name = backup_name(t->value_name, err)) == NULL)
 		st = AR_E_NOMEM;
 	if (st == AR_OK)
-		st = platform_write_file_atomic(*path, bytes, len, true, err);
-	if (st == AR_OK) {
-		/* The log names the backup in a form valid from any folder. */
-		char *abs = platform_abspath(*path);
-		if (abs != NULL) {
-			free(*path);
-			*path = abs;
-		}
-	}
+		st = write_in_private_dir(backup_dir, name, bytes, len, path, err);
 	if (st != AR_OK) {
 		free(*path);
 		*path = NULL;
 	}
+	free(name);
 	free(bytes);
 	return st;
 }

@@ -3,10 +3,12 @@
 #include "sca_match.h"
 #include "util/dword.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 #include "util/utf16.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,13 +53,29 @@ void result_free(ar_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* The whole text, however long: messages quote paths and input. */
+/* What sb holds, as it is echoed (the log, standard error): one line,
+ * whatever the input put into the fields and messages, its controls
+ * escaped, UTF-8. */
+static char *echoed(strbuf *sb)
+{
+	char *text = strbuf_take(sb, NULL);
+	strbuf out = {0};
+
+	if (text == NULL)
+		return NULL;
+	text_add_echoed(&out, text, SIZE_MAX);
+	free(text);
+	return strbuf_take(&out, NULL);
+}
+
+/* The whole text, however long (messages quote paths and input), as it
+ * is echoed. */
 static char *vformat(const char *fmt, va_list ap)
 {
 	strbuf sb = {0};
 
 	strbuf_vaddf(&sb, fmt, ap);
-	return strbuf_take(&sb, NULL);
+	return echoed(&sb);
 }
 
 /* Replaces the text in *slot (r->error or r->reason) and sets the status. */
@@ -379,10 +397,5 @@ char *result_to_text(const ar_result *r)
 		strbuf_addf(&sb, "; %s", r->reason);
 	if (r->error != NULL)
 		strbuf_addf(&sb, "; error: %s", r->error);
-	/* One line, whatever the input put into the messages. */
-	for (size_t i = 0; !sb.failed && i < sb.len; i++) {
-		if ((unsigned char)sb.buf[i] < 0x20 || sb.buf[i] == 0x7F)
-			sb.buf[i] = '?';
-	}
-	return strbuf_take(&sb, NULL);
+	return echoed(&sb);
 }

@@ -178,6 +178,8 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 	char *why = m->reason;
 	size_t n = sizeof(m->reason);
 
+	char shown[33];
+
 	m->control = NULL;
 	why[0] = '\0';
 	if (!f->in_sca_group)
@@ -185,8 +187,9 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 		         "not an SCA finding (4.x: rule.groups has no \"sca\"; 5.x: no check "
 		         "and policy)");
 	else if (f->event_type == NULL || strcmp(f->event_type, "check") != 0)
-		snprintf(why, n, "SCA event is not a check result (type %.32s)",
-		         f->event_type ? f->event_type : "missing");
+		snprintf(why, n, "SCA event is not a check result (type %s)",
+		         text_shown(shown, sizeof(shown),
+		                    f->event_type ? f->event_type : "missing"));
 	else if (id == NULL || !text_is_digits(id, 10))
 		snprintf(why, n, "SCA check id is missing or not a number");
 	else if ((c = control_titled(f->title)) == NULL)
@@ -203,8 +206,8 @@ bool sca_match(const sca_finding *f, sca_match_result *m)
 		snprintf(why, n, "check %s rules do not test %s -> %s -> %lu", id, c->registry_key,
 		         c->value_name, (unsigned long)c->dword);
 	else if (f->result == NULL || strcmp(f->result, "failed") != 0)
-		snprintf(why, n, "check %s result is \"%.32s\", not \"failed\"", id,
-		         f->result ? f->result : "missing");
+		snprintf(why, n, "check %s result is \"%s\", not \"failed\"", id,
+		         text_shown(shown, sizeof(shown), f->result ? f->result : "missing"));
 	else
 		m->control = c;
 	return m->control != NULL;

@@ -46,21 +46,92 @@ ar_status platform_agent_dir(char **out, ar_error *err)
 	return st;
 }
 
-typedef ar_status (*sys_opener)(const char *path, sys_file *f, ar_error *err);
+struct platform_dir {
+	sys_dir d;
+	char *path;
+	bool shared; /* others may put files in it: only the program's own are used */
+};
 
-static ar_status read_capped(sys_opener open_file, const char *path, size_t cap,
+static ar_status dir_open(const char *path, int flags, platform_dir **out, ar_error *err)
+{
+	platform_dir *d = calloc(1, sizeof(*d));
+	ar_status st;
+
+	*out = NULL;
+	if (d == NULL || (d->path = strdup(path)) == NULL) {
+		free(d);
+		return ar_error_set(err, AR_E_NOMEM, "out of memory");
+	}
+	st = sys_dir_open(path, flags, &d->d, err);
+	if (st != AR_OK) {
+		free(d->path);
+		free(d);
+		return st;
+	}
+	if (flags & SYS_DIR_RESTRICT)
+		st = sys_dir_restrict(d->d, path, err);
+	d->shared = sys_dir_shared(d->d);
+	if (st != AR_OK) {
+		platform_dir_close(d);
+		return st;
+	}
+	*out = d;
+	return AR_OK;
+}
+
+ar_status platform_dir_open(const char *path, platform_dir **out, ar_error *err)
+{
+	return dir_open(path, 0, out, err);
+}
+
+ar_status platform_dir_open_private(const char *path, platform_dir **out, ar_error *err)
+{
+	ar_status st = platform_mkdir_p(path, err);
+
+	*out = NULL;
+	return st == AR_OK ? dir_open(path, SYS_DIR_NO_LINK | SYS_DIR_RESTRICT, out, err) : st;
+}
+
+void platform_dir_close(platform_dir *d)
+{
+	if (d == NULL)
+		return;
+	sys_dir_close(d->d);
+	free(d->path);
+	free(d);
+}
+
+const char *platform_dir_path(const platform_dir *d)
+{
+	return d->path;
+}
+
+/* The full path of name in d, for messages (and Windows' calls). */
+static char *full(const platform_dir *d, const char *name, ar_error *err)
+{
+	char *path = path_join(d->path, name);
+
+	if (path == NULL)
+		ar_error_set(err, AR_E_NOMEM, "out of memory");
+	return path;
+}
+
+static ar_status read_capped(platform_dir *d, const char *name, sys_how how, size_t cap,
                              unsigned char **data, size_t *len, ar_error *err)
 {
 	strbuf sb = STRBUF_CAPPED(cap);
 	unsigned char chunk[READ_CHUNK];
 	size_t got = 0;
 	sys_file f;
-	ar_status st = open_file(path, &f, err);
+	char *path = full(d, name, err);
+	ar_status st = path ? sys_open_at(d->d, name, path, how, d->shared, &f, err) : AR_E_NOMEM;
 
 	*data = NULL;
 	*len = 0;
-	if (st != AR_OK)
+	if (st != AR_OK) {
+		free(path);
 		return st;
+	}
 	do {
 		st = sys_read(f, path, chunk, sizeof(chunk), &got, err);
 		if (st == AR_OK)
@@ -73,38 +144,189 @@ static ar_status read_capped(sys_opener open_file, const char *path, size_t cap,
 	else if (st == AR_OK && (*data = (unsigned char *)strbuf_take(&sb, len)) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory reading %s", path);
 	strbuf_free(&sb);
+	free(path);
 	return st;
+}
+
+ar_status platform_dir_read(platform_dir *d, const char *name, size_t cap, unsigned char **data,
+                            size_t *len, ar_error *err)
+{
+	return read_capped(d, name, SYS_READ, cap, data, len, err);
+}
+
+ar_status platform_dir_read_own(platform_dir *d, const char *name, size_t cap, unsigned char **data,
+                                size_t *len, ar_error *err)
+{
+	return read_capped(d, name, SYS_READ_OWN, cap, data, len, err);
+}
+
+ar_status platform_dir_write(platform_dir *d, const char *name, const void *data, size_t len,
+                             bool private_file, ar_error *err)
+{
+	strbuf sb = {0};
+	char *tmp, *tmp_path = NULL, *path = NULL;
+	ar_status st = AR_E_NOMEM;
+
+	/* Beside the file, so that the rename stays on one file system. */
+	strbuf_addf(&sb, "%s.tmp%lu", name, platform_pid());
+	if ((tmp = strbuf_take(&sb, NULL)) != NULL && (tmp_path = full(d, tmp, err)) != NULL &&
+	    (path = full(d, name, err)) != NULL)
+		st = sys_write_new_at(d->d, tmp, tmp_path, data, len, private_file, err);
+	else
+		ar_error_set(err, AR_E_NOMEM, "out of memory");
+	if (st == AR_OK)
+		st = sys_replace_at(d->d, tmp, tmp_path, name, path, err);
+	if (st != AR_OK && tmp_path != NULL && st != AR_E_NOMEM)
+		(void)sys_remove_at(d->d, tmp, tmp_path, NULL);
+	free(path);
+	free(tmp_path);
+	free(tmp);
+	return st;
+}
+
+ar_status platform_dir_append(platform_dir *d, const char *name, const char *line, size_t len,
+                              ar_error *err)
+{
+	char *path = full(d, name, err);
+	ar_status st =
+	        path ? sys_append_at(d->d, name, path, line, len, d->shared, err) : AR_E_NOMEM;
+
+	free(path);
+	return st;
+}
+
+ar_status platform_dir_remove(platform_dir *d, const char *name, ar_error *err)
+{
+	char *path = full(d, name, err);
+	ar_status st = path ? sys_remove_at(d->d, name, path, err) : AR_E_NOMEM;
+
+	free(path);
+	return st;
+}
+
+ar_status platform_dir_check(platform_dir *d, const char *name, ar_error *err)
+{
+	char *path;
+	sys_file f;
+	ar_status st;
+
+	if (!platform_dir_has(d, name))
+		return AR_OK;
+	if ((path = full(d, name, err)) == NULL)
+		return AR_E_NOMEM;
+	st = sys_open_at(d->d, name, path, SYS_CHECK, d->shared, &f, err);
+	if (st == AR_OK)
+		sys_close(f);
+	free(path);
+	return st;
+}
+
+bool platform_dir_has(platform_dir *d, const char *name)
+{
+	char *path = full(d, name, NULL);
+	bool has = path != NULL && sys_exists_at(d->d, name, path);
+
+	free(path);
+	return has;
+}
+
+/* A whole path as its folder, opened, and the name in it. */
+typedef struct at_path {
+	platform_dir *dir;
+	const char *name;
+} at_path;
+
+static ar_status at_open(const char *path, at_path *at, ar_error *err)
+{
+	char *dir = path_dir(path);
+	ar_status st;
+
+	at->dir = NULL;
+	st = dir ? platform_dir_open(dir, &at->dir, err)
+	         : ar_error_set(err, AR_E_NOMEM, "out of memory");
+	at->name = path_base(path);
+	free(dir);
+	if (st != AR_OK && st != AR_E_NOMEM)
+		ar_error_prefix(err, st, "%s", path);
+	return st;
+}
+
+/* Closes at's folder; st passed on. */
+static ar_status at_done(at_path *at, ar_status st)
+{
+	platform_dir_close(at->dir);
+	return st;
+}
+
+static ar_status read_path(const char *path, sys_how how, size_t cap, unsigned char **data,
+                           size_t *len, ar_error *err)
+{
+	at_path at;
+	ar_status st = at_open(path, &at, err);
+
+	*data = NULL;
+	*len = 0;
+	return at_done(&at,
+	               st == AR_OK ? read_capped(at.dir, at.name, how, cap, data, len, err) : st);
 }
 
 ar_status platform_read_file(const char *path, size_t cap, unsigned char **data, size_t *len,
                              ar_error *err)
 {
-	return read_capped(sys_open_read, path, cap, data, len, err);
+	return read_path(path, SYS_READ, cap, data, len, err);
 }
 
 ar_status platform_read_own_file(const char *path, size_t cap, unsigned char **data, size_t *len,
                                  ar_error *err)
 {
-	return read_capped(sys_open_read_own, path, cap, data, len, err);
+	return read_path(path, SYS_READ_OWN, cap, data, len, err);
 }
 
 ar_status platform_write_file_atomic(const char *path, const void *data, size_t len,
                                      bool private_file, ar_error *err)
 {
-	strbuf sb = {0};
-	char *tmp;
-	ar_status st;
+	at_path at;
+	ar_status st = at_open(path, &at, err);
 
-	/* Beside the file, so that the rename stays on one file system. */
-	strbuf_addf(&sb, "%s.tmp%lu", path, platform_pid());
-	if ((tmp = strbuf_take(&sb, NULL)) == NULL)
-		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	st = sys_write_new(tmp, path, data, len, private_file, err);
-	if (st == AR_OK)
-		st = sys_replace(tmp, path, err);
-	if (st != AR_OK)
-		(void)platform_remove(tmp, NULL);
-	free(tmp);
+	return at_done(
+	        &at, st == AR_OK ? platform_dir_write(at.dir, at.name, data, len, private_file, err)
+	                         : st);
+}
+
+ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
+{
+	at_path at;
+	ar_status st = at_open(path, &at, err);
+
+	return at_done(&at,
+	               st == AR_OK ? platform_dir_append(at.dir, at.name, line, len, err) : st);
+}
+
+/* A missing folder or file is fine for these two. */
+ar_status platform_check_file(const char *path, ar_error *err)
+{
+	at_path at;
+	ar_status st = at_open(path, &at, err);
+
+	st = at_done(&at, st == AR_OK ? platform_dir_check(at.dir, at.name, err) : st);
+	return st == AR_E_NOT_FOUND ? AR_OK : st;
+}
+
+ar_status platform_remove(const char *path, ar_error *err)
+{
+	at_path at;
+	ar_status st = at_open(path, &at, err);
+
+	st = at_done(&at, st == AR_OK ? platform_dir_remove(at.dir, at.name, err) : st);
+	return st == AR_E_NOT_FOUND ? AR_OK : st;
+}
+
+ar_status platform_private_dir(const char *path, ar_error *err)
+{
+	platform_dir *d = NULL;
+	ar_status st = platform_dir_open_private(path, &d, err);
+
+	platform_dir_close(d);
 	return st;
 }
 
@@ -140,16 +362,22 @@ struct platform_lock {
 	sys_file f;
 };
 
-ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
+ar_status platform_dir_lock_try(platform_dir *d, const char *name, platform_lock **out,
+                                ar_error *err)
 {
 	bool held = false;
 	sys_file f;
-	ar_status st = sys_open_lock(path, &f, err);
+	char *path = full(d, name, err);
+	ar_status st =
+	        path ? sys_open_at(d->d, name, path, SYS_LOCK, d->shared, &f, err) : AR_E_NOMEM;
 
 	*out = NULL;
-	if (st != AR_OK)
+	if (st != AR_OK) {
+		free(path);
 		return st;
+	}
 	st = sys_lock_nowait(f, path, &held, err);
+	free(path);
 	if (st == AR_OK && held && (*out = malloc(sizeof(**out))) == NULL)
 		st = ar_error_set(err, AR_E_NOMEM, "out of memory");
 	if (*out == NULL) {
@@ -160,15 +388,32 @@ ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err
 	return AR_OK;
 }
 
-ar_status platform_lock_wait(const char *path, uint64_t deadline, unsigned poll_ms,
-                             platform_lock **out, ar_error *err)
+ar_status platform_dir_lock_wait(platform_dir *d, const char *name, uint64_t deadline,
+                                 unsigned poll_ms, platform_lock **out, ar_error *err)
 {
 	ar_status st;
 
-	while ((st = platform_lock_try(path, out, err)) == AR_OK && *out == NULL &&
+	while ((st = platform_dir_lock_try(d, name, out, err)) == AR_OK && *out == NULL &&
 	       platform_monotonic_ms() + poll_ms < deadline)
 		platform_sleep_ms(poll_ms);
 	return st;
+}
+
+ar_status platform_lock_try(const char *path, platform_lock **out, ar_error *err)
+{
+	return platform_lock_wait(path, 0, 0, out, err);
+}
+
+ar_status platform_lock_wait(const char *path, uint64_t deadline, unsigned poll_ms,
+                             platform_lock **out, ar_error *err)
+{
+	at_path at;
+	ar_status st = at_open(path, &at, err);
+
+	*out = NULL;
+	return at_done(&at, st == AR_OK ? platform_dir_lock_wait(at.dir, at.name, deadline, poll_ms,
+	                                                         out, err)
+	                                : st);
 }
 
 void platform_lock_release(platform_lock *lock)
@@ -208,11 +453,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, size_t *count,
+ar_status platform_dir_list(platform_dir *d, const char *suffix, char ***names, size_t *count,
                             ar_error *err)
 {
-	listing l = {.dir = dir, .suffix = suffix};
-	ar_status st = sys_list(dir, keep_name, &l, err);
+	listing l = {.dir = d->path, .suffix = suffix};
+	ar_status st = sys_list(d->d, d->path, keep_name, &l, err);
 	size_t n = l.names.len / sizeof(char *);
 
 	*names = NULL;
@@ -226,6 +471,20 @@ ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, 
 	*names = (char **)l.names.buf;
 	*count = n;
 	return AR_OK;
+}
+
+ar_status platform_list_dir(const char *dir, const char *suffix, char ***names, size_t *count,
+                            ar_error *err)
+{
+	platform_dir *d = NULL;
+	ar_status st = platform_dir_open(dir, &d, err);
+
+	*names = NULL;
+	*count = 0;
+	if (st == AR_OK)
+		st = platform_dir_list(d, suffix, names, count, err);
+	platform_dir_close(d);
+	return st;
 }
 
 void platform_free_list(char **names, size_t count)

@@ -79,59 +79,120 @@ ar_status sys_exe_path(char **out, ar_error *err)
 	return *out ? AR_OK : ar_error_set(err, AR_E_NOMEM, "out of memory");
 }
 
-/* An open refused by O_NOFOLLOW says so in words: a link is where a file
- * of the program's own should be. */
-static ar_status open_error(ar_error *err, const char *what, const char *path, int e)
+/* An open refused by O_NOFOLLOW (or one that would have waited, ENXIO: a
+ * FIFO with no reader) says so in words, from what is at name. */
+static ar_status open_error(ar_error *err, int dfd, const char *name, const char *what,
+                            const char *path, int e)
 {
 	struct stat sb;
+	bool there = fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 
-	if ((e == ELOOP || e == ENOTDIR) && lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+	if ((e == ELOOP || e == ENOTDIR) && there && S_ISLNK(sb.st_mode))
 		return ar_error_set(err, AR_E_ACCESS,
 		                    "%s is a link the program did not make: not followed", path);
+	if (there && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode) && !S_ISLNK(sb.st_mode))
+		return ar_error_set(err, AR_E_ACCESS, "%s is not a regular file: not opened", path);
 	return ar_error_set(err, errno_status(e), "cannot %s %s: %s", what, path, strerror(e));
 }
 
-static ar_status open_fd(const char *path, int flags, sys_file *f, ar_error *err)
+ar_status sys_dir_open(const char *path, int flags, sys_dir *d, ar_error *err)
 {
-	int fd = open(path, flags | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	                            ((flags & SYS_DIR_NO_LINK) ? O_NOFOLLOW : 0));
 
-	*f = fd;
-	return fd < 0 ? open_error(err, "open", path, errno) : AR_OK;
+	*d = fd;
+	return fd < 0 ? open_error(err, AT_FDCWD, path, "open folder", path, errno) : AR_OK;
 }
 
-ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
-{
-	return open_fd(path, O_RDONLY, f, err);
-}
-
-/* Judged through the descriptor just opened, so it is the file that is
- * read. */
-ar_status sys_open_read_own(const char *path, sys_file *f, ar_error *err)
+/* Judged and changed through the descriptor of the folder itself: a
+ * folder someone else owns (who could open it again) is refused. */
+ar_status sys_dir_restrict(sys_dir d, const char *path, ar_error *err)
 {
 	struct stat sb;
-	ar_status st = open_fd(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, f, err);
 
-	if (st != AR_OK)
-		return st;
-	if (fstat((int)*f, &sb) != 0)
-		st = ar_error_set(err, errno_status(errno), "cannot inspect %s: %s", path,
-		                  strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		st = ar_error_set(err, AR_E_ACCESS, "%s is not a regular file: not read", path);
-	else if (sb.st_uid != geteuid() || (sb.st_mode & 022) != 0)
-		st = ar_error_set(err, AR_E_ACCESS,
-		                  "%s is not the program's own (uid %lu, mode %04o): not read",
-		                  path, (unsigned long)sb.st_uid, (unsigned)(sb.st_mode & 07777));
-	if (st != AR_OK) {
-		close((int)*f);
-		*f = -1;
-	}
-	return st;
+	if (fstat((int)d, &sb) != 0)
+		return ar_error_set(err, errno_status(errno), "cannot inspect %s: %s", path,
+		                    strerror(errno));
+	if (sb.st_uid != geteuid())
+		return ar_error_set(err, AR_E_ACCESS,
+		                    "%s is owned by another user (uid %lu): refused", path,
+		                    (unsigned long)sb.st_uid);
+	/* Already owner-only: nothing to write (this runs at every start). */
+	if ((sb.st_mode & 07777) != 0700 && fchmod((int)d, 0700) != 0)
+		return ar_error_set(err, errno_status(errno), "cannot restrict %s: %s", path,
+		                    strerror(errno));
+	return AR_OK;
 }
 
-ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
+bool sys_dir_shared(sys_dir d)
 {
-	return open_fd(path, O_RDWR | O_CREAT | O_NOFOLLOW, f, err);
+	struct stat sb;
+
+	if (fstat((int)d, &sb) != 0)
+		return true;
+	return (sb.st_mode & 022) != 0 || (sb.st_uid != geteuid() && (sb.st_mode & 0200) != 0);
+}
+
+void sys_dir_close(sys_dir d)
+{
+	(void)close((int)d);
+}
+
+/* What a file opened must be: a regular file, and in a shared folder (or
+ * for SYS_READ_OWN) one of this user's; SYS_READ_OWN also one no one else
+ * can write. */
+static ar_status judge_open(int fd, const char *path, sys_how how, bool own_only, ar_error *err)
+{
+	struct stat sb;
+
+	if (fstat(fd, &sb) != 0)
+		return ar_error_set(err, errno_status(errno), "cannot inspect %s: %s", path,
+		                    strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return ar_error_set(err, AR_E_ACCESS, "%s is not a regular file: not %s", path,
+		                    how == SYS_READ || how == SYS_READ_OWN ? "read" : "used");
+	if ((own_only || how == SYS_READ_OWN) &&
+	    (sb.st_uid != geteuid() || (how == SYS_READ_OWN && (sb.st_mode & 022) != 0)))
+		return ar_error_set(err, AR_E_ACCESS,
+		                    "%s is not the program's own (uid %lu, mode %04o): not %s",
+		                    path, (unsigned long)sb.st_uid, (unsigned)(sb.st_mode & 07777),
+		                    how == SYS_READ || how == SYS_READ_OWN ? "read" : "used");
+	/* Judged: from here reads and writes wait as they normally do. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+		return ar_error_set(err, AR_E_IO, "cannot use %s: %s", path, strerror(errno));
+	return AR_OK;
+}
+
+/* Never waits in the open (O_NONBLOCK: a FIFO, a device), then judged
+ * through the descriptor just opened, so it is the file that is used. */
+static ar_status open_judged(int dfd, const char *name, const char *path, int flags, mode_t mode,
+                             sys_how how, bool own_only, int *out, ar_error *err)
+{
+	int fd = openat(dfd, name, flags | O_NONBLOCK | O_CLOEXEC, mode);
+	ar_status st;
+
+	*out = -1;
+	if (fd < 0)
+		return open_error(err, dfd, name, "open", path, errno);
+	if ((st = judge_open(fd, path, how, own_only, err)) != AR_OK) {
+		close(fd);
+		return st;
+	}
+	*out = fd;
+	return AR_OK;
+}
+
+ar_status sys_open_at(sys_dir d, const char *name, const char *path, sys_how how, bool own_only,
+                      sys_file *f, ar_error *err)
+{
+	int flags = how == SYS_READ   ? O_RDONLY
+	            : how == SYS_LOCK ? O_RDWR | O_CREAT | O_NOFOLLOW
+	                              : O_RDONLY | O_NOFOLLOW;
+	int fd;
+	ar_status st = open_judged((int)d, name, path, flags, 0600, how, own_only, &fd, err);
+
+	*f = fd;
+	return st;
 }
 
 ar_status sys_read(sys_file f, const char *path, void *buf, size_t cap, size_t *got, ar_error *err)
@@ -193,44 +254,33 @@ static ar_status write_all(int fd, const void *data, size_t len, size_t *done)
 	return st;
 }
 
-ar_status sys_write_new(const char *tmp, const char *like, const void *data, size_t len,
-                        bool private_file, ar_error *err)
+ar_status sys_write_new_at(sys_dir d, const char *name, const char *path, const void *data,
+                           size_t len, bool private_file, ar_error *err)
 {
+	/* The program's modes, whatever the file it replaces had. */
 	mode_t mode = private_file ? 0600 : 0644;
-	struct stat old;
-	int fd;
+	int fd = openat((int)d, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	ar_status st = AR_OK;
 
-	/* A file being replaced keeps its permissions. */
-	if (!private_file && lstat(like, &old) == 0 && S_ISREG(old.st_mode))
-		mode = old.st_mode & 07777;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
-		return ar_error_set(err, errno_status(errno), "cannot create %s: %s", tmp,
-		                    strerror(errno));
+		return open_error(err, (int)d, name, "create", path, errno);
 	if (fchmod(fd, mode) != 0 || write_all(fd, data, len, NULL) != AR_OK || fsync(fd) != 0)
-		st = ar_error_set(err, errno_status(errno), "cannot write %s: %s", tmp,
+		st = ar_error_set(err, errno_status(errno), "cannot write %s: %s", path,
 		                  strerror(errno));
 	if (close(fd) != 0 && st == AR_OK)
-		st = ar_error_set(err, AR_E_IO, "cannot write %s: %s", tmp, strerror(errno));
+		st = ar_error_set(err, AR_E_IO, "cannot write %s: %s", path, strerror(errno));
 	return st;
 }
 
-ar_status sys_replace(const char *from, const char *to, ar_error *err)
+ar_status sys_replace_at(sys_dir d, const char *from, const char *from_path, const char *to,
+                         const char *to_path, ar_error *err)
 {
-	char *dir;
-	int dfd;
-
-	if (rename(from, to) != 0)
-		return ar_error_set(err, errno_status(errno), "cannot replace %s: %s", to,
+	(void)from_path;
+	if (renameat((int)d, from, (int)d, to) != 0)
+		return ar_error_set(err, errno_status(errno), "cannot replace %s: %s", to_path,
 		                    strerror(errno));
 	/* The rename itself must survive a crash too. */
-	if ((dir = path_dir(to)) != NULL &&
-	    (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
+	(void)fsync((int)d);
 	return AR_OK;
 }
 
@@ -244,14 +294,17 @@ static void undo_partial_append(int fd, size_t done)
 		(void)ftruncate(fd, end - (off_t)done);
 }
 
-ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
+ar_status sys_append_at(sys_dir d, const char *name, const char *path, const char *line, size_t len,
+                        bool own_only, ar_error *err)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+	int fd;
 	size_t done = 0;
-	ar_status st = AR_OK;
+	/* A log the agent's group may read, as the agent's own. */
+	ar_status st = open_judged((int)d, name, path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW,
+	                           0640, SYS_LOCK, own_only, &fd, err);
 
-	if (fd < 0)
-		return open_error(err, "open", path, errno);
+	if (st != AR_OK)
+		return st;
 	if (write_all(fd, line, len, &done) != AR_OK) {
 		int e = errno;
 		undo_partial_append(fd, done);
@@ -271,57 +324,44 @@ ar_status sys_mkdir(const char *path, ar_error *err)
 	return AR_OK;
 }
 
-/* Judged and changed through one descriptor of the folder itself, never
- * through a link: a link's target, or a folder someone else owns (who
- * could open it again), is refused. */
-ar_status platform_private_dir(const char *path, ar_error *err)
-{
-	ar_status st = platform_mkdir_p(path, err);
-	struct stat sb;
-	int fd;
-
-	if (st != AR_OK)
-		return st;
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return open_error(err, "open folder", path, errno);
-	if (fstat(fd, &sb) != 0)
-		st = ar_error_set(err, errno_status(errno), "cannot inspect %s: %s", path,
-		                  strerror(errno));
-	else if (sb.st_uid != geteuid())
-		st = ar_error_set(err, AR_E_ACCESS,
-		                  "%s is owned by another user (uid %lu): refused", path,
-		                  (unsigned long)sb.st_uid);
-	/* Already owner-only: nothing to write (this runs at every start). */
-	else if ((sb.st_mode & 07777) != 0700 && fchmod(fd, 0700) != 0)
-		st = ar_error_set(err, errno_status(errno), "cannot restrict %s: %s", path,
-		                  strerror(errno));
-	close(fd);
-	return st;
-}
-
 bool platform_exists(const char *path)
 {
 	struct stat sb;
 	return lstat(path, &sb) == 0;
 }
 
-ar_status platform_remove(const char *path, ar_error *err)
+ar_status sys_remove_at(sys_dir d, const char *name, const char *path, ar_error *err)
 {
-	if (unlink(path) != 0 && errno != ENOENT)
+	if (unlinkat((int)d, name, 0) != 0 && errno != ENOENT)
 		return ar_error_set(err, errno_status(errno), "cannot remove %s: %s", path,
 		                    strerror(errno));
 	return AR_OK;
 }
 
-ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err)
+bool sys_exists_at(sys_dir d, const char *name, const char *path)
 {
-	DIR *d = opendir(dir);
+	struct stat sb;
+
+	(void)path;
+	return fstatat((int)d, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+ar_status sys_list(sys_dir dir, const char *path, sys_each_name each, void *ctx, ar_error *err)
+{
+	/* A descriptor of its own: closedir closes it. */
+	int fd = dup((int)dir);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 	ar_status st = AR_OK;
 
-	if (d == NULL)
-		return ar_error_set(err, errno_status(errno), "cannot list %s: %s", dir,
-		                    strerror(errno));
+	if (d == NULL) {
+		int e0 = errno;
+		if (fd >= 0)
+			close(fd);
+		return ar_error_set(err, errno_status(e0), "cannot list %s: %s", path,
+		                    strerror(e0));
+	}
+	rewinddir(d);
 	while (st == AR_OK && (e = readdir(d)) != NULL) {
 		if (e->d_type != DT_DIR)
 			st = each(ctx, e->d_name, err);

@@ -140,30 +140,49 @@ static ar_status open_shared(const char *path, DWORD access, DWORD disposition, 
 	return no_links ? refuse_reparse_point(h, path, err) : AR_OK;
 }
 
-static ar_status open_sys(const char *path, DWORD access, DWORD disposition, DWORD flags,
-                          sys_file *f, ar_error *err)
+/* Only a file on disk, not a folder, is a file the program uses: never a
+ * pipe, a console or another device, whose reads and writes may wait. */
+static ar_status refuse_not_regular(HANDLE *h, const char *path, ar_error *err)
 {
-	HANDLE h;
-	ar_status st = open_shared(path, access, disposition, flags, &h, err);
+	BY_HANDLE_FILE_INFORMATION info;
 
+	if (GetFileType(*h) == FILE_TYPE_DISK && GetFileInformationByHandle(*h, &info) &&
+	    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+		return AR_OK;
+	CloseHandle(*h);
+	*h = INVALID_HANDLE_VALUE;
+	return ar_error_set(err, AR_E_ACCESS, "%s is not a regular file: not used", path);
+}
+
+/* open_shared, and only a regular file. */
+static ar_status open_regular(const char *path, DWORD access, DWORD disposition, DWORD flags,
+                              HANDLE *h, ar_error *err)
+{
+	ar_status st = open_shared(path, access, disposition, flags, h, err);
+
+	return st == AR_OK ? refuse_not_regular(h, path, err) : st;
+}
+
+/* On Windows a file in a folder is opened by its full name (path): the
+ * folder d is held open meanwhile without FILE_SHARE_DELETE, so it cannot
+ * be renamed, removed or replaced (platform_sys.h). No folder here is
+ * judged shared (an ACL would say; the agent's folders allow only
+ * Administrators and SYSTEM to write). */
+ar_status sys_open_at(sys_dir d, const char *name, const char *path, sys_how how, bool own_only,
+                      sys_file *f, ar_error *err)
+{
+	DWORD access = how == SYS_LOCK ? GENERIC_READ | GENERIC_WRITE : GENERIC_READ;
+	DWORD disposition = how == SYS_LOCK ? OPEN_ALWAYS : OPEN_EXISTING;
+	DWORD flags = how == SYS_READ ? 0 : FILE_FLAG_OPEN_REPARSE_POINT;
+	HANDLE h;
+	ar_status st;
+
+	(void)d;
+	(void)name;
+	(void)own_only;
+	st = open_regular(path, access, disposition, flags, &h, err);
 	*f = (sys_file)h;
 	return st;
-}
-
-ar_status sys_open_read(const char *path, sys_file *f, ar_error *err)
-{
-	return open_sys(path, GENERIC_READ, OPEN_EXISTING, 0, f, err);
-}
-
-ar_status sys_open_read_own(const char *path, sys_file *f, ar_error *err)
-{
-	return open_sys(path, GENERIC_READ, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, f, err);
-}
-
-ar_status sys_open_lock(const char *path, sys_file *f, ar_error *err)
-{
-	return open_sys(path, GENERIC_READ | GENERIC_WRITE, OPEN_ALWAYS,
-	                FILE_FLAG_OPEN_REPARSE_POINT, f, err);
 }
 
 ar_status sys_read(sys_file f, const char *path, void *buf, size_t cap, size_t *got, ar_error *err)
@@ -215,31 +234,32 @@ static void free_attributes(SECURITY_ATTRIBUTES *sa)
 		LocalFree(sa->lpSecurityDescriptor);
 }
 
-ar_status sys_write_new(const char *tmp, const char *like, const void *data, size_t len,
-                        bool private_file, ar_error *err)
+ar_status sys_write_new_at(sys_dir d, const char *name, const char *path, const void *data,
+                           size_t len, bool private_file, ar_error *err)
 {
-	/* Not private: the file takes the ACL its folder passes on, as the one
-	 * it replaces did. */
-	wchar_t *w = win32_to_wide(tmp);
+	/* Not private: the file takes the ACL its folder passes on, never the
+	 * one of the file it replaces. */
+	wchar_t *w = win32_to_wide(path);
 	SECURITY_ATTRIBUTES buf = {0};
 	SECURITY_ATTRIBUTES *sa = private_file ? private_attributes(&buf) : NULL;
 	HANDLE h;
 	DWORD put = 0;
 	ar_status st = AR_OK;
 
-	(void)like;
+	(void)d;
+	(void)name;
 	if (w == NULL) {
 		st = ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 		goto out;
 	}
 	h = CreateFileW(w, GENERIC_WRITE, 0, sa, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
-		st = last_error(err, "cannot create", tmp);
+		st = last_error(err, "cannot create", path);
 		goto out;
 	}
 	if ((len > 0 && (!WriteFile(h, data, (DWORD)len, &put, NULL) || put != len)) ||
 	    !FlushFileBuffers(h))
-		st = last_error(err, "cannot write", tmp);
+		st = last_error(err, "cannot write", path);
 	CloseHandle(h);
 out:
 	free_attributes(sa);
@@ -247,29 +267,37 @@ out:
 	return st;
 }
 
-ar_status sys_replace(const char *from, const char *to, ar_error *err)
+ar_status sys_replace_at(sys_dir d, const char *from, const char *from_path, const char *to,
+                         const char *to_path, ar_error *err)
 {
-	wchar_t *wfrom = win32_to_wide(from), *wto = win32_to_wide(to);
+	wchar_t *wfrom = win32_to_wide(from_path), *wto = win32_to_wide(to_path);
 	ar_status st = AR_OK;
 
+	(void)d;
+	(void)from;
+	(void)to;
 	if (wfrom == NULL || wto == NULL)
 		st = ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 	else if (!MoveFileExW(wfrom, wto, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-		st = last_error(err, "cannot replace", to);
+		st = last_error(err, "cannot replace", to_path);
 	free(wfrom);
 	free(wto);
 	return st;
 }
 
-ar_status platform_append_line(const char *path, const char *line, size_t len, ar_error *err)
+ar_status sys_append_at(sys_dir d, const char *name, const char *path, const char *line, size_t len,
+                        bool own_only, ar_error *err)
 {
 	HANDLE h;
 	DWORD put = 0;
 	/* FILE_APPEND_DATA alone makes every write land at the end, as
 	 * O_APPEND does, even with the agent reading the file. */
-	ar_status st = open_shared(path, FILE_APPEND_DATA, OPEN_ALWAYS,
-	                           FILE_FLAG_OPEN_REPARSE_POINT, &h, err);
+	ar_status st = open_regular(path, FILE_APPEND_DATA, OPEN_ALWAYS,
+	                            FILE_FLAG_OPEN_REPARSE_POINT, &h, err);
 
+	(void)d;
+	(void)name;
+	(void)own_only;
 	if (st != AR_OK)
 		return st;
 	if (!WriteFile(h, line, (DWORD)len, &put, NULL) || put != len)
@@ -297,38 +325,53 @@ ar_status sys_mkdir(const char *path, ar_error *err)
 	return st;
 }
 
-/* The folder itself, never what a link or junction there points at. */
-static ar_status open_dir_no_links(const char *path, HANDLE *h, ar_error *err)
+/* Held open without FILE_SHARE_DELETE: while the program uses the
+ * folder, no one can rename it, remove it or put something else in its
+ * place. With SYS_DIR_NO_LINK the folder itself, never what a link or
+ * junction there points at. */
+ar_status sys_dir_open(const char *path, int flags, sys_dir *d, ar_error *err)
 {
+	wchar_t *w = win32_to_wide(path);
+	DWORD access = FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | READ_CONTROL |
+	               ((flags & SYS_DIR_RESTRICT) ? WRITE_DAC : 0);
+	DWORD how = FILE_FLAG_BACKUP_SEMANTICS |
+	            ((flags & SYS_DIR_NO_LINK) ? FILE_FLAG_OPEN_REPARSE_POINT : 0);
 	BY_HANDLE_FILE_INFORMATION info;
-	ar_status st =
-	        open_shared(path, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES, OPEN_EXISTING,
-	                    FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, h, err);
+	HANDLE h = INVALID_HANDLE_VALUE;
+	ar_status st = w == NULL ? ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8")
+	               : (flags & SYS_DIR_NO_LINK) ? refuse_named_reparse_point(w, path, err)
+	                                           : AR_OK;
 
-	if (st == AR_OK && GetFileInformationByHandle(*h, &info) &&
-	    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
-		CloseHandle(*h);
-		*h = INVALID_HANDLE_VALUE;
-		st = ar_error_set(err, AR_E_IO, "%s is not a folder", path);
+	*d = (sys_dir)INVALID_HANDLE_VALUE;
+	if (st == AR_OK) {
+		h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+		                how, NULL);
+		if (h == INVALID_HANDLE_VALUE)
+			st = last_error(err, "cannot open folder", path);
 	}
+	free(w);
+	if (st == AR_OK && (flags & SYS_DIR_NO_LINK))
+		st = refuse_reparse_point(&h, path, err);
+	if (st == AR_OK && (!GetFileInformationByHandle(h, &info) ||
+	                    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))) {
+		CloseHandle(h);
+		st = ar_error_set(err, AR_E_NOT_FOUND, "%s is not a folder", path);
+	}
+	if (st == AR_OK)
+		*d = (sys_dir)h;
 	return st;
 }
 
-/* The ACL is set through a handle of the folder itself (opened without
+/* The ACL is set through the handle of the folder itself (opened without
  * following a link), not by name, which would follow a junction. */
-ar_status platform_private_dir(const char *path, ar_error *err)
+ar_status sys_dir_restrict(sys_dir d, const char *path, ar_error *err)
 {
 	PSECURITY_DESCRIPTOR sd = NULL;
 	PACL dacl = NULL;
 	BOOL present = FALSE, defaulted = FALSE;
-	HANDLE h = INVALID_HANDLE_VALUE;
 	DWORD rc;
-	ar_status st = platform_mkdir_p(path, err);
+	ar_status st = AR_OK;
 
-	if (st == AR_OK)
-		st = open_dir_no_links(path, &h, err);
-	if (st != AR_OK)
-		return st;
 	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PRIVATE_SDDL, SDDL_REVISION_1,
 	                                                          &sd, NULL) ||
 	    !GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
@@ -337,7 +380,7 @@ ar_status platform_private_dir(const char *path, ar_error *err)
 	}
 	/* Protected: nothing inherited from the agent's folder; Windows passes
 	 * the inheritable entries on to the files inside. */
-	rc = SetSecurityInfo(h, SE_FILE_OBJECT,
+	rc = SetSecurityInfo((HANDLE)d, SE_FILE_OBJECT,
 	                     DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, NULL,
 	                     NULL, dacl, NULL);
 	if (rc != ERROR_SUCCESS) {
@@ -346,8 +389,18 @@ ar_status platform_private_dir(const char *path, ar_error *err)
 	}
 out:
 	LocalFree(sd);
-	CloseHandle(h);
 	return st;
+}
+
+bool sys_dir_shared(sys_dir d)
+{
+	(void)d;
+	return false;
+}
+
+void sys_dir_close(sys_dir d)
+{
+	CloseHandle((HANDLE)d);
 }
 
 bool platform_exists(const char *path)
@@ -358,11 +411,20 @@ bool platform_exists(const char *path)
 	return a != INVALID_FILE_ATTRIBUTES;
 }
 
-ar_status platform_remove(const char *path, ar_error *err)
+bool sys_exists_at(sys_dir d, const char *name, const char *path)
+{
+	(void)d;
+	(void)name;
+	return platform_exists(path);
+}
+
+ar_status sys_remove_at(sys_dir d, const char *name, const char *path, ar_error *err)
 {
 	wchar_t *w = win32_to_wide(path);
 	ar_status st = AR_OK;
 
+	(void)d;
+	(void)name;
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");
 	if (!DeleteFileW(w) && GetLastError() != ERROR_FILE_NOT_FOUND)
@@ -371,7 +433,7 @@ ar_status platform_remove(const char *path, ar_error *err)
 	return st;
 }
 
-ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err)
+ar_status sys_list(sys_dir d, const char *dir, sys_each_name each, void *ctx, ar_error *err)
 {
 	char *pattern = path_join(dir, "*");
 	wchar_t *w = pattern ? win32_to_wide(pattern) : NULL;
@@ -379,6 +441,7 @@ ar_status sys_list(const char *dir, sys_each_name each, void *ctx, ar_error *err
 	HANDLE h;
 	ar_status st = AR_OK;
 
+	(void)d;
 	free(pattern);
 	if (w == NULL)
 		return ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8");

@@ -3,6 +3,7 @@
 #include "platform/platform.h"
 #include "util/json_strict.h"
 #include "util/secret.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,13 +49,15 @@ ar_status config_check_keys(const cJSON *obj, const char *where, const char *con
                             ar_error *err)
 {
 	const cJSON *it;
+	char shown[65];
+
 	cJSON_ArrayForEach (it, obj) {
 		bool known = false;
 		for (size_t i = 0; allowed[i] != NULL && !known; i++)
 			known = strcmp(it->string, allowed[i]) == 0;
 		if (!known)
-			return ar_error_set(err, AR_E_INVALID, "unknown key %s%.64s", where,
-			                    it->string);
+			return ar_error_set(err, AR_E_INVALID, "unknown key %s%s", where,
+			                    text_shown(shown, sizeof(shown), it->string));
 	}
 	return AR_OK;
 }

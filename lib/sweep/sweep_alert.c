@@ -12,6 +12,7 @@
 #include "ar_message.h"
 #include "util/json_strict.h"
 #include "util/strbuf.h"
+#include "util/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,7 +256,7 @@ bool sweep_alert_is_ours(const cJSON *alert, const char *command, sca_match_resu
 	m->control = NULL;
 	snprintf(m->reason, sizeof(m->reason), "out of memory");
 	if (text != NULL && ar_message_parse(text, strlen(text), &msg, &err) != AR_OK)
-		snprintf(m->reason, sizeof(m->reason), "%.200s", err.msg);
+		text_shown(m->reason, sizeof(m->reason), err.msg);
 	else if (text != NULL) {
 		ours = msg.command == AR_CMD_ADD && sca_match(&msg.finding, m);
 		ar_message_free(&msg);

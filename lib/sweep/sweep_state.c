@@ -2,6 +2,7 @@
 
 #include "platform/platform.h"
 #include "util/json_strict.h"
+#include "util/path.h"
 #include "util/strbuf.h"
 
 #include <stdint.h>
@@ -19,7 +20,9 @@ typedef struct slot {
 } slot;
 
 struct sweep_state {
-	char *path; /* NULL: memory only */
+	char *path;        /* NULL: memory only */
+	platform_dir *dir; /* the file's folder, opened once; NULL: none yet */
+	const char *name;  /* the file's name in it (points into path) */
 	bool read_only;
 	bool resumed;
 	platform_lock *lock;
@@ -137,9 +140,9 @@ static ar_status load(sweep_state *s, bool *finished, bool *cut, ar_error *err)
 
 	*finished = true;
 	*cut = false;
-	if (!platform_exists(s->path))
+	if (s->dir == NULL || !platform_dir_has(s->dir, s->name))
 		return AR_OK;
-	st = platform_read_file(s->path, STATE_MAX_BYTES, &data, &len, err);
+	st = platform_dir_read(s->dir, s->name, STATE_MAX_BYTES, &data, &len, err);
 	for (size_t at = 0; st == AR_OK && at < len;) {
 		char *nl = memchr(data + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (char *)data) - at : len - at;
@@ -159,21 +162,38 @@ static ar_status take_lock(sweep_state *s, ar_error *err)
 	char *path;
 	ar_status st;
 
-	strbuf_addf(&sb, "%s.lock", s->path);
+	strbuf_addf(&sb, "%s.lock", s->name);
 	path = strbuf_take(&sb, NULL);
 	if (path == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
-	st = platform_lock_try(path, &s->lock, err);
+	st = platform_dir_lock_try(s->dir, path, &s->lock, err);
 	if (st == AR_OK && s->lock == NULL)
 		st = ar_error_set(err, AR_E_ACCESS, "another sweep is using %s", s->path);
 	free(path);
 	return st;
 }
 
+/* The folder is opened once: every file of the state is reached through
+ * it, whatever is renamed meanwhile. A look (read_only) at a folder that
+ * is not there finds nothing. */
+static ar_status open_dir(sweep_state *s, ar_error *err)
+{
+	char *dir = path_dir(s->path);
+	ar_status st = dir ? platform_dir_open(dir, &s->dir, err)
+	                   : ar_error_set(err, AR_E_NOMEM, "out of memory");
+
+	s->name = path_base(s->path);
+	free(dir);
+	return st == AR_E_NOT_FOUND && s->read_only ? AR_OK : st;
+}
+
 static ar_status open_file(sweep_state *s, ar_error *err)
 {
 	bool finished, cut;
-	ar_status st = s->read_only ? AR_OK : take_lock(s, err);
+	ar_status st = open_dir(s, err);
+
+	if (st == AR_OK && !s->read_only)
+		st = take_lock(s, err);
 
 	if (st == AR_OK)
 		st = load(s, &finished, &cut, err);
@@ -184,10 +204,11 @@ static ar_status open_file(sweep_state *s, ar_error *err)
 		return AR_OK;
 	/* A new sweep starts on an empty file; a line cut by a kill is ended
 	 * so that the next one stands on its own. */
+	/* Owner-only: the fleet's agents are no one else's business. */
 	if (finished)
-		st = platform_write_file_atomic(s->path, "", 0, false, err);
+		st = platform_dir_write(s->dir, s->name, "", 0, true, err);
 	else if (cut)
-		st = platform_append_line(s->path, "\n", 1, err);
+		st = platform_dir_append(s->dir, s->name, "\n", 1, err);
 	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "state file");
 }
 
@@ -225,7 +246,7 @@ static ar_status append(sweep_state *s, const cJSON *line, ar_error *err)
 		strbuf_addf(&sb, "%s\n", text);
 	free(text);
 	text = strbuf_take(&sb, NULL);
-	st = text ? platform_append_line(s->path, text, strlen(text), err)
+	st = text ? platform_dir_append(s->dir, s->name, text, strlen(text), err)
 	          : ar_error_set(err, AR_E_NOMEM, "out of memory");
 	free(text);
 	return st == AR_OK ? AR_OK : ar_error_prefix(err, st, "state file");
@@ -282,6 +303,7 @@ void sweep_state_close(sweep_state *s)
 		return;
 	forget_all(s);
 	platform_lock_release(s->lock);
+	platform_dir_close(s->dir);
 	free(s->path);
 	free(s);
 }

@@ -152,6 +152,18 @@ def reg_value(raw, key=KEY, name=VALUE):
     return found, key_exists
 
 
+def unreachable_config(folder):
+    """A configuration in folder (owner-only) that reports to a port where
+    nothing listens: the spool is used, the sending lock taken, nothing
+    sent."""
+    path = os.path.join(folder, "report.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"api": {"url": "http://127.0.0.1:9", "user": "u", "password": "p",
+                           "allow_plain_http": True, "timeout_seconds": 1}}, f)
+    os.chmod(path, 0o600)
+    return path
+
+
 def message(name):
     with open(data(name), "rb") as f:
         return f.read()

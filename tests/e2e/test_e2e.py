@@ -477,19 +477,21 @@ class FieldBounds(Base):
 
 
 class LogFailure(Base):
-    def test_unwritable_log_does_not_change_the_outcome(self):
+    def test_log_that_is_a_folder_stops_the_run_before_any_change(self):
+        # A folder where the log file should be: the result could not be
+        # logged, so nothing is done (a log that fails only when written, a
+        # full disk, leaves the outcome as it is: tests/unit/test_faults.c).
         w = self.work("value_0_utf16.reg")
         args = w.args()
-        # A folder where the log file should be: opening it for append fails,
-        # while the backups beside it can still be written.
         os.mkdir(w.log)
+        before = w.reg_bytes()
         p = subprocess.run(args, input=message("ours_26032_failed.json"), capture_output=True,
                            check=False)
-        # The exit status speaks of the registry; stderr says the log failed.
-        self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertEqual(reg_value(w.reg_bytes())[0], ("dword", 1))
-        self.assertIn(b"log not written", p.stderr)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(w.reg_bytes(), before)
+        self.assertIn(("log: %s is not a regular file" % w.log).encode(), p.stderr)
         self.assertEqual(len(p.stderr.strip().splitlines()), 1)
+        self.assertFalse(os.path.exists(w.backups))
         os.rmdir(w.log)
 
 

@@ -9,13 +9,12 @@ lock someone else holds where the history's lock used to be changes
 nothing."""
 
 import fcntl
-import json
 import os
 import shutil
 import stat
 import unittest
 
-from arprog import PROGRAM, Workdir, message, reg_value
+from arprog import PROGRAM, Workdir, message, reg_value, unreachable_config
 
 
 class Links(unittest.TestCase):
@@ -34,15 +33,7 @@ class Links(unittest.TestCase):
         return p.returncode
 
     def config(self):
-        """Reporting to a port where nothing listens: the spool is used, the
-        sending lock taken, nothing sent."""
-        path = os.path.join(self.w.dir, "report.json")
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump({"api": {"url": "http://127.0.0.1:9", "user": "u",
-                               "password": "p", "allow_plain_http": True,
-                               "timeout_seconds": 1}}, f)
-        os.chmod(path, 0o600)
-        return path
+        return unreachable_config(self.w.dir)
 
     def spool(self):
         return os.path.join(self.w.dir, PROGRAM + "-spool")
@@ -86,10 +77,14 @@ class Links(unittest.TestCase):
         with open(victim, "w", encoding="utf-8") as f:
             f.write("theirs\n")
         os.symlink(victim, self.w.log)
-        self.assertEqual(self.run_once(), 0, self.stderr)
-        self.assertIn("log not written", self.stderr)
+        before = self.w.reg_bytes()
+        # Refused before anything is changed: the result could not be logged.
+        self.assertEqual(self.run_once(), 1, self.stderr)
+        self.assertIn("log: %s is a link the program did not make" % self.w.log, self.stderr)
         with open(victim, encoding="utf-8") as f:
             self.assertEqual(f.read(), "theirs\n")
+        self.assertEqual(self.w.reg_bytes(), before)
+        self.assertFalse(os.path.exists(self.w.backups))
 
     def test_registry_file_that_is_a_link_is_replaced_not_written_through(self):
         # The .reg registry is replaced by rename: a link there is replaced,
@@ -121,6 +116,14 @@ class Links(unittest.TestCase):
         # The history and its lock live in the private folder.
         self.assertTrue(os.path.exists(os.path.join(self.w.backups, PROGRAM + "-history.json")))
         self.assertTrue(os.path.exists(os.path.join(self.w.backups, PROGRAM + "-history.lock")))
+
+    def test_spool_is_made_private_again_by_a_run_that_does_not_report(self):
+        # The spool holds the reports and the API's token: a run without a
+        # configuration (nothing to report) closes it again all the same.
+        os.makedirs(self.spool(), 0o755)
+        os.chmod(self.spool(), 0o755)
+        self.assertEqual(self.run_once(), 0, self.stderr)
+        self.assertEqual(self.mode(self.spool()), 0o700)
 
     def test_a_lock_held_where_anyone_can_write_changes_nothing(self):
         # Another user holds a lock file of the history's name in the folder

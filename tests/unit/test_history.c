@@ -462,6 +462,33 @@ START_TEST(an_older_history_not_of_our_own_is_not_read)
 END_TEST
 
 /* A simulated Group Policy: the value put back between runs. */
+/* The backups folder is checked once, when the history is opened, and used
+ * through what was checked: swapped for a link to another folder between
+ * the check and the save (as whoever may write the folder above it could),
+ * the history still lands in the folder checked, never in the link's
+ * target. */
+START_TEST(a_folder_swapped_for_a_link_after_the_check_is_not_followed)
+{
+	char moved[192], target[192], in_target[320], in_moved[320];
+	history *h = open_locked(NULL);
+	ar_error err = {0};
+
+	snprintf(moved, sizeof(moved), "%s/checked", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	snprintf(in_target, sizeof(in_target), "%s/" PROG "-history.json", target);
+	snprintf(in_moved, sizeof(in_moved), "%s/" PROG "-history.json", moved);
+	ck_assert_int_eq(mkdir(target, 0755), 0);
+	ck_assert_int_eq(rename(backups, moved), 0);
+	ck_assert_int_eq(symlink(target, backups), 0);
+	history_add(h, HISTORY_SET, 1000);
+	ck_assert_msg(history_save(h, &err) == AR_OK, "%s", err.msg);
+	history_close(h);
+	ck_assert_int_ne(access(in_target, F_OK), 0);
+	ck_assert_uint_eq(unit_count_files(target), 0);
+	ck_assert_int_eq(access(in_moved, F_OK), 0);
+}
+END_TEST
+
 START_TEST(reverts_then_contested)
 {
 	history_settings hs;
@@ -718,6 +745,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, an_older_file_not_the_format_is_left_and_warned);
 	tcase_add_test(tc, an_older_history_that_is_a_link_is_not_read);
 	tcase_add_test(tc, an_older_history_not_of_our_own_is_not_read);
+	tcase_add_test(tc, a_folder_swapped_for_a_link_after_the_check_is_not_followed);
 	tcase_add_test(tc, reverts_then_contested);
 	tcase_add_test(tc, contested_without_writing);
 	tcase_add_test(tc, old_reverts_leave_the_window);

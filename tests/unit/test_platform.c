@@ -26,7 +26,7 @@ static void teardown(void)
 	unit_remove_tree(dir);
 }
 
-START_TEST(atomic_write_replaces_and_keeps_mode)
+START_TEST(atomic_write_replaces_with_the_programs_mode)
 {
 	char path[128];
 	unsigned char *data = NULL;
@@ -35,14 +35,15 @@ START_TEST(atomic_write_replaces_and_keeps_mode)
 
 	snprintf(path, sizeof(path), "%s/f.reg", dir);
 	ck_assert(platform_write_file_atomic(path, "one", 3, false, NULL) == AR_OK);
-	chmod(path, 0640);
+	chmod(path, 04777);
 	ck_assert(platform_write_file_atomic(path, "two!", 4, false, NULL) == AR_OK);
 	ck_assert(platform_read_file(path, 100, &data, &len, NULL) == AR_OK);
 	ck_assert_uint_eq(len, 4);
 	ck_assert_str_eq((char *)data, "two!");
 	free(data);
 	ck_assert_int_eq(stat(path, &sb), 0);
-	ck_assert_uint_eq(sb.st_mode & 0777, 0640);
+	/* The program's mode, never the old file's bits. */
+	ck_assert_uint_eq(sb.st_mode & 07777, 0644);
 	ck_assert_uint_eq(unit_count_files(dir), 1); /* no temporary file left behind */
 	snprintf(path, sizeof(path), "%s/secret", dir);
 	ck_assert(platform_write_file_atomic(path, "s", 1, true, NULL) == AR_OK);
@@ -282,6 +283,105 @@ START_TEST(read_own_file_refuses_what_is_not_ours)
 }
 END_TEST
 
+/* A FIFO or a device where a file goes is refused, naming it, and never
+ * waited on (the open of a FIFO for reading waits for a writer, and for
+ * writing, for a reader): read, read as the program's own, appended to,
+ * locked, looked at; the suite's time limit catches a wait. */
+START_TEST(fifos_and_devices_are_refused_without_waiting)
+{
+	char fifo[96];
+	unsigned char *data = NULL;
+	size_t len = 0;
+	platform_lock *lock = NULL;
+	const char *const paths[] = {fifo, "/dev/zero"};
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	for (size_t i = 0; i < 2; i++) {
+		const char *p = paths[i];
+		ar_error e[5] = {{0}};
+
+		ck_assert_int_eq(platform_read_file(p, 100, &data, &len, &e[0]), AR_E_ACCESS);
+		ck_assert_ptr_null(data);
+		ck_assert_int_eq(platform_read_own_file(p, 100, &data, &len, &e[1]), AR_E_ACCESS);
+		ck_assert_int_ne(platform_append_line(p, "x\n", 2, &e[2]), AR_OK);
+		ck_assert_int_ne(platform_lock_try(p, &lock, &e[3]), AR_OK);
+		ck_assert_ptr_null(lock);
+		ck_assert_int_eq(platform_check_file(p, &e[4]), AR_E_ACCESS);
+		for (size_t k = 0; k < 5; k++)
+			ck_assert_msg(strstr(e[k].msg, p) != NULL &&
+			                      strstr(e[k].msg, "not a regular file") != NULL,
+			              "%zu: %s", k, e[k].msg);
+	}
+	ck_assert_int_eq(platform_check_file(fifo, NULL), AR_E_ACCESS);
+	(void)remove(fifo);
+	ck_assert_int_eq(platform_check_file(fifo, NULL), AR_OK); /* missing: fine */
+}
+END_TEST
+
+/* A folder checked once is used through what was checked: renamed away and
+ * replaced by a link after the check, its files are still written, read,
+ * renamed and removed in the folder checked, never in the link's target. */
+START_TEST(checked_folder_is_used_whatever_replaces_it)
+{
+	char path[96], moved[96], target[96], file[160];
+	platform_dir *d = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	char **names = NULL;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/backups", dir);
+	snprintf(moved, sizeof(moved), "%s/moved", dir);
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	ck_assert_int_eq(mkdir(target, 0755), 0);
+	ck_assert_int_eq(platform_dir_open_private(path, &d, NULL), AR_OK);
+	ck_assert_int_eq(rename(path, moved), 0);
+	ck_assert_int_eq(symlink(target, path), 0);
+	ck_assert_int_eq(platform_dir_write(d, "a.event.json", "A", 1, true, NULL), AR_OK);
+	ck_assert_int_eq(platform_dir_append(d, "log", "l\n", 2, NULL), AR_OK);
+	ck_assert_int_eq(platform_dir_read(d, "a.event.json", 10, &data, &len, NULL), AR_OK);
+	ck_assert_str_eq((char *)data, "A");
+	free(data);
+	ck_assert_int_eq(platform_dir_list(d, ".event.json", &names, &n, NULL), AR_OK);
+	ck_assert_uint_eq(n, 1);
+	platform_free_list(names, n);
+	ck_assert(platform_dir_has(d, "log"));
+	ck_assert_int_eq(platform_dir_remove(d, "log", NULL), AR_OK);
+	platform_dir_close(d);
+	ck_assert_uint_eq(unit_count_files(target), 0);
+	snprintf(file, sizeof(file), "%s/a.event.json", moved);
+	ck_assert_int_eq(access(file, F_OK), 0);
+	ck_assert_uint_eq(unit_count_files(moved), 1);
+}
+END_TEST
+
+/* In a folder other users may write, a file that is not the program's own
+ * (one another user put there in advance) is not appended to. */
+START_TEST(shared_folder_files_must_be_our_own)
+{
+	char shared[96], file[160];
+	ar_error err = {0};
+
+	if (geteuid() != 0)
+		return; /* only root can give a file away */
+	snprintf(shared, sizeof(shared), "%s/shared", dir);
+	ck_assert_int_eq(mkdir(shared, 0777), 0);
+	ck_assert_int_eq(chmod(shared, 01777), 0);
+	snprintf(file, sizeof(file), "%s/log", shared);
+	unit_write_text(file, "theirs\n");
+	ck_assert_int_eq(chown(file, 65534, 65534), 0);
+	ck_assert_int_eq(platform_append_line(file, "x\n", 2, &err), AR_E_ACCESS);
+	ck_assert_msg(strstr(err.msg, "not the program's own") != NULL, "%s", err.msg);
+	ck_assert_int_eq(chown(file, 0, 0), 0);
+	ck_assert_int_eq(platform_append_line(file, "x\n", 2, NULL), AR_OK);
+	/* The same file in a folder of its own is fine. */
+	ck_assert_int_eq(chmod(shared, 0700), 0);
+	ck_assert_int_eq(chown(file, 65534, 65534), 0);
+	ck_assert_int_eq(platform_append_line(file, "y\n", 2, NULL), AR_OK);
+}
+END_TEST
+
 /* A folder someone else made (where the program's own would be) is not
  * taken over: making it owner-only would leave it in their hands. */
 START_TEST(private_dir_of_another_owner_is_refused)
@@ -422,7 +522,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("platform");
 	TCase *tc = tcase_create("posix");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, atomic_write_replaces_and_keeps_mode);
+	tcase_add_test(tc, atomic_write_replaces_with_the_programs_mode);
 	tcase_add_test(tc, read_cap_and_missing_file);
 	tcase_add_test(tc, read_cap_across_pieces);
 	tcase_add_test(tc, list_leaves_out_dot_files_and_folders);
@@ -433,6 +533,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, links_are_not_followed);
 	tcase_add_test(tc, read_own_file_refuses_what_is_not_ours);
 	tcase_add_test(tc, private_dir_of_another_owner_is_refused);
+	tcase_add_test(tc, fifos_and_devices_are_refused_without_waiting);
+	tcase_add_test(tc, checked_folder_is_used_whatever_replaces_it);
+	tcase_add_test(tc, shared_folder_files_must_be_our_own);
 	tcase_add_test(tc, lock_is_exclusive_until_released);
 	tcase_add_test(tc, lock_wait_gives_up_or_takes_it_once_free);
 	tcase_add_test(tc, no_agent_dir_outside_its_layout);

@@ -157,6 +157,43 @@ START_TEST(one_sweep_per_file)
 }
 END_TEST
 
+/* A FIFO where the state file goes is refused, naming it, without
+ * waiting for a writer (the suite's time limit catches a wait): a look
+ * and a sweep alike. */
+START_TEST(a_fifo_as_the_state_file_is_refused)
+{
+	ar_error err = {0};
+	sweep_state *s = NULL;
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	for (int ro = 0; ro < 2; ro++) {
+		ck_assert_int_eq(sweep_state_open(path, ro, &s, &err), AR_E_ACCESS);
+		ck_assert_ptr_null(s);
+		ck_assert_msg(strstr(err.msg, path) != NULL &&
+		                      strstr(err.msg, "not a regular file") != NULL,
+		              "%s", err.msg);
+	}
+}
+END_TEST
+
+/* The state file is the sweep's own: owner-only, whatever an older file
+ * there allowed. */
+START_TEST(the_state_file_is_owner_only)
+{
+	sweep_state *s;
+
+	unit_write_text(path, "{\"complete\":true}\n");
+	ck_assert_int_eq(chmod(path, 04777), 0);
+	s = open_state(false);
+	sweep_state_close(s);
+	{
+		struct stat sb;
+		ck_assert_int_eq(stat(path, &sb), 0);
+		ck_assert_uint_eq(sb.st_mode & 07777, 0600);
+	}
+}
+END_TEST
+
 START_TEST(memory_only)
 {
 	sweep_state *s = NULL;
@@ -198,6 +235,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, many_agents);
 	tcase_add_test(tc, a_dry_run_reads_and_never_writes);
 	tcase_add_test(tc, one_sweep_per_file);
+	tcase_add_test(tc, a_fifo_as_the_state_file_is_refused);
+	tcase_add_test(tc, the_state_file_is_owner_only);
 	tcase_add_test(tc, memory_only);
 	tcase_add_test(tc, notes_stay_in_memory);
 	suite_add_tcase(s, tc);

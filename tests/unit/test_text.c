@@ -88,8 +88,72 @@ START_TEST(escaped_for_a_terminal)
 	text_add_for_terminal(&sb, NULL);
 	text_add_for_terminal(&sb, "");
 	text_add_for_terminal(&sb, "\xc2");
-	ck_assert_str_eq(sb.buf, "?\xc2");
+	ck_assert_str_eq(sb.buf, "?\\xc2"); /* half a character: not UTF-8 */
 	strbuf_free(&sb);
+}
+END_TEST
+
+/* Bytes that are no UTF-8 character are escaped one by one: what is
+ * echoed is always UTF-8, whatever came in. */
+START_TEST(what_is_not_utf8_is_escaped)
+{
+	strbuf sb = {0};
+
+	/* A stray continuation byte, an overlong '/', a surrogate, a byte
+	 * that never starts a character, a character cut by the end. */
+	text_add_for_terminal(&sb, "a\x80"
+	                           "b\xc0\xaf"
+	                           "c\xed\xa0\x80"
+	                           "d\xff"
+	                           "e\xe2\x82");
+	ck_assert_str_eq(sb.buf, "a\\x80b\\xc0\\xafc\\xed\\xa0\\x80d\\xffe\\xe2\\x82");
+	strbuf_free(&sb);
+	/* Characters of two, three and four bytes stay as they are. */
+	text_add_for_terminal(&sb, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+	ck_assert_str_eq(sb.buf, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+	strbuf_free(&sb);
+}
+END_TEST
+
+/* A cut field has no control character either, and is never cut inside a
+ * character nor inside an escape: C1 CSI (U+009B) and ESC become escapes,
+ * and the cut falls after a whole one. */
+START_TEST(cut_fields_are_escaped_and_cut_whole)
+{
+	char *c = text_cut("\xc2\x9b"
+	                   "31m\x1b[2J",
+	                   64);
+
+	ck_assert_str_eq(c, "\\u009b31m\\x1b[2J");
+	free(c);
+	/* "ab" then an escape of 4 bytes that would pass the room left (cap
+	 * 10, mark 5): cut before it, not inside. */
+	c = text_cut("ab\x01\x02\x03", 10);
+	ck_assert_str_eq(c, "ab" TEXT_CUT_MARK);
+	free(c);
+	/* A three-byte character across the cut: left out whole. */
+	c = text_cut("abcd\xe2\x82\xacxxxxxxxx", 10);
+	ck_assert_str_eq(c, "abcd" TEXT_CUT_MARK);
+	free(c);
+	c = text_cut("abc\xe2\x82\xacxxxxxxxx", 10);
+	ck_assert_str_eq(c, "abc" TEXT_CUT_MARK);
+	free(c);
+	c = text_cut("ab\xe2\x82\xacxxxxxxxx", 10);
+	ck_assert_str_eq(c, "ab\xe2\x82\xac" TEXT_CUT_MARK);
+	free(c);
+}
+END_TEST
+
+/* A field quoted in a message, in a buffer of the caller's: cut and
+ * escaped alike; an empty field stays empty. */
+START_TEST(shown_in_a_buffer)
+{
+	char buf[11];
+
+	ck_assert_str_eq(text_shown(buf, sizeof(buf), ""), "");
+	ck_assert_str_eq(text_shown(buf, sizeof(buf), "a\x1b"), "a\\x1b");
+	ck_assert_str_eq(text_shown(buf, sizeof(buf), "abc\xe2\x82\xacxxxxxxxx"),
+	                 "abc" TEXT_CUT_MARK);
 }
 END_TEST
 
@@ -103,6 +167,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, cut_with_a_mark_never_inside_a_character);
 	tcase_add_test(tc, digits_up_to_a_count);
 	tcase_add_test(tc, escaped_for_a_terminal);
+	tcase_add_test(tc, what_is_not_utf8_is_escaped);
+	tcase_add_test(tc, cut_fields_are_escaped_and_cut_whole);
+	tcase_add_test(tc, shown_in_a_buffer);
 	suite_add_tcase(s, tc);
 	return s;
 }

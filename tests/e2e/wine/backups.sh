@@ -3,7 +3,8 @@
 # deletes every folder under the agent folder but "backup" and "upgrade",
 # and an upgrade resets the ACLs of the whole tree (icacls /reset /t, then
 # read access for Authenticated Users). So backups live in
-# <agent>\backup\<program>, and every run makes that folder private again.
+# <agent>\backup\<program>, and every run makes that folder private again,
+# and the spool beside the log too, whether the run reports or not.
 # Here: an agent folder of its own in the prefix, a backup written by a run
 # started as execd starts it, a simulated uninstall and upgrade, then the
 # old backup restored with reg import and with --restore.
@@ -35,7 +36,8 @@ A=$(wine_path -u "$LC")
 [ -n "$A" ] || exit 1
 BK=$A/backup/$NAME
 install_agent() {
-	mkdir -p "$A/active-response/bin" "$A/upgrade" "$A/logs"
+	# The spool beside the log too, as a run that reported leaves it.
+	mkdir -p "$A/active-response/bin" "$A/active-response/$NAME-spool" "$A/upgrade" "$A/logs"
 	cp "$SOURCE_EXE" "$A/active-response/bin/$NAME.exe"
 	echo "<ossec_config/>" >"$A/ossec.conf"
 }
@@ -81,6 +83,8 @@ printf '{"api":{"url":"https://127.0.0.1:9","user":"ar","password_file":"%s"}}\n
 	"$(wine_path -w "$A/active-response/api.secret" | sed 's/\\/\\\\/g')" >"$CFG"
 chmod -R a+rX "$A"
 run_as_execd "$DATA/ours_26032_failed.json"
+check "after the upgrade, a run that reports nothing sets the spool's again" \
+	protected_dacl_set "$LC\\active-response\\$NAME-spool"
 check "after the upgrade, the next run with nothing to change sets it again (exit $RC)" \
 	protected_dacl_set "$LC\\backup\\$NAME"
 # Refused loudly on that run, which has nothing to change and nothing new
