@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <io.h>
 #include <sddl.h>
-#include <shellapi.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -623,19 +622,30 @@ char *platform_abspath(const char *path)
 	return r;
 }
 
+/* msvcrt's own parser of the wide command line, the one a wmain() program
+ * is given its arguments by (declared by no public header): it keeps shell32,
+ * and the user32 and gdi32 it brings, out of the process. */
+typedef struct {
+	int newmode;
+} win32_startupinfo;
+_CRTIMP int __cdecl __wgetmainargs(int *argc, wchar_t ***argv, wchar_t ***env, int glob,
+                                   win32_startupinfo *si);
+
 ar_status platform_utf8_argv(int argc, char **argv, int *out_argc, char ***out, ar_error *err)
 {
 	int n = 0;
-	wchar_t **wargv = CommandLineToArgvW(GetCommandLineW(), &n);
+	wchar_t **wargv = NULL, **wenv = NULL;
+	win32_startupinfo si = {0};
 	char **args;
 
-	/* The C runtime's argc and argv come from its own parser: only the wide
-	 * command line is used, for the arguments and their count alike. */
+	/* The C runtime's narrow argc and argv are in the ANSI code page: only
+	 * the wide command line is used, for the arguments and their count
+	 * alike. Its arrays belong to the runtime. */
 	(void)argc;
 	(void)argv;
 	*out_argc = 0;
 	*out = NULL;
-	if (wargv == NULL)
+	if (__wgetmainargs(&n, &wargv, &wenv, 0, &si) < 0 || wargv == NULL || n < 0)
 		return ar_error_set(err, AR_E_NOMEM, "cannot read the command line");
 	args = calloc((size_t)n + 1, sizeof(*args));
 	for (int i = 0; args != NULL && i < n; i++) {
@@ -644,7 +654,6 @@ ar_status platform_utf8_argv(int argc, char **argv, int *out_argc, char ***out, 
 			args = NULL;
 		}
 	}
-	LocalFree(wargv);
 	if (args == NULL)
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	*out_argc = n;

@@ -43,6 +43,14 @@ source_date_epoch() {
 	fi
 }
 
+# What the .exe may load when it starts: the system's core, the C runtime
+# and the registry's DLL; the networking and crypto DLLs only when called
+# (delay-loaded, lib/platform/meson.build), so a run that sends no report
+# never loads them. And the size it may have.
+START_DLLS=(KERNEL32.dll msvcrt.dll ADVAPI32.dll)
+DELAY_DLLS=(ws2_32.dll crypt32.dll bcrypt.dll)
+MAX_EXE_BYTES=614400
+
 PASSED=0
 FAILED=0
 check() { # check DESCRIPTION COMMAND...
@@ -64,14 +72,26 @@ build_one() { # build_one HOST MESON_DIR OUT_FILE FORMAT MAGIC
 	local host=$1 dir=$2 out=$3 format=$4 magic=$5
 	build_deps "$host"
 	# Stripped at link time, no time stamp in the PE header, no build path.
+	# Built for size, each function and datum in its own section so that
+	# the link drops what nothing calls, and no export table (cJSON's
+	# exported names otherwise fill one).
+	# On i686 without unwind tables too, as curl (deps.sh's curl_cflags).
+	local unwind=""
+	[[ $host != i686-* ]] || unwind=", '-fno-asynchronous-unwind-tables'"
 	local opts=(--cross-file "$HERE/$host.ini" --cross-file "$PREFIX/meson-deps.ini"
-		"-Dc_args=['-ffile-prefix-map=$ROOT/=', '-ffile-prefix-map=$dir/=']"
-		"-Dc_link_args=['-s', '-Wl,--no-insert-timestamp']")
+		-Doptimization=s -Db_ndebug=true
+		"-Dc_args=['-ffile-prefix-map=$ROOT/=', '-ffile-prefix-map=$dir/=', '-ffunction-sections', '-fdata-sections'$unwind]"
+		"-Dc_link_args=['-s', '-Wl,--no-insert-timestamp', '-Wl,--gc-sections', '-Wl,--exclude-all-symbols']")
 	mkdir -p "$(dirname "$dir")"
-	if [ -f "$dir/build.ninja" ]; then
+	# A build folder set up over another dependency cache entry is set up
+	# again: meson keeps the cross files (and so the libraries) it was
+	# first given.
+	if [ -f "$dir/build.ninja" ] && [ "$(cat "$dir/ar-deps-prefix" 2>/dev/null)" = "$PREFIX" ]; then
 		meson setup --reconfigure "$dir" "$ROOT" "${opts[@]}" >/dev/null
 	else
+		rm -rf "$dir"
 		meson setup "$dir" "$ROOT" "${opts[@]}" -Dtests=false -Dbuildtype=release >/dev/null
+		echo "$PREFIX" >"$dir/ar-deps-prefix"
 	fi
 	meson compile -C "$dir" >"$dir/compile.log" 2>&1 || {
 		tail -n 40 "$dir/compile.log" >&2
@@ -82,6 +102,9 @@ build_one() { # build_one HOST MESON_DIR OUT_FILE FORMAT MAGIC
 	check "$host: $format" pe_format "$host" "$out" "$format"
 	check "$host: optional header magic $magic" pe_magic "$host" "$out" "$magic"
 	check "$host: imports only system DLLs" system_dlls_only "$host" "$out"
+	check "$host: loads only ${START_DLLS[*]} at start" loads_at_start "$host" "$out" "${START_DLLS[@]}"
+	check "$host: delay-loads exactly ${DELAY_DLLS[*]}" delay_loads "$out" "${DELAY_DLLS[@]}"
+	check "$host: at most $MAX_EXE_BYTES bytes" size_at_most "$out" "$MAX_EXE_BYTES"
 	check "$host: stripped" stripped "$host" "$out"
 	check "$host: no time stamp" no_time_stamp "$host" "$out"
 	check "$host: no build path inside" no_build_paths "$out" "$ROOT" "$BUILD" "$CACHE"

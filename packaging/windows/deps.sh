@@ -15,6 +15,35 @@ RECIPE=2
 # shellcheck source=packaging/debian-source.sh
 . "$WIN_DEPS_ROOT/packaging/debian-source.sh"
 
+# curl's configure: Schannel, HTTP and HTTPS only, static, and none of the
+# features the program does not use (the reporting path is basic
+# authentication, custom headers and bodies, a proxy from the environment,
+# TLS verified by Windows' store or a CA file), built for size with each
+# function in its own section so that the link keeps only what is called.
+# Part of the cache key (build_deps): other flags, another cache entry.
+CURL_CONFIGURE=(--disable-shared --enable-static --with-schannel
+	--enable-http --disable-ftp --disable-file --disable-ldap --disable-ldaps
+	--disable-rtsp --disable-dict --disable-telnet --disable-tftp --disable-pop3
+	--disable-imap --disable-smb --disable-smtp --disable-gopher --disable-mqtt
+	--disable-manual --disable-ntlm --disable-ntlm-wb --disable-kerberos-auth
+	--disable-negotiate-auth --disable-aws --disable-alt-svc --disable-hsts
+	--disable-cookies --disable-mime --disable-netrc --disable-doh
+	--disable-headers-api --disable-progress-meter --disable-digest-auth
+	--disable-tls-srp --disable-unix-sockets
+	--without-zlib --without-brotli --without-zstd --without-libidn2
+	--without-libpsl --without-nghttp2 --without-libssh2 --without-librtmp
+	--without-ngtcp2 --without-nghttp3 --without-quiche --without-msh3
+	--without-ca-bundle --without-ca-path)
+CURL_CFLAGS="-Os -ffunction-sections -fdata-sections"
+# On i686 also without unwind tables (.eh_frame, a fifth of the .exe, for
+# C++ exceptions and debuggers only); x86_64's are Windows' own SEH data.
+curl_cflags() { # curl_cflags HOST
+	case $1 in
+	i686-*) echo "$CURL_CFLAGS -fno-asynchronous-unwind-tables" ;;
+	*) echo "$CURL_CFLAGS" ;;
+	esac
+}
+
 build_curl() { # build_curl HOST SRC PREFIX
 	local host=$1 src=$2 prefix=$3
 	local b
@@ -23,18 +52,8 @@ build_curl() { # build_curl HOST SRC PREFIX
 		cd "$b" || exit 1
 		# The prefix maps keep the temporary folders out of the objects
 		# (curl names some of its source files in messages).
-		"$src/configure" --host="$host" --prefix="$prefix" \
-			--disable-shared --enable-static --with-schannel \
-			--enable-http --disable-ftp --disable-file --disable-ldap --disable-ldaps \
-			--disable-rtsp --disable-dict --disable-telnet --disable-tftp --disable-pop3 \
-			--disable-imap --disable-smb --disable-smtp --disable-gopher --disable-mqtt \
-			--disable-manual --disable-ntlm --disable-ntlm-wb --disable-kerberos-auth \
-			--disable-negotiate-auth --disable-aws --disable-alt-svc --disable-hsts \
-			--without-zlib --without-brotli --without-zstd --without-libidn2 \
-			--without-libpsl --without-nghttp2 --without-libssh2 --without-librtmp \
-			--without-ngtcp2 --without-nghttp3 --without-quiche --without-msh3 \
-			--without-ca-bundle --without-ca-path \
-			CFLAGS="-O2 -ffile-prefix-map=$src/=curl/ -ffile-prefix-map=$b/=curl/" \
+		"$src/configure" --host="$host" --prefix="$prefix" "${CURL_CONFIGURE[@]}" \
+			CFLAGS="$(curl_cflags "$host") -ffile-prefix-map=$src/=curl/ -ffile-prefix-map=$b/=curl/" \
 			>configure.log 2>&1 || {
 			tail -n 40 configure.log
 			exit 1
@@ -53,14 +72,17 @@ build_curl() { # build_curl HOST SRC PREFIX
 # Sets PREFIX to the cache entry for HOST, building it when missing. One
 # build per entry at a time: a second caller waits for the first.
 build_deps() { # build_deps HOST
-	local host=$1 cjson_v curl_v key
+	local host=$1 cjson_v curl_v key flags
 	cjson_v=$(src_version cjson)
 	curl_v=$(src_version curl)
 	if [ -z "$cjson_v" ] || [ -z "$curl_v" ]; then
 		echo "no source package versions for cjson/curl" >&2
 		exit 1
 	fi
-	key="cjson-$cjson_v+curl-$curl_v+r$RECIPE"
+	# The recipe and curl's flags in the name: a cache built another way
+	# is never reused.
+	flags=$(printf '%s\n' "${CURL_CONFIGURE[@]}" "$(curl_cflags "$host")" | sha256sum | cut -c1-12)
+	key="cjson-$cjson_v+curl-$curl_v-$flags+r$RECIPE"
 	PREFIX="$CACHE/$host/$key"
 	as_root mkdir -p "$CACHE/$host"
 	(

@@ -2,7 +2,8 @@
 # The .exe's command line under Wine, given exactly as written (rawexec.exe,
 # CreateProcessW): quoted arguments with spaces, empty arguments, and the
 # odd quoting where the C runtime and CommandLineToArgvW count differently
-# (the program must see one list: CommandLineToArgvW's, count included).
+# (the program must see one list, count included: the C runtime's wide
+# parser's, msvcrt's __wgetmainargs, what a wmain program is given).
 # Run by run.sh in its prefix (AR_WINE_AGENT set), or alone.
 # Prints "ok - ..." / "not ok - ..." lines, then "N passed, M failed".
 set -euo pipefail
@@ -48,14 +49,16 @@ raw "\"$P\" \"\""
 check "a lone empty argument is an unknown option (exit 2)" \
 	test "$RC" = 2 -a -n "$(grep -F 'unknown option ""' <<<"$ERR")"
 
-# "--log-file=DIR\a""b" --dry-run: the C runtime counts two arguments,
-# CommandLineToArgvW one (--log-file=DIR\a"b --dry-run). With the count of
-# one and the list of the other, the program would read past the list.
+# "--log-file=DIR\a""b" --dry-run: the C runtime reads two arguments
+# (--log-file=DIR\a"b, then --dry-run), CommandLineToArgvW one
+# (--log-file=DIR\a"b --dry-run). With the count of one and the list of the
+# other, the program would read past the list.
 raw "\"$P\" \"--log-file=$LOGDIR\\a\"\"b\" --dry-run" "$DATA/ours_26032_dry_run.json"
-odd_quoting_one_list() { # ran to its end, the log named as CommandLineToArgvW reads it
-	{ [ "$RC" = 0 ] || [ "$RC" = 4 ]; } && grep -qF 'a"b --dry-run' <<<"$ERR"
+odd_quoting_one_list() { # ran to its end as a dry run, the log named as the C runtime reads it
+	{ [ "$RC" = 0 ] || [ "$RC" = 4 ]; } && grep -qF 'a"b: ' <<<"$ERR" &&
+		! grep -qF 'a"b --dry-run' <<<"$ERR"
 }
-check "odd quoting: one list and its count, as CommandLineToArgvW splits it" odd_quoting_one_list
+check "odd quoting: one list and its count, as the C runtime's wide parser splits it" odd_quoting_one_list
 
 # The program named as wazuh-execd names it: a relative path.
 raw "active-response/bin/$NAME.exe --version"
