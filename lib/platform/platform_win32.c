@@ -10,7 +10,6 @@
 
 #include <windows.h>
 #include <aclapi.h>
-#include <bcrypt.h>
 #include <fcntl.h>
 #include <io.h>
 #include <sddl.h>
@@ -602,11 +601,16 @@ ar_status platform_read_timed(FILE *stream, void *buf, size_t cap, unsigned time
 	return AR_OK;
 }
 
+/* RtlGenRandom, the system's generator as advapi32 exports it (the one
+ * the C runtime's rand_s uses): advapi32 is loaded anyway, where
+ * BCryptGenRandom would load bcrypt.dll into every run that writes a
+ * backup. Declared by no header of mingw-w64's under this name. */
+BOOLEAN NTAPI SystemFunction036(PVOID buffer, ULONG length);
+
 ar_status platform_random(void *buf, size_t len, ar_error *err)
 {
-	if (!BCRYPT_SUCCESS(
-	            BCryptGenRandom(NULL, buf, (ULONG)len, BCRYPT_USE_SYSTEM_PREFERRED_RNG)))
-		return ar_error_set(err, AR_E_IO, "no entropy from BCryptGenRandom");
+	if (len > ULONG_MAX || !SystemFunction036(buf, (ULONG)len))
+		return ar_error_set(err, AR_E_IO, "no entropy from RtlGenRandom");
 	return AR_OK;
 }
 
