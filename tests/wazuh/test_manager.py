@@ -51,7 +51,7 @@ os.environ.setdefault("AR_PROGRAM", os.path.join(
 import manager_io  # noqa: E402
 from fingerprint import fingerprint, live  # noqa: E402
 from arprog import PROGRAM, Workdir, data, reg_value  # noqa: E402
-from sca_table import Table, escaped_era  # noqa: E402
+from sca_table import Table, agent_event as sca_event, escaped_era  # noqa: E402
 
 COMMAND = "win-ms-network-client-sign"
 AR_HEADER = re.compile(r"^\(local_source\) \[\] NRN (\d{3}) (\{.*\})$", re.S)
@@ -131,24 +131,6 @@ def setUpModule():
 def tearDownModule():
     if MANAGER_TREE is not None:
         MANAGER_TREE.close()
-
-
-def sca_event(check, policy, scan_id=1938274650):
-    """A check event as the 4.x agent's wm_sca_build_event writes it for a
-    failed check: compliance values and the registry keys it read joined
-    with commas, the rules as the policy has them."""
-    info = {"id": check["id"], "title": check["title"],
-            "description": "This policy setting determines the state of the setting.",
-            "rationale": "Session hijacking needs a way in.",
-            "remediation": "Set the setting through Group Policy.",
-            "compliance": check["compliance"], "rules": check["rules"],
-            "condition": check["condition"] or "all",
-            "references": "https://www.cisecurity.org/cis-benchmarks/"}
-    if check["registry"]:
-        info["registry"] = ",".join(check["registry"])
-    info["result"] = "failed"
-    return json.dumps({"type": "check", "id": scan_id, "policy": policy["name"],
-                       "policy_id": policy["id"], "check": info}, ensure_ascii=False)
 
 
 def laid_out(prefix):
