@@ -38,6 +38,13 @@ opts=(--cross-file "$ROOT/packaging/x86_64-linux-musl.ini" --cross-file "$PREFIX
 	-Dstatic=true -Dprefer_static=true
 	"-Dc_args=['-ffile-prefix-map=$ROOT/=', '-ffile-prefix-map=$BUILD/=']"
 	"-Dc_link_args=['-s', '-static']")
+# A build folder set up against another cache entry starts afresh (meson
+# keeps the cross files it was set up with).
+if [ "$(cat "$BUILD/.ar-musl-deps" 2>/dev/null)" != "$PREFIX" ]; then
+	rm -rf "$BUILD"
+	mkdir -p "$BUILD"
+	echo "$PREFIX" >"$BUILD/.ar-musl-deps"
+fi
 if [ -f "$BUILD/build.ninja" ]; then
 	meson setup --reconfigure "$BUILD" "$ROOT" "${opts[@]}" >/dev/null
 else
