@@ -23,6 +23,7 @@ PACKAGES=(
 	python3 python3-jsonschema openssl ca-certificates valgrind time
 	clang clang-format libclang-rt-14-dev git
 	mingw-w64 wine64 wine msitools wixl gcab zip unzip dpkg-dev osslsigncode
+	musl-tools cmake make rpm file
 )
 
 install_packages() {
@@ -169,7 +170,7 @@ run_counted "wine i686 (where 32-bit runs)" tests/e2e/wine/i686.sh
 # The real Windows agent given in WAZUH_WINAGENT, under 32-bit Wine, and the
 # given manager, around our i686 .exe (skipped, by name, without them).
 run_counted "wazuh loop (given agent, manager)" tests/wazuh/loop.sh
-for t in package sign reproducible; do
+for t in package sign reproducible manager_packages; do
 	run_counted "packaging: $t" "tests/packaging/test_$t.sh"
 done
 

@@ -7,6 +7,7 @@
  * (50 in a row block it for 300 s): a refused login is never retried. */
 #include "report/api_client.h"
 
+#include "report/ca_bundle.h"
 #include "report/curl_loader.h"
 #include "platform/platform.h"
 #include "util/json_strict.h"
@@ -32,6 +33,8 @@ struct api_client {
 	api_client_opts o;
 	curl_fns curl;
 	CURL *h;
+	/* the system's CA bundle when ca_file and libcurl name none */
+	const char *ca_system;
 	char *token;   /* secret */
 	char *binding; /* the server and user a token is good for */
 	long long token_exp;
@@ -395,6 +398,8 @@ static void set_options(api_client *c, const char *url, long timeout_ms, size_t 
 	if (c->s->ca_file != NULL) {
 		f->easy_setopt(c->h, CURLOPT_CAINFO, c->s->ca_file);
 		f->easy_setopt(c->h, CURLOPT_CAPATH, (char *)NULL);
+	} else if (c->ca_system != NULL) {
+		f->easy_setopt(c->h, CURLOPT_CAINFO, c->ca_system);
 	}
 	set_proxy(c);
 	set_answer_cap(c, max_answer);
@@ -604,6 +609,8 @@ ar_status api_client_open(const api_settings *s, const api_client_opts *o, api_c
 		api_client_close(c);
 		return ar_error_set(err, AR_E_NOMEM, "out of memory");
 	}
+	if (s->ca_file == NULL)
+		c->ca_system = ca_bundle_default(&c->curl, c->h, stderr);
 	load_cached_token(c);
 	*out = c;
 	return AR_OK;

@@ -1,5 +1,5 @@
-/* The few libcurl functions the API client uses, as a table. On Windows they
- * are linked in statically (curl_loader_static.c); elsewhere libcurl is
+/* The few libcurl functions the API client uses, as a table. On Windows and
+ * in the static sweep they are linked in (curl_loader_static.c); elsewhere libcurl is
  * opened with dlopen() only when the API is called (curl_loader_dlopen.c),
  * because linking it loads its 30-odd shared libraries on every run. */
 #ifndef CURL_LOADER_H

@@ -1,8 +1,10 @@
-"""The manager's .deb (packaging/wazuh/build-deb.sh): its control fields,
-exactly the files it should hold with their modes, a sweep that runs from
-it, an example configuration its own schema accepts, rules and ossec.conf
-blocks that parse, checksums that match, and the same bytes when built
-twice."""
+"""The manager's .deb (packaging/wazuh/build-deb.sh): its control fields
+(no library among its dependencies: the sweep inside is the static one,
+AR_STATIC_SWEEP or built by build-static-sweep.sh), exactly the files it
+should hold with their modes, its root folder open to all, a sweep that
+runs from it, an example configuration its own schema accepts, rules and
+ossec.conf blocks that parse, checksums that match, the same bytes when
+built twice, and its line in SHA256SUMS.manager."""
 
 import hashlib
 import json
@@ -10,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 import xml.etree.ElementTree as ET
@@ -18,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
+SWEEP = None
 PKG = "win-ms-network-client-sign-if-server-agrees-manager"
 EXE = "win_ms_network_client_sign_if_server_agrees_sweep"
 SHARE = "./usr/share/" + PKG + "/"
@@ -32,8 +36,16 @@ FILES = {"./usr/bin/" + EXE: "-rwxr-xr-x",
          "./usr/share/doc/" + PKG + "/copyright": "-rw-r--r--"}
 
 
+def static_sweep(out):
+    if os.environ.get("AR_STATIC_SWEEP"):
+        return os.environ["AR_STATIC_SWEEP"]
+    p = subprocess.run([os.path.join(ROOT, "packaging", "wazuh", "build-static-sweep.sh"), out],
+                       capture_output=True, check=True)
+    return p.stdout.decode().strip().splitlines()[-1]
+
+
 def build(out):
-    env = dict(os.environ, AR_SWEEP=os.environ["AR_SWEEP"], SOURCE_DATE_EPOCH="1700000000")
+    env = dict(os.environ, AR_SWEEP=SWEEP, SOURCE_DATE_EPOCH="1700000000")
     p = subprocess.run([os.path.join(ROOT, "packaging", "wazuh", "build-deb.sh"), out],
                        capture_output=True, check=True, env=env)
     return p.stdout.decode().strip()
@@ -42,7 +54,9 @@ def build(out):
 class ManagerDeb(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        global SWEEP
         cls.dir = tempfile.mkdtemp(prefix="ar-deb-")
+        SWEEP = static_sweep(os.path.join(cls.dir, "static"))
         cls.deb = build(os.path.join(cls.dir, "a"))
         cls.root = os.path.join(cls.dir, "root")
         subprocess.run(["dpkg-deb", "-R", cls.deb, cls.root], check=True)
@@ -62,8 +76,29 @@ class ManagerDeb(unittest.TestCase):
         self.assertEqual(self.field("Version"), version)
         self.assertEqual(os.path.basename(self.deb), "%s_%s_%s.deb" % (
             PKG, version, self.field("Architecture")))
-        for dep in ("libc6", "libcjson1", "libcurl4", "libexpat1"):
-            self.assertIn(dep, self.field("Depends"))
+        self.assertEqual(self.field("Depends"), "")
+        self.assertEqual(self.field("Pre-Depends"), "")
+
+    def test_root_folder_open_to_all(self):
+        listing = subprocess.run(["dpkg-deb", "-c", self.deb], capture_output=True,
+                                 check=True).stdout.decode().splitlines()
+        self.assertTrue(listing[0].startswith("drwxr-xr-x root/root"), listing[0])
+        self.assertTrue(listing[0].endswith(" ./"), listing[0])
+
+    def test_a_dynamic_sweep_is_refused(self):
+        env = dict(os.environ, AR_SWEEP=sys.executable)
+        p = subprocess.run([os.path.join(ROOT, "packaging", "wazuh", "build-deb.sh"),
+                            os.path.join(self.dir, "dyn")], capture_output=True, env=env,
+                           check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(b"linked dynamically", p.stderr)
+
+    def test_listed_in_the_checksums(self):
+        with open(os.path.join(os.path.dirname(self.deb), "SHA256SUMS.manager"),
+                  encoding="utf-8") as f:
+            sums = dict(reversed(line.split()) for line in f.read().splitlines())
+        with open(self.deb, "rb") as f:
+            self.assertEqual(sums[os.path.basename(self.deb)], hashlib.sha256(f.read()).hexdigest())
 
     def test_exactly_these_files(self):
         listing = subprocess.run(["dpkg-deb", "-c", self.deb], capture_output=True,
