@@ -1,6 +1,6 @@
 """The static sweep (packaging/wazuh/build-static-sweep.sh) inside an empty
-chroot holding only the program, its configuration, its password file and
-a CA file, against the HTTPS stand-in of the API on loopback: a full dry
+chroot holding only the program, its configuration, its password file, the
+manager's ossec.conf (whose <extra_args> it sends) and a CA file, against the HTTPS stand-in of the API on loopback: a full dry
 run, the system CA bundle found where RHEL or Debian keeps it when the
 configuration names none, and a server another CA signed, one whose
 certificate names another host, and one with no CA to check it all
@@ -17,6 +17,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+from arprog import data  # noqa: E402
 from fleet import expected, make_fleet  # noqa: E402
 from test_report import PASSWORD, USER, ApiTestCase, make_pki  # noqa: E402
 
@@ -57,8 +58,11 @@ class StaticSweepInChroot(ApiTestCase):
         if ca_file is not None:
             api["ca_file"] = ca_file
         self.put("/etc/ar.secret", (PASSWORD + "\n").encode(), 0o600)
+        with open(data("ossec_conf", "manager_shipped.conf"), "rb") as f:
+            self.put("/etc/ossec.conf", f.read())
         self.put("/etc/sweep.json", json.dumps(
-            {"api": api, "max_requests_per_minute": 100000}).encode())
+            {"api": api, "max_requests_per_minute": 100000,
+             "ossec_conf": "/etc/ossec.conf"}).encode())
         self.assertEqual(sorted(os.listdir(self.root)), ["etc", "sweep"])
         return subprocess.run(["chroot", self.root, "/sweep", "--config", "/etc/sweep.json",
                                "--dry-run"], capture_output=True, timeout=300, check=False)
