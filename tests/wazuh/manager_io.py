@@ -29,8 +29,35 @@ import pwd
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import time
+
+MANAGER_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "manager.sh")
+
+
+def given_manager():
+    """(status, folder or reason) of manager.sh given: 0 a manager is
+    given, 3 none is, anything else the folder given is not one."""
+    p = subprocess.run([MANAGER_SH, "given"], capture_output=True, text=True, timeout=60,
+                       check=False)
+    if p.returncode == 0:
+        return 0, p.stdout.strip()
+    return p.returncode, p.stderr.strip().replace("manager.sh: ", "", 1)
+
+
+def say_not_given(status, reason):
+    """What a suite prints when it has no manager to run against, with its
+    count line: skipped by name when none is given (0), a failure when the
+    folder given is not a manager (1). Returns the exit status."""
+    if status == 3:
+        print("skipped: %s" % reason)
+        print("0 passed, 0 failed")
+        return 0
+    print("not ok - the given manager: %s" % reason)
+    print("0 passed, 1 failed")
+    return 1
+
 
 AGENT_VERSION = "Wazuh v4.14.7"
 SCA_MQ = "p"

@@ -108,14 +108,6 @@ GIVEN_BEFORE = None
 PORT = int(os.environ.get("AR_WAZUH_PORT", "1514"))
 
 
-def given_manager():
-    """(status, folder or reason) of manager.sh given: 0 given, 3 none."""
-    p = run(MANAGER, "given", check=False, timeout=60)
-    if p.returncode == 0:
-        return 0, p.stdout.strip()
-    return p.returncode, p.stderr.strip().replace("manager.sh: ", "", 1)
-
-
 def given_parts():
     """What of the given folder is compared: all of it, or, while a manager
     of its own runs there, what the trees take from it."""
@@ -663,15 +655,9 @@ CLASSES = (Dispatch, ResultRules, Lifecycle, ManagerDeb, GivenUntouched)
 
 def main():
     global GIVEN
-    status, found = given_manager()
-    if status == 3:
-        print("skipped: %s" % found)
-        print("0 passed, 0 failed")
-        return 0
+    status, found = manager_io.given_manager()
     if status != 0:
-        print("not ok - the given manager: %s" % found)
-        print("0 passed, 1 failed")
-        return 1
+        return manager_io.say_not_given(status, found)
     GIVEN = found
     module = sys.modules[__name__]
     every = {v for v in vars(module).values()
