@@ -145,9 +145,18 @@ wine_step "sc create WazuhSvc" wine sc create WazuhSvc binpath= "$SVC_DIR\\fake_
 # keeps the prefix up until the pipe closes.
 exec {HOLD}> >(exec wine cmd >/dev/null 2>&1)
 HOLDER=$!
+# The pipe's end may have been inherited by a program Wine started since
+# (explorer.exe /desktop, started by the first msiexec, keeps it): the
+# holder is given 10 s to see it close, then ended.
 hold_end() {
+	local i
 	[ -z "${HOLD:-}" ] || exec {HOLD}>&-
 	HOLD=""
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$HOLDER" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill "$HOLDER" 2>/dev/null || true
 	wait "$HOLDER" 2>/dev/null || true
 }
 at_exit hold_end
