@@ -308,6 +308,11 @@ const char *history_file(const history *h)
 	return h->path;
 }
 
+platform_dir *history_folder(const history *h)
+{
+	return h->lock != NULL ? h->dir : NULL;
+}
+
 ar_status history_save(history *h, ar_error *err)
 {
 	strbuf sb = {0};

@@ -6,6 +6,7 @@
 #ifndef HISTORY_H
 #define HISTORY_H
 
+#include "platform/platform.h"
 #include "util/ar_error.h"
 
 #include <stdbool.h>
@@ -68,6 +69,11 @@ unsigned history_reverts_since(const history *h, long long since);
 
 const history_event *history_events(const history *h, size_t *count);
 const char *history_file(const history *h);
+
+/* The backups folder as a run that holds the lock opened it (private,
+ * checked, not a link), for the run's other files there; NULL when h was
+ * opened without the lock. Valid until history_close. */
+platform_dir *history_folder(const history *h);
 
 /* Writes the file atomically (owner-only). */
 ar_status history_save(history *h, ar_error *err);

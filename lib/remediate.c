@@ -78,18 +78,19 @@ static ar_status backup_bytes(const sca_control *t, const reg_value *state, unsi
 }
 
 /* Writes the backup into the backups folder, checked once and then used
- * through what was checked; *path receives the file's name, in a form
- * valid from any folder (the log names it). */
-static ar_status write_in_private_dir(const char *backup_dir, const char *name,
+ * through what was checked: open, the folder the run already holds (the
+ * history's, under its lock), else opened here; *path receives the file's
+ * name, in a form valid from any folder (the log names it). */
+static ar_status write_in_private_dir(const char *backup_dir, platform_dir *open, const char *name,
                                       const unsigned char *bytes, size_t len, char **path,
                                       ar_error *err)
 {
 	platform_dir *d = NULL;
 	char *joined;
-	ar_status st = platform_dir_open_private(backup_dir, &d, err);
+	ar_status st = open != NULL ? AR_OK : platform_dir_open_private(backup_dir, &d, err);
 
 	if (st == AR_OK)
-		st = platform_dir_write(d, name, bytes, len, true, err);
+		st = platform_dir_write(open != NULL ? open : d, name, bytes, len, true, err);
 	platform_dir_close(d);
 	if (st == AR_OK && (joined = path_join(backup_dir, name)) != NULL) {
 		*path = platform_abspath(joined);
@@ -103,7 +104,8 @@ static ar_status write_in_private_dir(const char *backup_dir, const char *name,
 /* Writes a .reg file (UTF-16LE, as Windows exports) that restores `state`
  * exactly; *path receives the file's name. */
 static ar_status remediate_write_backup(const sca_control *t, const reg_value *state,
-                                        const char *backup_dir, char **path, ar_error *err)
+                                        const char *backup_dir, platform_dir *open, char **path,
+                                        ar_error *err)
 {
 	unsigned char *bytes = NULL;
 	size_t len = 0;
@@ -115,7 +117,7 @@ static ar_status remediate_write_backup(const sca_control *t, const reg_value *s
 	if (st == AR_OK && (name = backup_name(t->value_name, err)) == NULL)
 		st = AR_E_NOMEM;
 	if (st == AR_OK)
-		st = write_in_private_dir(backup_dir, name, bytes, len, path, err);
+		st = write_in_private_dir(backup_dir, open, name, bytes, len, path, err);
 	if (st != AR_OK) {
 		free(*path);
 		*path = NULL;
@@ -135,14 +137,15 @@ static bool copy_value(reg_value *dst, const reg_value *src)
 }
 
 /* Writes desired (or removes the value when !desired->exists) after a
- * backup of r->before, then reads back into r->after. */
+ * backup of r->before (in open, when the run holds the backups folder
+ * open), then reads back into r->after. */
 static void change_and_verify(registry *reg, const sca_control *t, const reg_value *desired,
-                              const char *backup_dir, ar_result *r)
+                              const char *backup_dir, platform_dir *open, ar_result *r)
 {
 	ar_error err = {0};
 	ar_status st;
 
-	st = remediate_write_backup(t, &r->before, backup_dir, &r->backup, &err);
+	st = remediate_write_backup(t, &r->before, backup_dir, open, &r->backup, &err);
 	if (st != AR_OK) {
 		result_set_error(r, RESULT_FAILED, "no change made: cannot write the backup: %s",
 		                 err.msg);
@@ -182,8 +185,8 @@ static bool read_before(registry *reg, const sca_control *t, ar_result *r)
 	return true;
 }
 
-void remediate_apply(registry *reg, const sca_control *t, bool dry_run, const char *backup_dir,
-                     ar_result *r)
+static void apply(registry *reg, const sca_control *t, bool dry_run, const char *backup_dir,
+                  platform_dir *open, ar_result *r)
 {
 	unsigned char le[4];
 	reg_value desired = {
@@ -202,7 +205,13 @@ void remediate_apply(registry *reg, const sca_control *t, bool dry_run, const ch
 		r->status = RESULT_WOULD_REMEDIATE;
 		return;
 	}
-	change_and_verify(reg, t, &desired, backup_dir, r);
+	change_and_verify(reg, t, &desired, backup_dir, open, r);
+}
+
+void remediate_apply(registry *reg, const sca_control *t, bool dry_run, const char *backup_dir,
+                     ar_result *r)
+{
+	apply(reg, t, dry_run, backup_dir, NULL, r);
 }
 
 /* The GPO as a person would name it. */
@@ -336,7 +345,8 @@ static void write_tracked(registry *reg, const sca_control *t, const char *backu
 		return;
 	}
 	forget_values(r);
-	remediate_apply(reg, t, false, backup_dir, r);
+	/* The backup goes through the folder the history holds, locked. */
+	apply(reg, t, false, backup_dir, h != NULL ? history_folder(h) : NULL, r);
 	if (r->status == RESULT_REMEDIATED && h != NULL)
 		history_add(h, HISTORY_SET, (long long)time(NULL));
 	if (r->status == RESULT_REMEDIATED && contested(r, hs))
@@ -450,7 +460,7 @@ static void put_back(registry *reg, const sca_control *t, const reg_value *desir
 		r->status = RESULT_WOULD_RESTORE;
 		return;
 	} else {
-		change_and_verify(reg, t, desired, backup_dir, r);
+		change_and_verify(reg, t, desired, backup_dir, NULL, r);
 		if (r->status != RESULT_REMEDIATED)
 			return;
 		r->status = RESULT_RESTORED;

@@ -97,15 +97,29 @@ static ar_status refuse_named_reparse_point(const wchar_t *w, const char *path, 
 	return AR_OK;
 }
 
+/* The attributes of what h is, from the file alone: not
+ * GetFileInformationByHandle, which also asks for the volume's serial
+ * number (under Wine a request to the mount manager, another process: the
+ * most a file check cost). */
+static bool handle_attributes(HANDLE h, DWORD *attributes)
+{
+	FILE_BASIC_INFO info;
+
+	if (!GetFileInformationByHandleEx(h, FileBasicInfo, &info, sizeof(info)))
+		return false;
+	*attributes = info.FileAttributes;
+	return true;
+}
+
 /* A handle opened with FILE_FLAG_OPEN_REPARSE_POINT is the link itself when
  * path is one (a symbolic link, a junction): refused, never followed. */
 static ar_status refuse_reparse_point(HANDLE *h, const char *path, ar_error *err)
 {
-	BY_HANDLE_FILE_INFORMATION info;
+	DWORD attributes = 0;
 
-	if (!GetFileInformationByHandle(*h, &info))
+	if (!handle_attributes(*h, &attributes))
 		return last_error(err, "cannot inspect", path);
-	if (!(info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT))
+	if (!(attributes & FILE_ATTRIBUTE_REPARSE_POINT))
 		return AR_OK;
 	CloseHandle(*h);
 	*h = INVALID_HANDLE_VALUE;
@@ -142,10 +156,10 @@ static ar_status open_shared(const char *path, DWORD access, DWORD disposition, 
  * pipe, a console or another device, whose reads and writes may wait. */
 static ar_status refuse_not_regular(HANDLE *h, const char *path, ar_error *err)
 {
-	BY_HANDLE_FILE_INFORMATION info;
+	DWORD attributes = 0;
 
-	if (GetFileType(*h) == FILE_TYPE_DISK && GetFileInformationByHandle(*h, &info) &&
-	    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+	if (GetFileType(*h) == FILE_TYPE_DISK && handle_attributes(*h, &attributes) &&
+	    !(attributes & FILE_ATTRIBUTE_DIRECTORY))
 		return AR_OK;
 	CloseHandle(*h);
 	*h = INVALID_HANDLE_VALUE;
@@ -334,7 +348,7 @@ ar_status sys_dir_open(const char *path, int flags, sys_dir *d, ar_error *err)
 	               ((flags & SYS_DIR_RESTRICT) ? WRITE_DAC : 0);
 	DWORD how = FILE_FLAG_BACKUP_SEMANTICS |
 	            ((flags & SYS_DIR_NO_LINK) ? FILE_FLAG_OPEN_REPARSE_POINT : 0);
-	BY_HANDLE_FILE_INFORMATION info;
+	DWORD attributes = 0;
 	HANDLE h = INVALID_HANDLE_VALUE;
 	ar_status st = w == NULL ? ar_error_set(err, AR_E_INVALID, "path is not valid UTF-8")
 	               : (flags & SYS_DIR_NO_LINK) ? refuse_named_reparse_point(w, path, err)
@@ -350,8 +364,8 @@ ar_status sys_dir_open(const char *path, int flags, sys_dir *d, ar_error *err)
 	free(w);
 	if (st == AR_OK && (flags & SYS_DIR_NO_LINK))
 		st = refuse_reparse_point(&h, path, err);
-	if (st == AR_OK && (!GetFileInformationByHandle(h, &info) ||
-	                    !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))) {
+	if (st == AR_OK &&
+	    (!handle_attributes(h, &attributes) || !(attributes & FILE_ATTRIBUTE_DIRECTORY))) {
 		CloseHandle(h);
 		st = ar_error_set(err, AR_E_NOT_FOUND, "%s is not a folder", path);
 	}
